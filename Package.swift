@@ -1,0 +1,65 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "cc-tap",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CCTapCore", targets: ["CCTapCore"]),
+        .library(name: "CCTapEmulator", targets: ["CCTapEmulator"]),
+        .executable(name: "cc-tap", targets: ["cc-tap"]),
+        .executable(name: "cc-tap-emulator", targets: ["cc-tap-emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // The client of the remote session API. Knows nothing of MCP, C or printing.
+        .target(
+            name: "CCTapCore",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // An emulator of the remote API, written from the protocol reference, independent of the core.
+        .target(
+            name: "CCTapEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "cc-tap",
+            dependencies: [
+                "CCTapCore",
+                "CCTapEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "cc-tap-emulator",
+            dependencies: [
+                "CCTapEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CCTapCoreTests",
+            dependencies: ["CCTapCore", "CCTapEmulator", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(name: "CCTapEmulatorTests", dependencies: ["CCTapEmulator"]),
+    ]
+)

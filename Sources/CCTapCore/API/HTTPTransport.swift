@@ -1,0 +1,243 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One request to the service, described as data.
+struct APIRequest: Sendable {
+    enum Retry: Sendable {
+        /// Safe to repeat: retried on network errors, 429 and 5xx.
+        case read
+        /// Not repeated here: the caller decides (a send must be checked before it is repeated).
+        case never
+    }
+
+    var method: HTTPMethod
+    var path: String
+    var query: [(String, String)] = []
+    var body: JSONValue? = nil
+    /// Whether to send `x-organization-uuid` (the v1 compat routes need it; OAuth routes do not).
+    var sendsOrganization = true
+    /// Whether to send `anthropic-beta: ccr-byoc-2025-07-29` (the v1 compat routes).
+    var sendsBeta = true
+    var retry: Retry = .read
+    var timeout: TimeInterval
+
+    var route: String { "\(method.rawValue) \(path)" }
+}
+
+/// A successful (2xx) answer.
+struct APIResponse: Sendable {
+    var status: Int
+    var body: ByteBuffer
+    var requestID: String?
+
+    func json(route: String) throws -> JSONValue {
+        guard body.readableBytes > 0 else { return .null }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+        } catch {
+            throw TapError.badResponse(
+                "\(route) answered \(status) with a body that is not valid JSON (\(body.readableBytes) bytes). "
+                    + "The service may have changed or a proxy interfered; try again.")
+        }
+    }
+}
+
+/// Sends requests with the right headers, turns error answers into `TapError`s and retries what is
+/// safe to retry. It holds the credential and organisation, and re-reads the credential on a 401.
+final class HTTPTransport: Sendable {
+    let configuration: TapConfiguration
+    let credentials: CredentialStore
+    private let client: HTTPClient
+
+    init(configuration: TapConfiguration, credentials: CredentialStore, client: HTTPClient = .shared) {
+        self.configuration = configuration
+        self.credentials = credentials
+        self.client = client
+    }
+
+    var logger: Logger { configuration.logger }
+
+    /// Sends `request`, retrying as its policy allows; throws `TapError`.
+    func send(_ request: APIRequest, organization: String?) async throws -> APIResponse {
+        var attempt = 1
+        var reread401 = false
+        while true {
+            try Task.checkCancellation()
+            let credential = try credentials.current()
+            let outcome: Outcome
+            do {
+                outcome = try await once(request, token: credential.accessToken, organization: organization)
+            } catch let error as TapError where error.kind == "network" && request.retry == .read
+                && attempt < configuration.maxAttempts
+            {
+                let delay = backoff(attempt: attempt)
+                logger.debug("\(request.route): \(error.message); retrying in \(String(format: "%.2f", delay)) s")
+                try await sleep(delay)
+                attempt += 1
+                continue
+            }
+            switch outcome {
+            case .success(let response):
+                return response
+            case .failure(let details):
+                if details.status == 401 && !reread401 {
+                    // Claude Code may have refreshed the token since we read it: re-read once and retry.
+                    reread401 = true
+                    credentials.invalidate()
+                    logger.debug("\(request.route): 401, re-reading the credential and retrying once")
+                    continue
+                }
+                if request.retry == .read, attempt < configuration.maxAttempts, let delay = retryDelay(details, attempt) {
+                    logger.debug("\(request.route): HTTP \(details.status); retrying in \(String(format: "%.2f", delay)) s")
+                    try await sleep(delay)
+                    attempt += 1
+                    continue
+                }
+                throw TapError.api(details)
+            }
+        }
+    }
+
+    /// How long to wait before retrying an error answer, or nil when it is not retryable.
+    func retryDelay(_ details: APIErrorDetails, _ attempt: Int) -> TimeInterval? {
+        switch details.status {
+        case 429:
+            if let retryAfter = details.retryAfterSeconds {
+                return retryAfter <= configuration.maxRetryAfter ? retryAfter : nil
+            }
+            return backoff(attempt: attempt)
+        case 500, 502, 503, 504, 529:
+            return backoff(attempt: attempt)
+        default:
+            return nil
+        }
+    }
+
+    /// Exponential backoff with "equal jitter": half fixed, half random, so retries from many
+    /// clients spread out but never collapse to zero.
+    func backoff(attempt: Int) -> TimeInterval {
+        let ceiling = min(configuration.maxBackoff, configuration.initialBackoff * pow(2, Double(attempt - 1)))
+        return ceiling / 2 + Double.random(in: 0...(ceiling / 2))
+    }
+
+    private func sleep(_ seconds: TimeInterval) async throws {
+        do { try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000)) } catch {
+            throw TapError.cancelled
+        }
+    }
+
+    enum Outcome {
+        case success(APIResponse)
+        case failure(APIErrorDetails)
+    }
+
+    /// One HTTP exchange. Network failures throw `.network`; any HTTP answer is an `Outcome`.
+    func once(_ request: APIRequest, token: String, organization: String?) async throws -> Outcome {
+        var http = HTTPClientRequest(url: url(for: request))
+        http.method = request.method
+        http.headers.add(name: "Authorization", value: "Bearer \(token)")
+        http.headers.add(name: "anthropic-version", value: "2023-06-01")
+        if request.sendsBeta { http.headers.add(name: "anthropic-beta", value: "ccr-byoc-2025-07-29") }
+        if request.sendsOrganization, let organization {
+            http.headers.add(name: "x-organization-uuid", value: organization)
+        }
+        http.headers.add(name: "User-Agent", value: CCTap.userAgent)
+        http.headers.add(name: "Accept", value: "application/json")
+        if let body = request.body {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            let data = try encoder.encode(body)
+            http.headers.add(name: "Content-Type", value: "application/json")
+            http.body = .bytes(ByteBuffer(bytes: data))
+        }
+        let started = Date()
+        let deadline = NIODeadline.now() + .milliseconds(Int64(request.timeout * 1000))
+        let status: Int
+        let headers: HTTPHeaders
+        let body: ByteBuffer
+        do {
+            let response = try await client.execute(http, deadline: deadline, logger: nil)
+            status = Int(response.status.code)
+            headers = response.headers
+            body = try await response.body.collect(upTo: configuration.maxResponseBytes)
+        } catch is NIOTooManyBytesError {
+            throw TapError.badResponse(
+                "\(request.route) answered with more than \(configuration.maxResponseBytes / 1_048_576) MiB; refused.")
+        } catch is CancellationError {
+            throw TapError.cancelled
+        } catch {
+            if Task.isCancelled { throw TapError.cancelled }
+            throw TapError.network(networkMessage(error, request: request))
+        }
+        let elapsedMS = Int(Date().timeIntervalSince(started) * 1000)
+        let requestID = headers.first(name: "request-id")
+        logger.debug("\(request.route) -> \(status) in \(elapsedMS) ms, \(body.readableBytes) bytes")
+        if (200..<300).contains(status) {
+            return .success(APIResponse(status: status, body: body, requestID: requestID))
+        }
+        return .failure(Self.errorDetails(status: status, headers: headers, body: body, route: request.route))
+    }
+
+    private func networkMessage(_ error: any Error, request: APIRequest) -> String {
+        let host = configuration.baseURL.host ?? "the service"
+        if let error = error as? HTTPClientError {
+            if error == .deadlineExceeded || error == .readTimeout {
+                return "\(request.route) got no complete answer from \(host) within \(Int(request.timeout)) s."
+            }
+            if error == .remoteConnectionClosed {
+                return "\(request.route): \(host) closed the connection before answering."
+            }
+            return "\(request.route) could not reach \(host): \(error)."
+        }
+        return "\(request.route) could not reach \(host): \(String(describing: error).prefix(200))."
+    }
+
+    func url(for request: APIRequest) -> String {
+        var text = configuration.baseURL.absoluteString + request.path
+        if !request.query.isEmpty {
+            text += "?" + request.query.map { "\(Self.percentEncode($0.0))=\(Self.percentEncode($0.1))" }
+                .joined(separator: "&")
+        }
+        return text
+    }
+
+    /// Encodes everything but RFC 3986 unreserved characters, so no value can add a parameter or path.
+    static func percentEncode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// Reads an Anthropic error body, or describes a non-JSON one (a Cloudflare page, plain text).
+    static func errorDetails(status: Int, headers: HTTPHeaders, body: ByteBuffer, route: String) -> APIErrorDetails {
+        let requestID = headers.first(name: "request-id")
+        let retryAfter = headers.first(name: "retry-after").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let data = Data(body.readableBytesView)
+        if let json = try? JSONDecoder().decode(JSONValue.self, from: data),
+            let error = json["error"], let type = error["type"]?.stringValue
+        {
+            return APIErrorDetails(
+                status: status, type: type, message: error["message"]?.stringValue ?? "(no message)",
+                requestID: requestID ?? json["request_id"]?.stringValue, retryAfterSeconds: retryAfter, route: route)
+        }
+        let contentType = headers.first(name: "content-type") ?? "unknown type"
+        let text = String(decoding: data.prefix(4096), as: UTF8.self)
+        var summary: String
+        if let titleStart = text.range(of: "<title>", options: .caseInsensitive),
+            let titleEnd = text.range(of: "</title>", options: .caseInsensitive, range: titleStart.upperBound..<text.endIndex)
+        {
+            summary = String(text[titleStart.upperBound..<titleEnd.lowerBound])
+        } else {
+            summary = text
+        }
+        summary = summary.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        if summary.count > 160 { summary = String(summary.prefix(160)) + "…" }
+        return APIErrorDetails(
+            status: status, type: "non_json_body",
+            message: "non-JSON \(contentType) body" + (summary.isEmpty ? "" : ": \(summary)"),
+            requestID: requestID, retryAfterSeconds: retryAfter, route: route)
+    }
+}

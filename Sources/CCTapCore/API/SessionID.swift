@@ -1,0 +1,52 @@
+/// A session id as the user gives it: `session_X`, `cse_X` or a bare `X`.
+///
+/// The same session is `session_X` on the v1 compat routes and `cse_X` on the v2 `/v1/code`
+/// routes, with the same suffix. We keep the suffix and render whichever form a route needs.
+/// The suffix is checked before any request, so nothing odd ever reaches a URL path.
+public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let suffix: String
+
+    public init(_ text: String) throws(TapError) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var suffix = trimmed
+        for prefix in ["session_", "cse_"] where trimmed.hasPrefix(prefix) {
+            suffix = String(trimmed.dropFirst(prefix.count))
+        }
+        guard Self.isValidSuffix(suffix) else {
+            throw TapError.invalidArgument(
+                "'\(text.prefix(80))' is not a session id: expected session_X, cse_X or X where X is 8 to 128 "
+                    + "letters, digits, '_' or '-'. Call list_sessions for valid ids."
+            )
+        }
+        self.suffix = suffix
+    }
+
+    static func isValidSuffix(_ suffix: String) -> Bool {
+        let count = suffix.utf8.count
+        guard (8...128).contains(count) else { return false }
+        return suffix.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x5F || byte == 0x2D
+        }
+    }
+
+    /// The v1 compat form, `session_X`.
+    public var compat: String { "session_" + suffix }
+    /// The v2 infrastructure form, `cse_X`.
+    public var infra: String { "cse_" + suffix }
+    public var description: String { compat }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(compat)
+    }
+}
+
+import Foundation

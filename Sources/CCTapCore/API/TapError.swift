@@ -1,0 +1,127 @@
+import Foundation
+
+/// Every failure the core reports: a value with a message a person (or a model) can act on.
+///
+/// Surfaces map it to their own shape (an MCP `isError` result, a C status code, a CLI exit code)
+/// through `kind`, and show `message` as it is. Messages never contain credentials.
+public enum TapError: Error, Sendable, Equatable {
+    /// Bad input from the caller; nothing was sent.
+    case invalidArgument(String)
+    /// No usable login was found, or it has expired.
+    case credentials(String)
+    /// The organisation UUID could not be determined.
+    case organization(String)
+    /// The service answered with an error status.
+    case api(APIErrorDetails)
+    /// The request did not get an HTTP answer (connection refused or reset, timeout).
+    case network(String)
+    /// The service answered 2xx with a body we could not read.
+    case badResponse(String)
+    /// A user message was posted but neither its answer nor the session's events confirm it was
+    /// stored. Sending it again might duplicate it, so we leave that choice to the caller.
+    case sendOutcomeUnknown(uuid: String, detail: String)
+    /// The operation was cancelled by the caller.
+    case cancelled
+
+    /// A short machine-readable name for the failure class.
+    public var kind: String {
+        switch self {
+        case .invalidArgument: return "invalid_argument"
+        case .credentials: return "credentials"
+        case .organization: return "organization"
+        case .api(let details):
+            switch details.status {
+            case 401: return "authentication"
+            case 403: return "permission"
+            case 404: return "not_found"
+            case 409: return "conflict"
+            case 429: return "rate_limited"
+            case 500...599: return "server"
+            default: return "api"
+            }
+        case .network: return "network"
+        case .badResponse: return "bad_response"
+        case .sendOutcomeUnknown: return "send_outcome_unknown"
+        case .cancelled: return "cancelled"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .invalidArgument(let text), .credentials(let text), .organization(let text), .network(let text),
+            .badResponse(let text):
+            return text
+        case .api(let details): return details.explanation
+        case .sendOutcomeUnknown(let uuid, let detail):
+            return "The message (uuid \(uuid)) may or may not have been stored: \(detail). "
+                + "Read the session before sending it again, or it may appear twice."
+        case .cancelled: return "The operation was cancelled."
+        }
+    }
+}
+
+extension TapError: LocalizedError, CustomStringConvertible {
+    public var errorDescription: String? { message }
+    public var description: String { message }
+}
+
+/// What an error answer from the service said.
+public struct APIErrorDetails: Sendable, Equatable, Codable {
+    /// HTTP status code.
+    public var status: Int
+    /// `error.type` of an Anthropic error body (`not_found_error`, ...), or `non_json_body`.
+    public var type: String
+    /// `error.message`, or a short description of a non-JSON body.
+    public var message: String
+    /// The `request-id` header (or the body's `request_id`), to quote to Anthropic support.
+    public var requestID: String?
+    /// `Retry-After` in seconds, when the answer carried one.
+    public var retryAfterSeconds: Double?
+    /// Which call failed, e.g. `GET /v1/sessions`.
+    public var route: String
+
+    enum CodingKeys: String, CodingKey {
+        case status, type, message, route
+        case requestID = "request_id"
+        case retryAfterSeconds = "retry_after_seconds"
+    }
+
+    public init(
+        status: Int, type: String, message: String, requestID: String? = nil, retryAfterSeconds: Double? = nil,
+        route: String
+    ) {
+        self.status = status
+        self.type = type
+        self.message = message
+        self.requestID = requestID
+        self.retryAfterSeconds = retryAfterSeconds
+        self.route = route
+    }
+
+    /// The message with what to do about it.
+    public var explanation: String {
+        var text = "\(route) failed with HTTP \(status) (\(type)): \(message)"
+        if let requestID { text += " [request-id \(requestID)]" }
+        switch status {
+        case 401:
+            text += ". The Claude Code login was refused: run `claude` once to refresh it, then try again."
+        case 403 where type == "non_json_body":
+            text += ". A proxy or Cloudflare blocked the request; check CCTAP_BASE_URL and your network."
+        case 403:
+            text += ". The login lacks a permission (the sessions API needs the user:sessions:claude_code scope "
+                + "that `claude` /login grants)."
+        case 404:
+            text += ". Check the session id (list_sessions shows valid ones)."
+        case 429:
+            if let retryAfterSeconds {
+                text += ". Rate limited: wait \(Int(retryAfterSeconds.rounded(.up))) s before trying again."
+            } else {
+                text += ". Rate limited: wait a little before trying again."
+            }
+        case 500...599:
+            text += ". The service is having trouble; try again shortly."
+        default: break
+        }
+        return text
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// Where a token was found.
+public enum CredentialSource: String, Sendable, Codable {
+    case environment = "env CCTAP_ACCESS_TOKEN"
+    case keychain = "macOS Keychain (Claude Code-credentials)"
+    case credentialsFile = "credentials file"
+    case setupToken = "env CLAUDE_CODE_OAUTH_TOKEN"
+}
+
+/// A bearer token and what is known about it. `description` never shows the token.
+public struct Credential: Sendable, CustomStringConvertible {
+    public var accessToken: String
+    public var source: CredentialSource
+    /// The file it came from, for `credentialsFile`.
+    public var path: String?
+    public var expiresAt: Date?
+    /// OAuth scopes, when the source records them.
+    public var scopes: [String]?
+    /// Things the user should know (a setup token's missing scope, a world-readable file).
+    public var warnings: [String]
+
+    public var description: String {
+        "Credential(source: \(source.rawValue), expiresAt: \(expiresAt.map { "\($0)" } ?? "unknown"))"
+    }
+
+    /// The scope the sessions API is gated on.
+    public static let sessionsScope = "user:sessions:claude_code"
+
+    public var hasSessionsScope: Bool? { scopes.map { $0.contains(Self.sessionsScope) } }
+}
+
+/// Finds the user's Claude Code login, read-only.
+///
+/// cc-tap never writes credentials and never refreshes tokens: Claude Code's refresh tokens rotate,
+/// so a refresh from here would log Claude Code out. An expired token is reported with the fix
+/// (run `claude` once), and on a 401 the caller re-reads the source in case Claude Code refreshed it.
+public struct CredentialResolver: Sendable {
+    public var host: HostEnvironment
+    public var now: @Sendable () -> Date
+
+    public init(host: HostEnvironment, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.host = host
+        self.now = now
+    }
+
+    public static let keychainService = "Claude Code-credentials"
+
+    /// The first source that holds a token wins: env, Keychain, credentials file, setup token.
+    public func resolve() throws(TapError) -> Credential {
+        if let token = host.value("CCTAP_ACCESS_TOKEN") {
+            return Credential(accessToken: token, source: .environment, warnings: [])
+        }
+        if let account = host.value("USER"), let text = host.keychain(Self.keychainService, account) {
+            return try checked(parse(Data(text.utf8), source: .keychain, path: nil))
+        }
+        let path = host.credentialsFilePath
+        if FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .credentials("Could not read \(path). Check its permissions (it should be readable by you).")
+            }
+            var credential = try parse(data, source: .credentialsFile, path: path)
+            if let warning = Self.permissionWarning(path: path) { credential.warnings.append(warning) }
+            return try checked(credential)
+        }
+        if let token = host.value("CLAUDE_CODE_OAUTH_TOKEN") {
+            return Credential(
+                accessToken: token, source: .setupToken, scopes: nil,
+                warnings: [
+                    "Using CLAUDE_CODE_OAUTH_TOKEN: tokens from `claude setup-token` usually carry only "
+                        + "user:inference and lack user:sessions:claude_code, so the sessions API may refuse them. "
+                        + "Log in with `claude` instead, or set CCTAP_ACCESS_TOKEN."
+                ])
+        }
+        throw .credentials(
+            "No Claude Code login found. Looked in env CCTAP_ACCESS_TOKEN, "
+                + (host.value("USER") != nil && isMacOS ? "the macOS Keychain, " : "")
+                + "\(path) and env CLAUDE_CODE_OAUTH_TOKEN. Run `claude` and log in (/login), then try again."
+        )
+    }
+
+    private var isMacOS: Bool {
+        #if os(macOS)
+            return true
+        #else
+            return false
+        #endif
+    }
+
+    /// Parses Claude Code's format `{"claudeAiOauth": {...}}`, or a flat `{"accessToken": ...}`.
+    func parse(_ data: Data, source: CredentialSource, path: String?) throws(TapError) -> Credential {
+        let place = path ?? source.rawValue
+        guard let root = try? JSONDecoder().decode(JSONValue.self, from: data), root.objectValue != nil else {
+            throw .credentials("\(place) is not valid JSON. Run `claude` and log in again to rewrite it.")
+        }
+        let oauth = root["claudeAiOauth"]?.objectValue != nil ? root["claudeAiOauth"]! : root
+        guard let token = oauth["accessToken"]?.stringValue, !token.isEmpty else {
+            throw .credentials(
+                "\(place) holds no accessToken (expected {\"claudeAiOauth\":{\"accessToken\":...}}). "
+                    + "Run `claude` and log in again.")
+        }
+        let expiresAt = oauth["expiresAt"]?.doubleValue.map { Date(timeIntervalSince1970: $0 / 1000) }
+        let scopes: [String]? =
+            switch oauth["scopes"] {
+            case .array(let items): items.compactMap(\.stringValue)
+            case .string(let text): text.split(separator: " ").map(String.init)
+            default: nil
+            }
+        return Credential(
+            accessToken: token, source: source, path: path, expiresAt: expiresAt, scopes: scopes, warnings: [])
+    }
+
+    private func checked(_ credential: Credential) throws(TapError) -> Credential {
+        if let expiresAt = credential.expiresAt, expiresAt <= now() {
+            let formatter = ISO8601DateFormatter()
+            throw .credentials(
+                "The Claude Code login in \(credential.path ?? credential.source.rawValue) expired at "
+                    + "\(formatter.string(from: expiresAt)). Run `claude` once (any command) so it refreshes the "
+                    + "token, then try again. cc-tap never refreshes it itself: that would log Claude Code out.")
+        }
+        return credential
+    }
+
+    /// A credentials file others can read is worth a warning (never an error: it is the user's file).
+    static func permissionWarning(path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
+        else { return nil }
+        guard mode & 0o077 != 0 else { return nil }
+        return "\(path) is readable by other users (mode \(String(mode & 0o777, radix: 8))); "
+            + "consider `chmod 600 \(path)`."
+    }
+}

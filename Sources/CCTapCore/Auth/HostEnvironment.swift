@@ -1,0 +1,74 @@
+import Foundation
+
+/// What the core reads from the machine: environment variables, the home directory, files and
+/// (on macOS) the Keychain. Injected so tests can give each source its own values.
+public struct HostEnvironment: Sendable {
+    public var variables: [String: String]
+    public var homeDirectory: String
+    /// Reads the Keychain's generic password for (service, account); nil when absent or unavailable.
+    public var keychain: @Sendable (_ service: String, _ account: String) -> String?
+
+    public init(
+        variables: [String: String],
+        homeDirectory: String,
+        keychain: @escaping @Sendable (String, String) -> String? = { _, _ in nil }
+    ) {
+        self.variables = variables
+        self.homeDirectory = homeDirectory
+        self.keychain = keychain
+    }
+
+    /// The real process environment.
+    public static var current: HostEnvironment {
+        let variables = ProcessInfo.processInfo.environment
+        let home = variables["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        #if os(macOS)
+            return HostEnvironment(variables: variables, homeDirectory: home, keychain: MacKeychain.read)
+        #else
+            return HostEnvironment(variables: variables, homeDirectory: home)
+        #endif
+    }
+
+    public func value(_ name: String) -> String? {
+        guard let value = variables[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            return nil
+        }
+        return value
+    }
+
+    /// Claude Code's configuration folder: `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
+    public var claudeConfigDirectory: String {
+        value("CLAUDE_CONFIG_DIR") ?? (homeDirectory as NSString).appendingPathComponent(".claude")
+    }
+
+    /// Claude Code's global config file: `$CLAUDE_CONFIG_DIR/.claude.json`, else `~/.claude.json`.
+    public var claudeGlobalConfigPath: String {
+        if let dir = value("CLAUDE_CONFIG_DIR") { return (dir as NSString).appendingPathComponent(".claude.json") }
+        return (homeDirectory as NSString).appendingPathComponent(".claude.json")
+    }
+
+    public var credentialsFilePath: String {
+        (claudeConfigDirectory as NSString).appendingPathComponent(".credentials.json")
+    }
+}
+
+#if os(macOS)
+    /// Reads Claude Code's Keychain item through `/usr/bin/security`, which is what Claude Code itself
+    /// writes with. The account-keyed item is the current one; an account-less lookup may find a stale one.
+    enum MacKeychain {
+        @Sendable static func read(service: String, account: String) -> String? {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/security")
+            process.arguments = ["find-generic-password", "-s", service, "-a", account, "-w"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            do { try process.run() } catch { return nil }
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { return nil }
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : text
+        }
+    }
+#endif

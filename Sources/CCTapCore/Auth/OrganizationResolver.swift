@@ -1,0 +1,34 @@
+import Foundation
+
+/// Where the organisation UUID was found.
+public enum OrganizationSource: String, Sendable, Codable {
+    case environment = "env"
+    case claudeConfig = "Claude Code config (.claude.json)"
+    case profileEndpoint = "GET /api/oauth/profile"
+    case rolesEndpoint = "GET /api/oauth/claude_cli/roles"
+}
+
+public struct Organization: Sendable, Codable, Equatable {
+    public var uuid: String
+    public var source: OrganizationSource
+}
+
+/// Local sources of the organisation UUID; the two OAuth endpoints are asked by `RemoteAPI` when
+/// these find nothing.
+struct OrganizationResolver: Sendable {
+    var host: HostEnvironment
+
+    func resolveLocally() -> Organization? {
+        for name in ["CCR_ORG_UUID", "CLAUDE_CODE_ORGANIZATION_UUID"] {
+            if let value = host.value(name) { return Organization(uuid: value, source: .environment) }
+        }
+        let path = host.claudeGlobalConfigPath
+        if let data = FileManager.default.contents(atPath: path),
+            let json = try? JSONDecoder().decode(JSONValue.self, from: data),
+            let uuid = json["oauthAccount"]?["organizationUuid"]?.stringValue, !uuid.isEmpty
+        {
+            return Organization(uuid: uuid, source: .claudeConfig)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Waits for a turn to end by following the session's events from a cursor, keeping the client's
+/// presence alive meanwhile (every `refresh_after_seconds`) and clearing it at the end.
+struct TurnWaiter {
+    let api: RemoteAPI
+    let session: SessionID
+    /// The message this wait follows; nil when resuming from a cursor.
+    let ownUUID: String?
+    let pollInterval: TimeInterval
+
+    func wait(
+        from cursor: EventCursor, timeout: TimeInterval, started: Date,
+        progress: (@Sendable (WaitResult) -> Void)?
+    ) async throws -> WaitResult {
+        let deadline = Date().addingTimeInterval(timeout)
+        let presence = PresenceKeeper(api: api, session: session)
+        presence.start()
+        defer { presence.stop() }
+
+        var feed = EventFeed(api: api, session: session, cursor: cursor)
+        var tracker = TurnTracker(ownUUID: ownUUID)
+        // The cursor to hand back: before our own message's echo we must not move past it, so a
+        // resumed wait still recognises the turn.
+        var resumeCursor = cursor
+        var lastProgressReply = ""
+        while true {
+            let events = try await feed.readNew()
+            for event in events { tracker.consume(event) }
+            if tracker.sawOwnMessage { resumeCursor = feed.cursor }
+            if let status = tracker.status {
+                return result(status, tracker, resumeCursor, started)
+            }
+            if let progress, tracker.reply != lastProgressReply {
+                lastProgressReply = tracker.reply
+                progress(result(.timeout, tracker, resumeCursor, started))
+            }
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { return result(.timeout, tracker, resumeCursor, started) }
+            do {
+                try await Task.sleep(nanoseconds: UInt64(min(pollInterval, left) * 1_000_000_000))
+            } catch {
+                throw TapError.cancelled
+            }
+        }
+    }
+
+    private func result(_ status: WaitStatus, _ tracker: TurnTracker, _ cursor: EventCursor, _ started: Date) -> WaitResult {
+        let hint: String
+        switch status {
+        case .complete: hint = "The turn is complete."
+        case .waitingForPermission:
+            hint = "The session is waiting for a permission answer: call respond_to_permission with a request_id "
+                + "from pending_permissions, then wait_for_reply with this cursor."
+        case .timeout: hint = "The turn is still running: call wait_for_reply with this cursor to keep waiting."
+        case .interrupted: hint = "The turn was interrupted."
+        case .error: hint = "The turn ended with an error; see result."
+        }
+        return WaitResult(
+            status: status, sessionID: session.compat, messageUUID: ownUUID, reply: tracker.reply,
+            pendingPermissions: tracker.pendingPermissions, result: tracker.result, cursor: cursor.description,
+            elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, eventsRead: tracker.eventsRead,
+            hint: hint)
+    }
+}
+
+/// Keeps "a client is watching" presence alive for one session while a wait runs.
+/// Presence is advisory: failures are logged and never fail the wait.
+final class PresenceKeeper: Sendable {
+    let api: RemoteAPI
+    let session: SessionID
+    private let task = LockedTask()
+
+    init(api: RemoteAPI, session: SessionID) {
+        self.api = api
+        self.session = session
+    }
+
+    func start() {
+        let api = api
+        let session = session
+        task.set(
+            Task {
+                while !Task.isCancelled {
+                    var refresh: TimeInterval = 20
+                    do {
+                        refresh = try await api.presence(session, clear: false)
+                    } catch {
+                        api.configuration.logger.debug("presence for \(session.compat) failed: \(error)")
+                    }
+                    try? await Task.sleep(nanoseconds: UInt64(max(0.05, min(refresh, 300)) * 1_000_000_000))
+                }
+            })
+    }
+
+    /// Stops the heartbeat and withdraws presence, in its own task so a cancelled wait still clears it.
+    func stop() {
+        task.cancel()
+        let api = api
+        let session = session
+        Task {
+            do { _ = try await api.presence(session, clear: true) } catch {
+                api.configuration.logger.debug("clearing presence for \(session.compat) failed: \(error)")
+            }
+        }
+    }
+}
+
+import Synchronization
+
+final class LockedTask: Sendable {
+    private let box = Mutex<Task<Void, Never>?>(nil)
+    func set(_ task: Task<Void, Never>) { box.withLock { $0 = task } }
+    func cancel() { box.withLock { $0?.cancel() } }
+}

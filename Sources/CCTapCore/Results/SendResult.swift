@@ -1,0 +1,71 @@
+/// A user message that the service accepted.
+public struct SendResult: Codable, Sendable, Equatable {
+    public var sessionID: String
+    /// The message's `uuid`; the service echoes it in the session's events.
+    public var uuid: String
+    /// Give this to `waitForReply` to wait for the answer to this message.
+    public var cursor: String
+    /// How many POST attempts it took (more than one only after a failure proven not to have stored it).
+    public var attempts: Int
+    /// True when the answer was lost but the session's events showed the message stored.
+    public var confirmedFromEvents: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case uuid, cursor, attempts
+        case sessionID = "session_id"
+        case confirmedFromEvents = "confirmed_from_events"
+    }
+}
+
+/// How a wait for the assistant ended.
+public enum WaitStatus: String, Codable, Sendable {
+    /// The turn ended with a `result`.
+    case complete
+    /// The worker asked for permission to use a tool; answer it, then wait again from `cursor`.
+    case waitingForPermission = "waiting_for_permission"
+    /// The time ran out before the turn ended; wait again from `cursor`.
+    case timeout
+    /// The turn was interrupted.
+    case interrupted
+    /// The turn ended with an error result.
+    case error
+}
+
+/// The answer of `sendAndWait` and `waitForReply`.
+public struct WaitResult: Codable, Sendable, Equatable {
+    public var status: WaitStatus
+    public var sessionID: String
+    /// The user message this wait followed, when it sent one.
+    public var messageUUID: String?
+    /// The assistant's text in this turn so far.
+    public var reply: String
+    public var pendingPermissions: [PermissionRequest]
+    /// The turn's `result`, when it ended.
+    public var result: TurnResult?
+    /// Where to resume waiting (`waitForReply`).
+    public var cursor: String
+    public var elapsedSeconds: Double
+    public var eventsRead: Int
+    /// What to do next, in one sentence.
+    public var hint: String
+
+    enum CodingKeys: String, CodingKey {
+        case status, reply, result, cursor, hint
+        case sessionID = "session_id"
+        case messageUUID = "message_uuid"
+        case pendingPermissions = "pending_permissions"
+        case elapsedSeconds = "elapsed_seconds"
+        case eventsRead = "events_read"
+    }
+}
+
+/// An interrupt request that the service accepted.
+public struct InterruptResult: Codable, Sendable, Equatable {
+    public var sessionID: String
+    public var requestID: String
+
+    enum CodingKeys: String, CodingKey {
+        case sessionID = "session_id"
+        case requestID = "request_id"
+    }
+}

@@ -1,0 +1,266 @@
+import Foundation
+import Logging
+
+/// The one façade over the remote session API. Every surface (MCP server, C ABI, CLI) calls these
+/// operations and encodes what they return; none of them talks to the service directly.
+///
+/// All methods throw `TapError`.
+public final class Tap: Sendable {
+    let api: RemoteAPI
+
+    public init(configuration: TapConfiguration) {
+        self.api = RemoteAPI(configuration: configuration)
+    }
+
+    public var configuration: TapConfiguration { api.configuration }
+    private var logger: Logger { api.configuration.logger }
+
+    // MARK: Sessions
+
+    /// Every session, following pages until the service says there are no more.
+    /// `status`: nil for all, `active` for all but archived, or an exact `session_status`.
+    public func listSessions(status: String? = nil) async throws -> SessionList {
+        let filter = status?.trimmingCharacters(in: .whitespaces).lowercased()
+        var all: [SessionSummary] = []
+        var after: String?
+        var pages = 0
+        var seenCursors = Set<String>()
+        repeat {
+            let page = try await api.listSessionsPage(limit: configuration.pageSize, afterID: after)
+            pages += 1
+            all += page.data.map(SessionSummary.init)
+            guard page.hasMore, let last = page.lastID, seenCursors.insert(last).inserted else { break }
+            after = last
+        } while pages < 1000
+        let kept: [SessionSummary]
+        switch filter {
+        case nil, "", "all": kept = all
+        case "active": kept = all.filter { $0.status != "archived" }
+        case let exact?: kept = all.filter { $0.status == exact }
+        }
+        return SessionList(
+            sessions: kept, count: kept.count, statusFilter: (filter?.isEmpty ?? true) ? nil : filter, pagesRead: pages)
+    }
+
+    /// One session, its context, and its unanswered permission prompts.
+    public func sessionInfo(_ id: String) async throws -> SessionInfo {
+        let session = try SessionID(id)
+        let json = try await api.session(session)
+        let recent = try await api.eventsPage(session, EventsQuery(limit: 200, anchorToLatest: true))
+        return SessionInfo(
+            session: SessionSummary(json), context: json["session_context"] ?? json["config"],
+            pendingPermissions: unansweredPermissions(in: recent.data))
+    }
+
+    // MARK: Reading
+
+    /// Most raw events a read scans backwards before it stops looking.
+    static let maxEventsScanned = 20_000
+
+    /// The newest `lastN` conversation entries, read backwards from the end of the session.
+    public func readSession(_ id: String, lastN: Int = 20) async throws -> Transcript {
+        let session = try SessionID(id)
+        let wanted = try Self.checkedCount(lastN, name: "last_n", max: 1000)
+        var events: [JSONValue] = []
+        var entries: [TranscriptEntry] = []
+        var hasOlder = false
+        try await pageBackwards(session) { page in
+            events.insert(contentsOf: page.data, at: 0)
+            hasOlder = page.hasMore
+            entries = TranscriptBuilder.entries(from: events)
+            return entries.count > wanted  // one extra, so a message split across pages is complete
+        }
+        let shown = Array(entries.suffix(wanted))
+        return Transcript(
+            sessionID: session.compat, entries: shown, hasOlder: hasOlder || shown.count < entries.count,
+            eventsRead: events.count)
+    }
+
+    /// The newest `lastN` raw events (of the given types, if any), oldest first, untouched.
+    public func events(_ id: String, types: [String] = [], lastN: Int = 50) async throws -> EventList {
+        let session = try SessionID(id)
+        let wanted = try Self.checkedCount(lastN, name: "last_n", max: 1000)
+        let typeSet = Set(types.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        var matched: [JSONValue] = []
+        var read = 0
+        var hasOlder = false
+        try await pageBackwards(session) { page in
+            read += page.data.count
+            let keep = typeSet.isEmpty ? page.data : page.data.filter { typeSet.contains($0["type"]?.stringValue ?? "") }
+            matched.insert(contentsOf: keep, at: 0)
+            hasOlder = page.hasMore
+            return matched.count >= wanted
+        }
+        let shown = Array(matched.suffix(wanted))
+        return EventList(
+            sessionID: session.compat, events: shown, count: shown.count, eventTypes: typeSet.sorted(),
+            hasOlder: hasOlder || shown.count < matched.count, eventsRead: read)
+    }
+
+    /// Reads pages newest-first (`anchor_to_latest`, then `before_id`) until `enough` says so, the
+    /// start of the session is reached, or `maxEventsScanned` events were read.
+    private func pageBackwards(_ session: SessionID, _ enough: (Page) -> Bool) async throws {
+        var before: String?
+        var read = 0
+        while true {
+            let page = try await api.eventsPage(
+                session, EventsQuery(limit: configuration.pageSize, beforeID: before, anchorToLatest: true))
+            read += page.data.count
+            if enough(page) { return }
+            guard page.hasMore, let first = page.firstID, first != before, read < Self.maxEventsScanned else { return }
+            before = first
+        }
+    }
+
+    static func checkedCount(_ value: Int, name: String, max: Int) throws -> Int {
+        guard (1...max).contains(value) else {
+            throw TapError.invalidArgument("\(name) must be between 1 and \(max) (got \(value)).")
+        }
+        return value
+    }
+
+    // MARK: Sending
+
+    /// Longest message accepted, in UTF-8 bytes.
+    public static let maxMessageBytes = 256 * 1024
+
+    /// Posts a user message. Returns once the service has accepted it, with a cursor for `waitForReply`.
+    public func sendMessage(_ id: String, message: String) async throws -> SendResult {
+        let session = try SessionID(id)
+        let text = try Self.checkedMessage(message)
+        let cursor = try await EventFeed.latest(api: api, session: session)
+        return try await MessageDelivery(api: api, session: session).send(text: text, after: cursor)
+    }
+
+    static func checkedMessage(_ message: String) throws -> String {
+        guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw TapError.invalidArgument("The message is empty; say something to send.")
+        }
+        guard message.utf8.count <= maxMessageBytes else {
+            throw TapError.invalidArgument(
+                "The message is \(message.utf8.count) bytes; the limit is \(maxMessageBytes). Send a shorter one.")
+        }
+        return message
+    }
+
+    // MARK: Waiting
+
+    /// Largest wait accepted, in seconds.
+    public static let maxWaitSeconds: Double = 3600
+
+    /// Sends a message and waits for the turn it starts to end, a permission prompt, or the timeout.
+    public func sendAndWait(
+        _ id: String, message: String, timeout: Double = 50, pollInterval: Double? = nil,
+        progress: (@Sendable (WaitResult) -> Void)? = nil
+    ) async throws -> WaitResult {
+        let session = try SessionID(id)
+        let text = try Self.checkedMessage(message)
+        let seconds = try Self.checkedTimeout(timeout)
+        let interval = try pollInterval.map(Self.checkedPollInterval) ?? configuration.pollInterval
+        let started = Date()
+        let cursor = try await EventFeed.latest(api: api, session: session)
+        let sent = try await MessageDelivery(api: api, session: session).send(text: text, after: cursor)
+        let remaining = max(0, seconds - Date().timeIntervalSince(started))
+        return try await TurnWaiter(api: api, session: session, ownUUID: sent.uuid, pollInterval: interval)
+            .wait(from: cursor, timeout: remaining, started: started, progress: progress)
+    }
+
+    /// Waits from `cursor` (from a send or an earlier wait) for the turn to end, a permission
+    /// prompt, or the timeout.
+    public func waitForReply(
+        _ id: String, cursor: String, timeout: Double = 50, pollInterval: Double? = nil,
+        progress: (@Sendable (WaitResult) -> Void)? = nil
+    ) async throws -> WaitResult {
+        let session = try SessionID(id)
+        let position = try EventCursor(cursor)
+        let seconds = try Self.checkedTimeout(timeout)
+        let interval = try pollInterval.map(Self.checkedPollInterval) ?? configuration.pollInterval
+        return try await TurnWaiter(api: api, session: session, ownUUID: nil, pollInterval: interval)
+            .wait(from: position, timeout: seconds, started: Date(), progress: progress)
+    }
+
+    static func checkedTimeout(_ value: Double) throws -> Double {
+        guard value.isFinite, value >= 0, value <= maxWaitSeconds else {
+            throw TapError.invalidArgument("timeout must be between 0 and \(Int(maxWaitSeconds)) seconds (got \(value)).")
+        }
+        return value
+    }
+
+    static func checkedPollInterval(_ value: Double) throws -> Double {
+        guard value.isFinite, value >= 0.05, value <= 60 else {
+            throw TapError.invalidArgument("poll_interval must be between 0.05 and 60 seconds (got \(value)).")
+        }
+        return value
+    }
+
+    // MARK: Control
+
+    /// Answers a permission prompt. `requestID` is the prompt's `request_id` (see
+    /// `pendingPermissions`), not its tool_use_id. Allowing without `updatedInput` runs the tool
+    /// with the input it proposed.
+    ///
+    /// Answering by POSTing a `control_response` is what captured web clients do; it is not
+    /// verified against the live service for Remote Control sessions (see PROTOCOL.md).
+    public func respondToPermission(
+        _ id: String, requestID: String, decision: PermissionDecision, message: String? = nil,
+        updatedInput: JSONValue? = nil
+    ) async throws -> PermissionResponseResult {
+        let session = try SessionID(id)
+        let requestID = requestID.trimmingCharacters(in: .whitespaces)
+        guard !requestID.isEmpty, requestID.utf8.count <= 256 else {
+            throw TapError.invalidArgument("request_id is empty or too long; take it from pending_permissions.")
+        }
+        if let updatedInput, updatedInput.objectValue == nil {
+            throw TapError.invalidArgument("updated_input must be a JSON object (the tool's input).")
+        }
+        let recent = try await api.eventsPage(session, EventsQuery(limit: 500, anchorToLatest: true)).data
+        let pending = unansweredPermissions(in: recent)
+        guard let request = pending.first(where: { $0.requestID == requestID }) else {
+            if let byToolUse = pending.first(where: { $0.toolUseID == requestID }) {
+                throw TapError.invalidArgument(
+                    "\(requestID) is the tool_use_id; answer with the prompt's request_id \(byToolUse.requestID).")
+            }
+            let known = pending.map(\.requestID)
+            throw TapError.invalidArgument(
+                "No unanswered permission prompt with request_id \(requestID) in \(session.compat)"
+                    + (known.isEmpty ? " (none is pending)." : "; pending: \(known.joined(separator: ", ")).")
+                    + " It may have been answered or withdrawn already.")
+        }
+        var inner: [String: JSONValue]
+        switch decision {
+        case .allow:
+            inner = ["behavior": "allow", "updatedInput": updatedInput ?? request.input]
+        case .deny:
+            inner = ["behavior": "deny", "message": .string(message ?? "Denied by user")]
+        }
+        if let toolUseID = request.toolUseID { inner["toolUseID"] = .string(toolUseID) }
+        let event: JSONValue = [
+            "type": "control_response",
+            "response": ["subtype": "success", "request_id": .string(requestID), "response": .object(inner)],
+        ]
+        try await MessageDelivery(api: api, session: session).postControl(event)
+        return PermissionResponseResult(
+            sessionID: session.compat, requestID: requestID, decision: decision, toolName: request.toolName, sent: event,
+            note: "Answered by posting a control_response event. Call wait_for_reply to follow the turn. "
+                + "This transport is inferred from captured web clients, not verified on the live service.")
+    }
+
+    /// Asks the worker to stop the current turn (the Stop button).
+    public func interrupt(_ id: String) async throws -> InterruptResult {
+        let session = try SessionID(id)
+        let requestID = "interrupt-\(Int(Date().timeIntervalSince1970 * 1000))-\(UUID().uuidString.prefix(8).lowercased())"
+        let event: JSONValue = [
+            "type": "control_request", "request_id": .string(requestID), "request": ["subtype": "interrupt"],
+        ]
+        try await MessageDelivery(api: api, session: session).postControl(event)
+        return InterruptResult(sessionID: session.compat, requestID: requestID)
+    }
+
+    // MARK: Diagnostics
+
+    /// Where the login was found (never the token itself).
+    public func credential() throws -> Credential { try api.credentials.current() }
+
+    /// The organisation in use and where it came from.
+    public func organization() async throws -> Organization { try await api.resolveOrganization() }
+}

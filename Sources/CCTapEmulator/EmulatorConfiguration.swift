@@ -1,0 +1,26 @@
+/// How the emulator behaves. Defaults suit tests; the demo slows the worker down to be readable.
+public struct EmulatorConfiguration: Sendable {
+    /// Bearer tokens the emulator accepts.
+    public var validTokens: Set<String> = [EmulatorConfiguration.defaultToken]
+    /// Tokens answered with the real service's "OAuth token has expired" 401.
+    public var expiredTokens: Set<String> = []
+    /// The organisation the account belongs to; `x-organization-uuid` must name it.
+    public var organizationUUID = EmulatorConfiguration.defaultOrganization
+    /// Whether `/api/oauth/profile` reveals the organisation (a token without `user:profile` gets 403).
+    public var profileAnswers = true
+    /// Pause between the scripted worker's events.
+    public var workerStepSeconds: Double = 0.02
+    /// How long a turn whose message says "slow" keeps streaming.
+    public var slowTurnSeconds: Double = 3
+    /// `refresh_after_seconds` in presence answers.
+    public var presenceRefreshSeconds: Double = 20
+    /// Events in the long seeded session.
+    public var longSessionEvents = 5_000
+    /// Sessions seeded beyond the named ones, to make the list span pages.
+    public var extraSessions = 24
+
+    public init() {}
+
+    public static let defaultToken = "sk-ant-oat01-emulator-0000000000000000"
+    public static let defaultOrganization = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// The emulated service's state: sessions, their events, the fault plan and counters for tests.
+///
+/// Behaviour follows the protocol reference: events are listed oldest first, `anchor_to_latest`
+/// gives the newest page in chronological order, cursors are exclusive ids, `limit` is 1...1000.
+public actor EmulatorStore {
+    struct StoredEvent {
+        let id: String
+        var body: JSON
+    }
+
+    final class Session {
+        var resource: JSON
+        var events: [StoredEvent] = []
+        var index: [String: Int] = [:]
+        // Scripted worker state.
+        var queue: [String] = []
+        var workerBusy = false
+        var turnRunning = false
+        var interruptRequested = false
+        var answers: [String: JSON] = [:]
+        var presence: [String: Bool] = [:]
+
+        init(resource: JSON) { self.resource = resource }
+        var id: String { resource["id"]?.string ?? "" }
+        var status: String { resource["session_status"]?.string ?? "idle" }
+    }
+
+    let configuration: EmulatorConfiguration
+    var sessions: [String: Session] = [:]
+    private var eventCounter = 0
+    /// While seeding, appends keep the seeded `updated_at` (so the list order is the seeded one).
+    var seeding = false
+    private var faults: [FaultRule] = []
+    /// Per message uuid: how many POSTs carried it, and how many copies were stored.
+    private(set) var userMessagesReceived: [String: Int] = [:]
+    private(set) var userMessagesStored: [String: Int] = [:]
+    private(set) var requestLog: [String] = []
+    private(set) var presenceLog: [(session: String, clientID: String, clear: Bool)] = []
+
+    public init(configuration: EmulatorConfiguration) {
+        self.configuration = configuration
+    }
+
+    // MARK: Sessions
+
+    func addSession(_ resource: JSON) -> Session {
+        let session = Session(resource: resource)
+        sessions[session.id] = session
+        return session
+    }
+
+    /// Newest first by `updated_at`, ties by id.
+    func orderedSessions() -> [Session] {
+        sessions.values.sorted {
+            let a = $0.resource["updated_at"]?.string ?? "", b = $1.resource["updated_at"]?.string ?? ""
+            return a == b ? $0.id > $1.id : a > b
+        }
+    }
+
+    func session(_ id: String) -> Session? { sessions[id] }
+    func resource(_ id: String) -> JSON? { sessions[id]?.resource }
+    func orderedResources() -> [JSON] { orderedSessions().map(\.resource) }
+
+    func setStatus(_ id: String, _ status: String) {
+        guard let session = sessions[id], session.status != "archived" else { return }
+        session.resource["session_status"] = .string(status)
+        session.resource["updated_at"] = .string(Clock.timestamp())
+    }
+
+    public func setConnection(_ id: String, connected: Bool) {
+        sessions[id]?.resource["connection_status"] = connected ? "connected" : "disconnected"
+    }
+
+    /// Archives a session; false when it already was.
+    func archive(_ id: String) -> Bool {
+        guard let session = sessions[id], session.status != "archived" else { return false }
+        session.resource["session_status"] = "archived"
+        session.resource["updated_at"] = .string(Clock.timestamp())
+        return true
+    }
+
+    // MARK: Events
+
+    @discardableResult
+    func append(_ sessionID: String, _ body: JSON) -> String? {
+        guard let session = sessions[sessionID] else { return nil }
+        eventCounter += 1
+        let id = "sevt_" + String(format: "%012d", eventCounter)
+        var stored = body
+        if stored["created_at"] == nil { stored["created_at"] = .string(Clock.timestamp()) }
+        if stored["session_id"] == nil { stored["session_id"] = .string(sessionID) }
+        session.index[id] = session.events.count
+        session.events.append(StoredEvent(id: id, body: stored))
+        if !seeding { session.resource["updated_at"] = .string(Clock.timestamp()) }
+        if body["type"]?.string == "user", let uuid = body["uuid"]?.string {
+            userMessagesStored[uuid, default: 0] += 1
+        }
+        return id
+    }
+
+    enum QueryError: Error { case badCursor(String) }
+
+    /// The events page for a query, with the reference's semantics.
+    func eventsPage(_ sessionID: String, limit: Int, afterID: String?, beforeID: String?, anchorToLatest: Bool) throws
+        -> (events: [StoredEvent], hasMore: Bool)
+    {
+        guard let session = sessions[sessionID] else { return ([], false) }
+        var lower = 0
+        var upper = session.events.count
+        if let afterID {
+            guard let position = session.index[afterID] else { throw QueryError.badCursor("after_id") }
+            lower = position + 1
+        }
+        if let beforeID {
+            guard let position = session.index[beforeID] else { throw QueryError.badCursor("before_id") }
+            upper = position
+        }
+        guard lower < upper else { return ([], false) }
+        if anchorToLatest {
+            let start = max(lower, upper - limit)
+            return (Array(session.events[start..<upper]), start > lower)
+        }
+        let end = min(upper, lower + limit)
+        return (Array(session.events[lower..<end]), end < upper)
+    }
+
+    // MARK: Faults and counters
+
+    public func addFault(_ rule: FaultRule) { faults.append(rule) }
+    public func clearFaults() { faults.removeAll() }
+
+    /// The first rule that matches, used up by one.
+    func takeFault(method: String, path: String) -> FaultRule? {
+        guard let index = faults.firstIndex(where: { $0.matches(method: method, path: path) }) else { return nil }
+        let rule = faults[index]
+        if let times = rule.times {
+            if times <= 1 { faults.remove(at: index) } else { faults[index].times = times - 1 }
+        }
+        return rule
+    }
+
+    func noteRequest(_ line: String) {
+        requestLog.append(line)
+        if requestLog.count > 10_000 { requestLog.removeFirst(5_000) }
+    }
+
+    func noteUserMessageReceived(_ uuid: String) { userMessagesReceived[uuid, default: 0] += 1 }
+
+    func notePresence(_ session: String, clientID: String, clear: Bool) {
+        presenceLog.append((session, clientID, clear))
+        sessions[session]?.presence[clientID] = clear ? nil : true
+    }
+
+    /// Counters for tests and the `/_emulator/stats` route.
+    public func stats() -> JSON {
+        .object([
+            "user_messages_received": .object(userMessagesReceived.mapValues { .int(Int64($0)) }),
+            "user_messages_stored": .object(userMessagesStored.mapValues { .int(Int64($0)) }),
+            "presence": .array(presenceLog.map { ["session": .string($0.session), "client_id": .string($0.clientID), "clear": .bool($0.clear)] }),
+            "requests": .int(Int64(requestLog.count)),
+        ])
+    }
+
+    /// Stores an event as if the worker wrote it (tests use this for event types the worker never emits).
+    public func inject(_ sessionID: String, event: JSON) { append(sessionID, event) }
+
+    public func storedCount(uuid: String) -> Int { userMessagesStored[uuid] ?? 0 }
+    public func receivedCount(uuid: String) -> Int { userMessagesReceived[uuid] ?? 0 }
+    public func presenceEntries() -> [(session: String, clientID: String, clear: Bool)] { presenceLog }
+    public func requests() -> [String] { requestLog }
+    public func eventCount(_ sessionID: String) -> Int { sessions[sessionID]?.events.count ?? 0 }
+    public func sessionStatus(_ sessionID: String) -> String? { sessions[sessionID]?.status }
+    public func allEvents(_ sessionID: String) -> [JSON] { sessions[sessionID]?.events.map(\.body) ?? [] }
+}

@@ -1,0 +1,82 @@
+/// A fault the emulator injects on matching requests, for tests of retries and error handling.
+///
+/// Flat and `Codable` so a test in any language can post one to `POST /_emulator/faults`:
+/// `{"kind":"status","status":503,"path":"/events","method":"GET","times":2}`.
+public struct FaultRule: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        /// Answer `status` with an Anthropic error body (and `Retry-After` when `retry_after` is set).
+        case status
+        /// Answer 403 with a Cloudflare "Just a moment..." HTML page.
+        case cloudflare
+        /// Answer `status` (default 502) with a non-JSON `body`.
+        case nonJSON = "non_json"
+        /// Handle the request, then answer 200 with a body that is not valid JSON.
+        case malformedJSON = "malformed_json"
+        /// Handle the request, then send half the body and drop the connection.
+        case truncatedBody = "truncated_body"
+        /// Wait `seconds` before handling (a stall).
+        case delay
+        /// Reset the connection without handling the request.
+        case resetBefore = "reset_before"
+        /// Handle the request (store what it posts), then reset the connection instead of answering.
+        case resetAfter = "reset_after"
+    }
+
+    public var kind: Kind
+    /// Only requests with this method (any if nil).
+    public var method: String?
+    /// Only requests whose path contains this text (any if nil).
+    public var path: String?
+    /// How many matching requests it applies to; nil for all of them.
+    public var times: Int?
+    public var status: Int?
+    public var errorType: String?
+    public var message: String?
+    public var retryAfter: Int?
+    public var seconds: Double?
+    public var body: String?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, method, path, times, status, message, seconds, body
+        case errorType = "error_type"
+        case retryAfter = "retry_after"
+    }
+
+    public init(
+        kind: Kind, method: String? = nil, path: String? = nil, times: Int? = 1, status: Int? = nil,
+        errorType: String? = nil, message: String? = nil, retryAfter: Int? = nil, seconds: Double? = nil,
+        body: String? = nil
+    ) {
+        self.kind = kind
+        self.method = method
+        self.path = path
+        self.times = times
+        self.status = status
+        self.errorType = errorType
+        self.message = message
+        self.retryAfter = retryAfter
+        self.seconds = seconds
+        self.body = body
+    }
+
+    func matches(method: String, path: String) -> Bool {
+        if let wanted = self.method, wanted.uppercased() != method.uppercased() { return false }
+        if let fragment = self.path, !path.contains(fragment) { return false }
+        return true
+    }
+}
+
+/// The Anthropic error type that goes with a status code.
+func anthropicErrorType(for status: Int) -> String {
+    switch status {
+    case 400: return "invalid_request_error"
+    case 401: return "authentication_error"
+    case 403: return "permission_error"
+    case 404: return "not_found_error"
+    case 409: return "invalid_request_error"
+    case 413: return "request_too_large"
+    case 429: return "rate_limit_error"
+    case 529: return "overloaded_error"
+    default: return status >= 500 ? "api_error" : "invalid_request_error"
+    }
+}

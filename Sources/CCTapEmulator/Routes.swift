@@ -1,0 +1,207 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import HTTPTypes
+
+/// The request context: Hummingbird's core storage plus the connection, so a fault can reset it.
+public struct EmulatorContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+}
+
+/// An answer in the service's error format: `{"type":"error","error":{type,message},"request_id"}`.
+struct APIFailure: Error {
+    var status: Int
+    var type: String
+    var message: String
+
+    init(_ status: Int, _ message: String, type: String? = nil) {
+        self.status = status
+        self.type = type ?? anthropicErrorType(for: status)
+        self.message = message
+    }
+}
+
+enum Reply {
+    static func json(_ value: JSON, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(data: value.data())))
+    }
+
+    static func error(_ failure: APIFailure, requestID: String) -> Response {
+        let body: JSON = [
+            "type": "error", "error": ["type": .string(failure.type), "message": .string(failure.message)],
+            "request_id": .string(requestID),
+        ]
+        return json(body, status: .init(code: failure.status))
+    }
+
+    static let cloudflarePage = """
+        <!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head>\
+        <body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>
+        """
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("request-id")!
+    static let anthropicVersion = HTTPField.Name("anthropic-version")!
+    static let organizationUUID = HTTPField.Name("x-organization-uuid")!
+    static let retryAfter = HTTPField.Name("retry-after")!
+}
+
+/// Checks every request like the service's front end (Cloudflare, auth, headers), injects faults,
+/// tags the answer with a `request-id`, and turns failures into the service's error bodies.
+struct ServiceMiddleware: RouterMiddleware {
+    typealias Context = EmulatorContext
+    let store: EmulatorStore
+    let configuration: EmulatorConfiguration
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let requestID = "req_011" + IDs.random(22)
+        var response = try await answer(request, context: context, requestID: requestID, next: next)
+        response.headers[.requestID] = requestID
+        return response
+    }
+
+    private func answer(
+        _ request: Request, context: Context, requestID: String, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let path = request.uri.path
+        await store.noteRequest("\(request.method.rawValue) \(request.uri.description)")
+        if path.hasPrefix("/_emulator/") { return try await next(request, context) }
+
+        if let fault = await store.takeFault(method: request.method.rawValue, path: path) {
+            switch fault.kind {
+            case .status:
+                let status = fault.status ?? 500
+                var response = Reply.error(
+                    APIFailure(status, fault.message ?? defaultMessage(status), type: fault.errorType), requestID: requestID)
+                if let retryAfter = fault.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+                return response
+            case .cloudflare:
+                return Response(
+                    status: .forbidden, headers: [.contentType: "text/html; charset=UTF-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: Reply.cloudflarePage)))
+            case .nonJSON:
+                return Response(
+                    status: .init(code: fault.status ?? 502), headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: ByteBuffer(string: fault.body ?? "upstream connect error or disconnect/reset before headers")))
+            case .delay:
+                try? await Task.sleep(nanoseconds: UInt64((fault.seconds ?? 5) * 1_000_000_000))
+            case .resetBefore:
+                try await reset(context.channel)
+                throw APIFailure(500, "connection reset")
+            case .resetAfter:
+                _ = try? await checkedAnswer(request, context: context, requestID: requestID, next: next)
+                try await reset(context.channel)
+                throw APIFailure(500, "connection reset")
+            case .malformedJSON:
+                var response = try await checkedAnswer(request, context: context, requestID: requestID, next: next)
+                response.body = .init(byteBuffer: ByteBuffer(string: "{\"data\": [{\"type\": \"user\", \"uu"))
+                response.status = .ok
+                return response
+            case .truncatedBody:
+                let response = try await checkedAnswer(request, context: context, requestID: requestID, next: next)
+                let box = BufferBox()
+                try await response.body.write(CollectingWriter(box: box))
+                let whole = box.buffer
+                let half = whole.getSlice(at: whole.readerIndex, length: max(1, whole.readableBytes / 2)) ?? ByteBuffer()
+                let total = whole.readableBytes
+                return Response(
+                    status: response.status, headers: [.contentType: "application/json"],
+                    body: ResponseBody(contentLength: total) { writer in
+                        try await writer.write(half)
+                        throw APIFailure(500, "truncated on purpose")
+                    })
+            }
+        }
+        return try await checkedAnswer(request, context: context, requestID: requestID, next: next)
+    }
+
+    private func checkedAnswer(
+        _ request: Request, context: Context, requestID: String, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            try checkHeaders(request)
+            return try await next(request, context)
+        } catch let failure as APIFailure {
+            return Reply.error(failure, requestID: requestID)
+        } catch is CloudflareChallenge {
+            return Response(
+                status: .forbidden, headers: [.contentType: "text/html; charset=UTF-8"],
+                body: .init(byteBuffer: ByteBuffer(string: Reply.cloudflarePage)))
+        } catch let error as HTTPError where error.status == .notFound {
+            return Reply.error(APIFailure(404, "Not found: \(request.uri.path)"), requestID: requestID)
+        } catch let error as HTTPError {
+            return Reply.error(APIFailure(Int(error.status.code), error.body ?? error.status.reasonPhrase), requestID: requestID)
+        }
+    }
+
+    private func defaultMessage(_ status: Int) -> String {
+        switch status {
+        case 429: return "Rate limited. Please try again later."
+        case 529: return "Overloaded"
+        case 401: return "Invalid bearer token"
+        default: return status >= 500 ? "Internal server error" : "Request failed"
+        }
+    }
+
+    /// What the real front end is reported to check (see PROTOCOL.md for the evidence).
+    private func checkHeaders(_ request: Request) throws {
+        let agent = request.headers[.userAgent] ?? ""
+        let lowerAgent = agent.lowercased()
+        if agent.isEmpty || lowerAgent.hasPrefix("python-urllib") || lowerAgent.hasPrefix("python-httpx") {
+            throw CloudflareChallenge()
+        }
+        guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") else {
+            throw APIFailure(401, "Missing bearer token")
+        }
+        let token = String(authorization.dropFirst("Bearer ".count))
+        if configuration.expiredTokens.contains(token) {
+            throw APIFailure(401, "OAuth token has expired. Please obtain a new token or refresh your existing token.")
+        }
+        guard configuration.validTokens.contains(token) else { throw APIFailure(401, "Invalid bearer token") }
+        guard request.headers[.anthropicVersion] != nil else {
+            throw APIFailure(400, "anthropic-version: header is required")
+        }
+        let path = request.uri.path
+        if path.hasPrefix("/v1/sessions") || path.hasPrefix("/v1/code/") {
+            guard let org = request.headers[.organizationUUID] else {
+                throw APIFailure(400, "x-organization-uuid header is required")
+            }
+            guard org == configuration.organizationUUID else {
+                throw APIFailure(403, "You do not have access to organization \(org)")
+            }
+        }
+    }
+
+    private func reset(_ channel: any Channel) async throws {
+        // SO_LINGER 0 makes close() send a TCP RST, like a proxy dropping the connection.
+        if let provider = channel as? any SocketOptionProvider {
+            try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        }
+        try? await channel.close()
+    }
+}
+
+struct CloudflareChallenge: Error {}
+
+final class BufferBox: @unchecked Sendable {
+    var buffer = ByteBuffer()
+}
+
+/// Collects a response body into one buffer (used to cut it in half).
+struct CollectingWriter: ResponseBodyWriter {
+    let box: BufferBox
+    mutating func write(_ part: ByteBuffer) async throws {
+        var part = part
+        box.buffer.writeBuffer(&part)
+    }
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

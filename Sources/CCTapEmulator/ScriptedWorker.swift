@@ -1,0 +1,222 @@
+import Foundation
+
+/// The scripted worker: answers user messages the way a Claude Code session does.
+///
+/// A turn sets `session_status` to `running`, emits `system`/`init`, streams the reply as several
+/// `assistant` copies of one `message.id` (growing text, `stop_reason` null until the last), and
+/// ends with a `result` (zeros for cost and duration, as a Remote Control bridge sends), then goes
+/// back to `idle`. What the user says picks the script:
+/// - contains "permission" or starts with "run ": asks to run a Bash command (`can_use_tool`,
+///   `requires_action`) and continues after the answer;
+/// - contains "slow": streams for `slowTurnSeconds`;
+/// - contains "fail": ends the turn with an error result;
+/// - anything else: a short reply quoting the message.
+/// Messages that arrive during a turn are queued; an interrupt ends the current turn with an
+/// error result, as the reference describes.
+extension EmulatorStore {
+    func enqueueUserMessage(_ sessionID: String, text: String) {
+        guard let session = sessions[sessionID], session.resource["connection_status"]?.string == "connected"
+        else { return }  // no worker attached: the message waits unanswered, as on the real service
+        session.queue.append(text)
+        guard !session.workerBusy else { return }
+        session.workerBusy = true
+        Task { await self.runWorker(sessionID) }
+    }
+
+    func recordAnswer(_ sessionID: String, requestID: String, response: JSON) {
+        guard let session = sessions[sessionID] else { return }
+        if session.turnRunning {
+            session.answers[requestID] = response
+            return
+        }
+        // A prompt left pending from before (the seeded one): resume that turn with the answer.
+        guard let prompt = session.events.last(where: { $0.body["request_id"]?.string == requestID && $0.body["type"]?.string == "control_request" }),
+            !session.workerBusy
+        else { return }
+        session.workerBusy = true
+        session.turnRunning = true
+        session.interruptRequested = false
+        session.answers[requestID] = response
+        Task {
+            do {
+                try await self.finishPermissionTurn(sessionID, prompt: prompt.body["request"] ?? [:], requestID: requestID, model: "claude-sonnet-4-5")
+            } catch {
+                self.append(sessionID, Events.interruptedUser(sessionID: sessionID))
+                self.append(sessionID, Events.result(sessionID: sessionID, subtype: "error_during_execution", isError: true, text: nil))
+            }
+            self.setStatus(sessionID, "idle")
+            self.sessions[sessionID]?.turnRunning = false
+            self.sessions[sessionID]?.workerBusy = false
+            if self.sessions[sessionID]?.queue.isEmpty == false {
+                self.sessions[sessionID]?.workerBusy = true
+                await self.runWorker(sessionID)
+            }
+        }
+    }
+
+    /// Returns whether a turn was running to interrupt.
+    func requestInterrupt(_ sessionID: String) -> Bool {
+        guard let session = sessions[sessionID], session.turnRunning else { return false }
+        session.interruptRequested = true
+        return true
+    }
+
+    func runWorker(_ sessionID: String) async {
+        while let session = sessions[sessionID], !session.queue.isEmpty {
+            let text = session.queue.removeFirst()
+            session.turnRunning = true
+            session.interruptRequested = false
+            await runTurn(sessionID, text: text)
+            session.turnRunning = false
+        }
+        sessions[sessionID]?.workerBusy = false
+    }
+
+    private struct Interrupted: Error {}
+
+    private func step(_ sessionID: String, seconds: Double? = nil) async throws {
+        let pause = seconds ?? configuration.workerStepSeconds
+        try? await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
+        if sessions[sessionID]?.interruptRequested == true { throw Interrupted() }
+    }
+
+    private func runTurn(_ sessionID: String, text: String) async {
+        let lower = text.lowercased()
+        let model = sessions[sessionID]?.resource["session_context"]?["model"]?.string ?? "claude-sonnet-4-5"
+        do {
+            try await step(sessionID)
+            setStatus(sessionID, "running")
+            append(sessionID, Events.systemInit(sessionID: sessionID, model: model))
+            if lower.contains("permission") || lower.hasPrefix("run ") {
+                try await permissionTurn(sessionID, text: text, model: model)
+            } else {
+                let reply: String
+                if lower.contains("fail") {
+                    reply = "I ran into a problem and could not finish."
+                } else {
+                    reply = "You said: \(text)\nThis is the emulator's scripted worker answering."
+                }
+                let pause = lower.contains("slow") ? configuration.slowTurnSeconds / 4 : nil
+                try await streamAssistant(sessionID, text: reply, model: model, pause: pause)
+                if lower.contains("fail") {
+                    append(sessionID, Events.result(sessionID: sessionID, subtype: "error_max_turns", isError: true, text: nil))
+                } else {
+                    append(sessionID, Events.result(sessionID: sessionID, subtype: "success", isError: false, text: reply))
+                }
+            }
+        } catch {
+            append(sessionID, Events.interruptedUser(sessionID: sessionID))
+            append(sessionID, Events.result(sessionID: sessionID, subtype: "error_during_execution", isError: true, text: nil))
+        }
+        setStatus(sessionID, "idle")
+    }
+
+    /// Streams `text` as three growing copies of one assistant message.
+    private func streamAssistant(_ sessionID: String, text: String, model: String, pause: Double?) async throws {
+        let messageID = "msg_" + IDs.random()
+        let words = text.split(separator: " ", omittingEmptySubsequences: false)
+        let cuts = [max(1, words.count / 3), max(1, 2 * words.count / 3), words.count]
+        for (index, cut) in cuts.enumerated() {
+            let last = index == cuts.count - 1
+            let partial = words.prefix(cut).joined(separator: " ")
+            append(sessionID, Events.assistant(
+                sessionID: sessionID, messageID: messageID, model: model,
+                content: [["type": "text", "text": .string(partial)]], stopReason: last ? "end_turn" : nil))
+            if !last { try await step(sessionID, seconds: pause) }
+        }
+    }
+
+    private func permissionTurn(_ sessionID: String, text: String, model: String) async throws {
+        let command = text.lowercased().hasPrefix("run ") ? String(text.dropFirst(4)) : "ls -la"
+        let toolUseID = "toolu_" + IDs.random()
+        let requestID = IDs.uuid()  // differs from the tool_use_id, as on the real service
+        let input: JSON = ["command": .string(command), "description": "Run the command the user asked for"]
+        append(sessionID, Events.assistant(
+            sessionID: sessionID, messageID: "msg_" + IDs.random(), model: model,
+            content: [
+                ["type": "text", "text": .string("I'll run `\(command)`.")],
+                ["type": "tool_use", "id": .string(toolUseID), "name": "Bash", "input": input],
+            ], stopReason: "tool_use"))
+        try await step(sessionID)
+        let request: JSON = [
+            "subtype": "can_use_tool", "tool_name": "Bash", "input": input, "tool_use_id": .string(toolUseID),
+            "description": .string("Run \(command)"), "permission_suggestions": [], "decision_reason_type": "other",
+        ]
+        append(sessionID, ["type": "control_request", "request_id": .string(requestID), "request": request])
+        try await finishPermissionTurn(sessionID, prompt: request, requestID: requestID, model: model)
+    }
+
+    /// Waits for the answer to a `can_use_tool` prompt, then runs (or skips) the tool and ends the turn.
+    func finishPermissionTurn(_ sessionID: String, prompt: JSON, requestID: String, model: String) async throws {
+        let command = prompt["input"]?["command"]?.string ?? "true"
+        let toolUseID = prompt["tool_use_id"]?.string ?? ""
+        setStatus(sessionID, "requires_action")
+        var answer: JSON?
+        while answer == nil {
+            try await step(sessionID, seconds: 0.01)
+            answer = sessions[sessionID]?.answers.removeValue(forKey: requestID)
+        }
+        setStatus(sessionID, "running")
+        let allowed = answer?["behavior"]?.string == "allow"
+        let ranCommand = answer?["updatedInput"]?["command"]?.string ?? command
+        let output = allowed ? "total 3\n-rw-r--r-- 1 user user 42 README.md\n(ran: \(ranCommand))" : (answer?["message"]?.string ?? "Denied by user")
+        append(sessionID, [
+            "type": "user", "uuid": .string(IDs.uuid()), "parent_tool_use_id": nil,
+            "message": ["role": "user", "content": [
+                ["type": "tool_result", "tool_use_id": .string(toolUseID), "content": .string(output), "is_error": .bool(!allowed)],
+            ]],
+            "tool_use_result": allowed ? ["stdout": .string(output), "stderr": ""] : .string("Error: \(output)"),
+        ])
+        try await step(sessionID)
+        let reply = allowed ? "The command `\(ranCommand)` ran; it listed one file." : "Understood, I did not run `\(command)`."
+        try await streamAssistant(sessionID, text: reply, model: model, pause: nil)
+        append(sessionID, Events.result(sessionID: sessionID, subtype: "success", isError: false, text: reply))
+    }
+}
+
+/// Event bodies as Claude Code writes them (Agent SDK stream-json messages).
+enum Events {
+    static func systemInit(sessionID: String, model: String) -> JSON {
+        [
+            "type": "system", "subtype": "init", "uuid": .string(IDs.uuid()), "cwd": "/home/user/project",
+            "model": .string(model), "permissionMode": "default", "claude_code_version": "2.1.88",
+            "tools": ["Bash", "Read", "Edit", "Write", "Grep", "Glob"], "mcp_servers": [], "slash_commands": [],
+            "apiKeySource": "none",
+        ]
+    }
+
+    static func assistant(sessionID: String, messageID: String, model: String, content: [JSON], stopReason: String?) -> JSON {
+        [
+            "type": "assistant", "uuid": .string(IDs.uuid()), "parent_tool_use_id": nil,
+            "message": [
+                "id": .string(messageID), "type": "message", "role": "assistant", "model": .string(model),
+                "content": .array(content), "stop_reason": stopReason.map(JSON.string) ?? .null, "stop_sequence": nil,
+                "usage": ["input_tokens": 12, "output_tokens": 34, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0],
+            ],
+        ]
+    }
+
+    static func user(_ text: String) -> JSON {
+        ["type": "user", "uuid": .string(IDs.uuid()), "parent_tool_use_id": nil, "message": ["role": "user", "content": .string(text)]]
+    }
+
+    static func interruptedUser(sessionID: String) -> JSON {
+        [
+            "type": "user", "uuid": .string(IDs.uuid()), "isSynthetic": true, "parent_tool_use_id": nil,
+            "message": ["role": "user", "content": [["type": "text", "text": "[Request interrupted by user]"]]],
+        ]
+    }
+
+    /// A Remote Control bridge's synthetic result: a turn boundary with zeros for cost and time.
+    static func result(sessionID: String, subtype: String, isError: Bool, text: String?) -> JSON {
+        var body: JSON = [
+            "type": "result", "subtype": .string(subtype), "is_error": .bool(isError), "uuid": .string(IDs.uuid()),
+            "duration_ms": 0, "duration_api_ms": 0, "num_turns": 0, "total_cost_usd": 0,
+            "usage": ["input_tokens": 0, "output_tokens": 0], "permission_denials": [],
+            "stop_reason": isError ? nil : "end_turn",
+        ]
+        if let text { body["result"] = .string(text) }
+        if isError { body["errors"] = .array([.string(subtype == "error_during_execution" ? "Request interrupted" : "Turn failed")]) }
+        return body
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The emulated routes. Shapes, orders and status codes follow the protocol reference; where the
+/// reference has no answer, the choice is marked "emulator choice" and listed in PROTOCOL.md.
+struct ServiceRoutes {
+    let store: EmulatorStore
+    let configuration: EmulatorConfiguration
+
+    func register(on router: Router<EmulatorContext>) {
+        router.get("/v1/sessions") { request, _ in try await listSessions(request) }
+        router.get("/v1/sessions/:id") { _, context in try await getSession(context) }
+        router.get("/v1/sessions/:id/events") { request, context in try await listEvents(request, context) }
+        router.post("/v1/sessions/:id/events") { request, context in try await postEvents(request, context) }
+        router.post("/v1/sessions/:id/archive") { _, context in try await archive(context) }
+        router.post("/v1/code/sessions/:id/client/presence") { request, context in try await presence(request, context) }
+        router.get("/api/oauth/profile") { _, _ in try profile() }
+        router.get("/api/oauth/claude_cli/roles") { _, _ in
+            // Claude Code's own type for this answer has no organisation UUID; neither do we.
+            Reply.json(["organization_role": "admin", "workspace_role": nil, "organization_name": "Example Org"])
+        }
+        router.post("/_emulator/faults") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            guard let rule = try? JSONDecoder().decode(FaultRule.self, from: Data(body.readableBytesView)) else {
+                throw APIFailure(400, "Body must be a fault rule, e.g. {\"kind\":\"status\",\"status\":503}")
+            }
+            await store.addFault(rule)
+            return Reply.json(["ok": true])
+        }
+        router.delete("/_emulator/faults") { _, _ in
+            await store.clearFaults()
+            return Reply.json(["ok": true])
+        }
+        router.get("/_emulator/stats") { _, _ in Reply.json(await store.stats()) }
+        router.post("/_emulator/sessions/:id/connection") { request, context in
+            let id = try sessionID(context)
+            let body = try await request.body.collect(upTo: 1 << 12)
+            let connected = JSON.parse(Data(body.readableBytesView))?["connected"] == .bool(true)
+            await store.setConnection(id, connected: connected)
+            return Reply.json(["ok": true])
+        }
+    }
+
+    // MARK: Parameters
+
+    /// `limit` in 1...1000 (the Anthropic list convention), default 20.
+    private func limit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return 20 }
+        guard let value = Int(text), (1...1000).contains(value) else {
+            throw APIFailure(400, "limit: Input should be between 1 and 1000")
+        }
+        return value
+    }
+
+    /// The v1 compat routes validate the `session_` tag.
+    private func sessionID(_ context: EmulatorContext, allowInfra: Bool = false) throws -> String {
+        let raw = context.parameters.get("id") ?? ""
+        if allowInfra, raw.hasPrefix("cse_") { return "session_" + raw.dropFirst(4) }
+        guard raw.hasPrefix("session_"), raw.count > 8 else {
+            throw APIFailure(400, "invalid session ID: \(raw.prefix(64)) (expected a session_ ID)")
+        }
+        return raw
+    }
+
+    private func existingSession(_ context: EmulatorContext, allowInfra: Bool = false) async throws -> String {
+        let id = try sessionID(context, allowInfra: allowInfra)
+        guard await store.resource(id) != nil else { throw APIFailure(404, "Session not found") }
+        return id
+    }
+
+    private func page(_ data: [JSON], ids: [String], hasMore: Bool) -> Response {
+        Reply.json([
+            "data": .array(data), "has_more": .bool(hasMore),
+            "first_id": ids.first.map(JSON.string) ?? .null, "last_id": ids.last.map(JSON.string) ?? .null,
+        ])
+    }
+
+    // MARK: Handlers
+
+    private func listSessions(_ request: Request) async throws -> Response {
+        let limit = try limit(request)
+        let ordered = await store.orderedResources()
+        let ids = ordered.map { $0["id"]?.string ?? "" }
+        var lower = 0
+        var upper = ordered.count
+        if let after = request.uri.queryParameters.get("after_id") {
+            guard let position = ids.firstIndex(of: after) else { throw APIFailure(400, "after_id: unknown session \(after)") }
+            lower = position + 1
+        }
+        if let before = request.uri.queryParameters.get("before_id") {
+            guard let position = ids.firstIndex(of: before) else { throw APIFailure(400, "before_id: unknown session \(before)") }
+            upper = position
+        }
+        guard lower < upper else { return page([], ids: [], hasMore: false) }
+        let end = min(upper, lower + limit)
+        return page(Array(ordered[lower..<end]), ids: Array(ids[lower..<end]), hasMore: end < upper)
+    }
+
+    private func getSession(_ context: EmulatorContext) async throws -> Response {
+        let id = try await existingSession(context)
+        return Reply.json(await store.resource(id) ?? [:])
+    }
+
+    private func listEvents(_ request: Request, _ context: EmulatorContext) async throws -> Response {
+        let id = try await existingSession(context)
+        let query = request.uri.queryParameters
+        let anchor = query.get("anchor_to_latest").map { $0 == "true" || $0 == "1" } ?? false
+        do {
+            let (events, hasMore) = try await store.eventsPage(
+                id, limit: try limit(request), afterID: query.get("after_id"), beforeID: query.get("before_id"),
+                anchorToLatest: anchor)
+            return page(events.map(\.body), ids: events.map(\.id), hasMore: hasMore)
+        } catch EmulatorStore.QueryError.badCursor(let name) {
+            throw APIFailure(400, "\(name): no such event in this session")
+        }
+    }
+
+    private func postEvents(_ request: Request, _ context: EmulatorContext) async throws -> Response {
+        let id = try await existingSession(context)
+        let body = try await request.body.collect(upTo: 8 << 20)
+        guard let json = JSON.parse(Data(body.readableBytesView)), let events = json["events"]?.array, !events.isEmpty else {
+            throw APIFailure(400, "events: Field required (a non-empty list)")
+        }
+        for event in events {
+            guard event.isObject, event["type"]?.string != nil else { throw APIFailure(400, "events: each event needs a type") }
+            if event["type"]?.string == "user" {
+                guard event["message"]?["content"] != nil else { throw APIFailure(400, "events: a user event needs message.content") }
+            }
+        }
+        // Emulator choice: the reference does not say how an archived session answers a post.
+        guard await store.sessionStatus(id) != "archived" else { throw APIFailure(400, "Session is archived") }
+        for event in events {
+            switch event["type"]?.string {
+            case "user":
+                if let uuid = event["uuid"]?.string { await store.noteUserMessageReceived(uuid) }
+                await store.append(id, event)
+                await store.enqueueUserMessage(id, text: Self.text(of: event))
+            case "control_response":
+                await store.append(id, event)
+                if let requestID = event["response"]?["request_id"]?.string {
+                    await store.recordAnswer(id, requestID: requestID, response: event["response"]?["response"] ?? [:])
+                }
+            case "control_request" where event["request"]?["subtype"]?.string == "interrupt":
+                await store.append(id, event)
+                _ = await store.requestInterrupt(id)
+                if let requestID = event["request_id"]?.string {
+                    await store.append(id, [
+                        "type": "control_response",
+                        "response": ["subtype": "success", "request_id": .string(requestID), "response": ["still_queued": []]],
+                    ])
+                }
+            default:
+                await store.append(id, event)
+            }
+        }
+        return Reply.json([:])
+    }
+
+    static func text(of event: JSON) -> String {
+        switch event["message"]?["content"] {
+        case .string(let text): return text
+        case .array(let blocks): return blocks.compactMap { $0["text"]?.string }.joined(separator: "\n")
+        default: return ""
+        }
+    }
+
+    private func archive(_ context: EmulatorContext) async throws -> Response {
+        let id = try await existingSession(context)
+        guard await store.archive(id) else { throw APIFailure(409, "Session is already archived") }
+        return Reply.json(await store.resource(id) ?? [:])
+    }
+
+    private func presence(_ request: Request, _ context: EmulatorContext) async throws -> Response {
+        let id = try await existingSession(context, allowInfra: true)
+        let body = try await request.body.collect(upTo: 1 << 16)
+        guard let json = JSON.parse(Data(body.readableBytesView)), let clientID = json["client_id"]?.string else {
+            throw APIFailure(400, "client_id: Field required")
+        }
+        await store.notePresence(id, clientID: clientID, clear: json["clear"] == .bool(true))
+        return Reply.json(["refresh_after_seconds": .double(configuration.presenceRefreshSeconds)])
+    }
+
+    private func profile() throws -> Response {
+        guard configuration.profileAnswers else {
+            throw APIFailure(403, "OAuth token does not meet scope requirement user:profile")
+        }
+        return Reply.json([
+            "account": ["uuid": "3d0a9c1e-0000-4000-8000-000000000001", "email_address": "user@example.com", "display_name": "Emulated User"],
+            "organization": ["uuid": .string(configuration.organizationUUID), "name": "Example Org", "organization_type": "claude_max"],
+        ])
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import CCTapEmulator
+import Foundation
+import Logging
+
+/// `cc-tap-emulator --port N`: the emulated remote session API, for tests, benchmarks and demos.
+@main
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cc-tap-emulator",
+        abstract: "Serve an emulation of the Claude Code remote session API on loopback.",
+        discussion: """
+            Clients authenticate with the token printed at start (or set CCTAP_ACCESS_TOKEN to it) and \
+            the organisation UUID printed beside it. POST /_emulator/faults injects faults.
+            """)
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8765
+
+    @Option(help: "Address to listen on. Only loopback addresses are sensible.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Seconds between the scripted worker's events.")
+    var step = 0.05
+
+    @Option(help: "Events in the long seeded session.")
+    var longSessionEvents = 5_000
+
+    @Option(help: "Accepted bearer token (default: the emulator's own).")
+    var token: String?
+
+    func run() async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.workerStepSeconds = step
+        configuration.longSessionEvents = longSessionEvents
+        if let token { configuration.validTokens = [token] }
+        let emulator = Emulator(configuration: configuration)
+        let bound = try await emulator.start(host: host, port: port)
+        let banner = """
+            cc-tap-emulator listening on http://\(host):\(bound)
+            CCTAP_BASE_URL=http://\(host):\(bound)
+            CCTAP_ACCESS_TOKEN=\(configuration.validTokens.first ?? "")
+            CCR_ORG_UUID=\(configuration.organizationUUID)
+
+            """
+        // Written unbuffered so a parent process reading the pipe sees it at once.
+        FileHandle.standardOutput.write(Data(banner.utf8))
+        // Serve until killed.
+        while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
+    }
+}

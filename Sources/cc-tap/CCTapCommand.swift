@@ -1,0 +1,121 @@
+import ArgumentParser
+import CCTapCore
+import Foundation
+import Logging
+
+/// `cc-tap`: see into and talk to Claude Code Remote Control sessions from a terminal.
+@main
+struct CCTapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cc-tap",
+        abstract: "See into and talk to Claude Code Remote Control sessions.",
+        version: CCTap.version,
+        subcommands: [Sessions.self, Read.self, Send.self, Doctor.self, Demo.self])
+}
+
+/// Options every command that talks to the service shares.
+struct GlobalOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print the result as JSON (the same JSON the MCP server and C library return).")
+    var json = false
+
+    @Flag(name: .long, help: "Log requests to stderr.")
+    var verbose = false
+
+    func makeTap() throws -> Tap {
+        var configuration = try TapConfiguration.fromEnvironment()
+        configuration.logger = Output.logger(verbose: verbose)
+        return Tap(configuration: configuration)
+    }
+}
+
+enum Output {
+    static func logger(verbose: Bool) -> Logger {
+        var logger = Logger(label: "cc-tap") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .warning
+        return logger
+    }
+
+    static func print(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func emit<T: Encodable>(_ value: T, json: Bool, human: (T) -> String) {
+        print(json ? ResultJSON.encode(value, pretty: true) : human(value))
+    }
+}
+
+/// Runs an operation, turning a `TapError` into a message on stderr and exit code 1.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as TapError {
+        Output.error("cc-tap: \(error.message)")
+        throw ExitCode(1)
+    }
+}
+
+struct Sessions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List sessions.")
+
+    @Option(help: "Only sessions with this status: active (not archived), running, idle, requires_action, archived.")
+    var status: String?
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let tap = try options.makeTap()
+        let list = try await reportingErrors { try await tap.listSessions(status: status) }
+        Output.emit(list, json: options.json, human: Render.sessions)
+    }
+}
+
+struct Read: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the newest entries of a session's conversation.")
+
+    @Argument(help: "Session id (session_..., cse_... or the bare suffix).")
+    var id: String
+
+    @Option(help: "How many entries to show.")
+    var last = 20
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let tap = try options.makeTap()
+        let transcript = try await reportingErrors { try await tap.readSession(id, lastN: last) }
+        Output.emit(transcript, json: options.json, human: Render.transcript)
+    }
+}
+
+struct Send: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Send a message to a session, and optionally wait for the reply.")
+
+    @Argument(help: "Session id.")
+    var id: String
+
+    @Argument(help: "The message.")
+    var message: String
+
+    @Flag(help: "Wait for the reply (until the turn ends, a permission prompt, or the timeout).")
+    var wait = false
+
+    @Option(help: "Seconds to wait with --wait.")
+    var timeout = 120.0
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let tap = try options.makeTap()
+        if wait {
+            let result = try await reportingErrors { try await tap.sendAndWait(id, message: message, timeout: timeout) }
+            Output.emit(result, json: options.json, human: Render.wait)
+        } else {
+            let result = try await reportingErrors { try await tap.sendMessage(id, message: message) }
+            Output.emit(result, json: options.json) { "Sent (uuid \($0.uuid)). Wait for the reply with cursor \($0.cursor)." }
+        }
+    }
+}

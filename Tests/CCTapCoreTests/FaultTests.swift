@@ -1,0 +1,188 @@
+import CCTapCore
+import CCTapEmulator
+import Foundation
+import Testing
+
+/// Error mapping and retries, with faults injected by the emulator per route.
+@Suite struct FaultTests {
+    @Test(arguments: [500, 502, 503, 529])
+    func readsRetryServerErrors(status: Int) async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .status, method: "GET", path: "/v1/sessions", times: 2, status: status))
+            let list = try await h.tap.listSessions()
+            #expect(list.count == 31)
+        }
+    }
+
+    @Test func persistentServerErrorBecomesATypedError() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .status, path: "/v1/sessions", times: nil, status: 529))
+            let error = await tapError { _ = try await h.tap.listSessions() }
+            guard case .api(let details)? = error else { Issue.record("expected .api, got \(String(describing: error))"); return }
+            #expect(details.status == 529)
+            #expect(details.type == "overloaded_error")
+            #expect(details.requestID?.hasPrefix("req_") == true)
+            #expect(error?.kind == "server")
+        }
+    }
+
+    @Test func rateLimitHonoursRetryAfter() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .status, path: "/events", times: 1, status: 429, retryAfter: 1))
+            let started = Date()
+            _ = try await h.tap.readSession(Seed.demo)
+            #expect(Date().timeIntervalSince(started) >= 0.95)
+        }
+    }
+
+    @Test func rateLimitWithoutRetryAfterBacksOff() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .status, path: "/events", times: 2, status: 429))
+            _ = try await h.tap.readSession(Seed.demo)
+        }
+    }
+
+    @Test func longRetryAfterIsReturnedNotWaited() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .status, path: "/events", times: 1, status: 429, retryAfter: 600))
+            let error = await tapError { _ = try await h.tap.readSession(Seed.demo) }
+            guard case .api(let details)? = error else { Issue.record("expected .api"); return }
+            #expect(details.retryAfterSeconds == 600)
+            #expect(details.explanation.contains("wait 600 s"))
+        }
+    }
+
+    @Test func cloudflarePageIsDescribed() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .cloudflare, path: "/v1/sessions", times: 1))
+            let error = await tapError { _ = try await h.tap.listSessions() }
+            guard case .api(let details)? = error else { Issue.record("expected .api"); return }
+            #expect(details.status == 403)
+            #expect(details.type == "non_json_body")
+            #expect(details.message.contains("Just a moment..."))
+        }
+    }
+
+    @Test func nonJSONGatewayErrorIsRetried() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .nonJSON, path: "/v1/sessions", times: 1, status: 502))
+            #expect(try await h.tap.listSessions().count == 31)
+        }
+    }
+
+    @Test func malformedAndTruncatedBodiesAreClearErrorsOrRetried() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .malformedJSON, method: "GET", path: "/v1/sessions/", times: 1))
+            let error = await tapError { _ = try await h.tap.sessionInfo(Seed.demo) }
+            #expect(error?.kind == "bad_response")
+            #expect(error?.message.contains("not valid JSON") == true)
+
+            // A cut connection is a network error, and reads retry those.
+            await h.store.addFault(FaultRule(kind: .truncatedBody, method: "GET", path: "/v1/sessions/", times: 1))
+            #expect(try await h.tap.sessionInfo(Seed.demo).session.id == Seed.demo)
+        }
+    }
+
+    @Test func connectionResetOnReadIsRetried() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .resetBefore, method: "GET", path: "/events", times: 2))
+            #expect(try await h.tap.readSession(Seed.demo).entries.count == 3)
+        }
+    }
+
+    @Test func stallLongerThanTheTimeoutIsReported() async throws {
+        try await withEmulator(tune: { $0.requestTimeout = 0.5; $0.maxAttempts = 2 }) { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .delay, method: "GET", path: "/v1/sessions", times: nil, seconds: 1.5))
+            let started = Date()
+            let error = await tapError { _ = try await h.tap.listSessions() }
+            #expect(error?.kind == "network")
+            #expect(error?.message.contains("within") == true)
+            #expect(Date().timeIntervalSince(started) < 3)
+        }
+    }
+
+    @Test func notFoundIsNotRetried() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .status, path: "/v1/sessions/", times: 5, status: 404))
+            let before = await h.store.requests().count
+            #expect(await tapError { _ = try await h.tap.sessionInfo(Seed.demo) }?.kind == "not_found")
+            #expect(await h.store.requests().count == before + 1)
+        }
+    }
+}
+
+/// A user message is stored exactly once, or the caller is told it may not have been.
+@Suite struct DeliveryTests {
+    func send(_ h: Harness, _ fault: FaultRule) async throws -> SendResult {
+        await h.store.addFault(fault)
+        return try await h.tap.sendMessage(Seed.disconnected, message: "exactly once please")
+    }
+
+    @Test func resetAfterStoringIsConfirmedNotResent() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .resetAfter, method: "POST", path: "/events"))
+            #expect(sent.confirmedFromEvents)
+            #expect(sent.attempts == 1)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test func resetBeforeStoringIsResentOnce() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .resetBefore, method: "POST", path: "/events"))
+            #expect(!sent.confirmedFromEvents)
+            #expect(sent.attempts == 2)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test(arguments: [500, 502, 503, 529])
+    func serverErrorBeforeStoringIsResent(status: Int) async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .status, method: "POST", path: "/events", status: status))
+            #expect(sent.attempts == 2)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test func rateLimitedSendWaitsAndSendsOnce() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .status, method: "POST", path: "/events", status: 429, retryAfter: 1))
+            #expect(sent.attempts == 2)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test func unreadableSuccessBodyIsStillASuccess() async throws {
+        // The POST's answer body is not documented, so a 2xx is success whatever it holds.
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .malformedJSON, method: "POST", path: "/events"))
+            #expect(sent.attempts == 1)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test func timeoutIsNeverResentBlindly() async throws {
+        try await withEmulator(tune: { $0.sendTimeout = 0.5 }) { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .delay, method: "POST", path: "/events", seconds: 1.5))
+            let error = await tapError { _ = try await h.tap.sendMessage(Seed.disconnected, message: "slow post") }
+            guard case .sendOutcomeUnknown(let uuid, _)? = error else {
+                Issue.record("expected sendOutcomeUnknown, got \(String(describing: error))")
+                return
+            }
+            #expect(error?.message.contains("before sending it again") == true)
+            // The stalled request completes on the server: stored once, never twice.
+            try await Task.sleep(nanoseconds: 1_500_000_000)
+            #expect(await h.store.storedCount(uuid: uuid) == 1)
+            #expect(await h.store.receivedCount(uuid: uuid) == 1)
+        }
+    }
+
+    @Test func clientErrorIsFinal() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let error = await tapError { _ = try await h.tap.sendMessage(Seed.archived, message: "hello?") }
+            #expect(error?.kind == "api")
+            #expect(error?.message.contains("archived") == true)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import CCTapCore
+import CCTapEmulator
+import Foundation
+import Testing
+
+/// A running emulator and a `Tap` pointed at it through the real configuration path.
+struct Harness {
+    let emulator: Emulator
+    let tap: Tap
+    let home: String
+
+    var store: EmulatorStore { emulator.store }
+}
+
+/// A fresh home folder for credential and config files.
+func temporaryHome() -> String {
+    let path = NSTemporaryDirectory() + "cctap-test-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path + "/.claude", withIntermediateDirectories: true)
+    return path
+}
+
+func write(_ text: String, to path: String) {
+    FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+}
+
+/// Starts an emulator, runs `body` with a `Tap` whose env is `variables` (plus the base URL and, by
+/// default, the emulator's token and organisation), then stops it.
+func withEmulator(
+    _ emulatorConfiguration: EmulatorConfiguration = EmulatorConfiguration(),
+    variables: [String: String]? = nil,
+    tune: (inout TapConfiguration) -> Void = { _ in },
+    _ body: (Harness) async throws -> Void
+) async throws {
+    let emulator = Emulator(configuration: emulatorConfiguration)
+    let port = try await emulator.start()
+    let home = temporaryHome()
+    var env = variables ?? [
+        "CCTAP_ACCESS_TOKEN": EmulatorConfiguration.defaultToken,
+        "CCR_ORG_UUID": emulatorConfiguration.organizationUUID,
+    ]
+    env["CCTAP_BASE_URL"] = "http://127.0.0.1:\(port)"
+    var configuration = try TapConfiguration.fromEnvironment(HostEnvironment(variables: env, homeDirectory: home))
+    configuration.pollInterval = 0.05
+    configuration.initialBackoff = 0.05
+    configuration.maxBackoff = 0.2
+    tune(&configuration)
+    let harness = Harness(emulator: emulator, tap: Tap(configuration: configuration), home: home)
+    do {
+        try await body(harness)
+    } catch {
+        await emulator.stop()
+        throw error
+    }
+    await emulator.stop()
+}
+
+/// Runs `body` and returns the `TapError` it throws (failing the test if it throws none).
+func tapError(_ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async -> TapError? {
+    do {
+        try await body()
+        Issue.record("expected a TapError", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as TapError {
+        return error
+    } catch {
+        Issue.record("expected a TapError, got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
