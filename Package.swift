@@ -60,6 +60,9 @@ let package = Package(
             name: "CCTapCoreTests",
             dependencies: ["CCTapCore", "CCTapEmulator", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "CCTapEmulatorTests", dependencies: ["CCTapEmulator"]),
+        .testTarget(
+            name: "CCTapEmulatorTests",
+            dependencies: ["CCTapEmulator", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
     ]
 )

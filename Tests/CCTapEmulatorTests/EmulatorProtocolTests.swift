@@ -1,0 +1,188 @@
+import AsyncHTTPClient
+import CCTapEmulator
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// The emulator must behave as the protocol reference says the service does: these tests speak
+/// raw HTTP to it, independent of the cc-tap client.
+@Suite struct EmulatorProtocolTests {
+    struct Answer {
+        var status: Int
+        var headers: HTTPHeaders
+        var json: JSON?
+        var text: String
+    }
+
+    static let token = EmulatorConfiguration.defaultToken
+    static let org = EmulatorConfiguration.defaultOrganization
+
+    func call(
+        _ port: Int, _ method: HTTPMethod = .GET, path: String, body: String? = nil,
+        headers: [(String, String)]? = nil
+    ) async throws -> Answer {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        for (name, value) in headers ?? [
+            ("Authorization", "Bearer \(Self.token)"), ("anthropic-version", "2023-06-01"),
+            ("x-organization-uuid", Self.org), ("User-Agent", "emulator-tests/1"),
+        ] {
+            request.headers.add(name: name, value: value)
+        }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let buffer = try await response.body.collect(upTo: 1 << 24)
+        let text = String(buffer: buffer)
+        return Answer(
+            status: Int(response.status.code), headers: response.headers,
+            json: try? JSONDecoder().decode(JSON.self, from: Data(text.utf8)), text: text)
+    }
+
+    func withEmulator(_ body: (Int, Emulator) async throws -> Void) async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.longSessionEvents = 250
+        let emulator = Emulator(configuration: configuration)
+        let port = try await emulator.start()
+        do { try await body(port, emulator) } catch {
+            await emulator.stop()
+            throw error
+        }
+        await emulator.stop()
+    }
+
+    func ids(_ answer: Answer) -> [String] {
+        (answer.json?["data"]?.array ?? []).compactMap { $0["uuid"]?.string ?? $0["id"]?.string }
+    }
+
+    @Test func eventsAreOldestFirstWithExclusiveCursors() async throws {
+        try await withEmulator { (port: Int, _: Emulator) async throws in
+            let base = "/v1/sessions/\(Seed.long)/events"
+            let first = try await call(port, path: base + "?limit=5")
+            #expect(first.status == 200)
+            #expect(first.json?["has_more"] == .bool(true))
+            #expect(first.json?["data"]?.array?.first?["message"]?["content"] == .string("Step 1: continue the refactor"))
+            let last = try #require(first.json?["last_id"]?.string)
+            let next = try await call(port, path: base + "?limit=5&after_id=\(last)")
+            #expect(Set(ids(next)).isDisjoint(with: Set(ids(first))))
+            #expect(next.json?["first_id"] != first.json?["last_id"])
+
+            let newest = try await call(port, path: base + "?limit=5&anchor_to_latest=true")
+            let newestData = try #require(newest.json?["data"]?.array)
+            #expect(newestData.count == 5)
+            #expect(newestData.last?["type"] == .string("result"))  // chronological: the turn's end is last
+            #expect(newest.json?["has_more"] == .bool(true))  // older events exist
+            let firstID = try #require(newest.json?["first_id"]?.string)
+            let older = try await call(port, path: base + "?limit=5&anchor_to_latest=true&before_id=\(firstID)")
+            #expect(Set(ids(older)).isDisjoint(with: Set(ids(newest))))
+
+            let end = try await call(port, path: base + "?after_id=\(try #require(newest.json?["last_id"]?.string))")
+            #expect(end.json?["data"] == .array([]))
+            #expect(end.json?["has_more"] == .bool(false))
+            #expect(end.json?["last_id"] == .null)
+        }
+    }
+
+    @Test func limitIsBoundedAndDefaultsTo20() async throws {
+        try await withEmulator { (port: Int, _: Emulator) async throws in
+            let base = "/v1/sessions/\(Seed.long)/events"
+            #expect(try await call(port, path: base).json?["data"]?.array?.count == 20)
+            #expect(try await call(port, path: base + "?limit=1000").json?["data"]?.array?.count == 250)
+            for bad in ["0", "1001", "x"] {
+                let answer = try await call(port, path: base + "?limit=\(bad)")
+                #expect(answer.status == 400)
+                #expect(answer.json?["error"]?["type"] == .string("invalid_request_error"))
+            }
+            #expect(try await call(port, path: base + "?after_id=sevt_nope").status == 400)
+        }
+    }
+
+    @Test func errorsHaveTheServiceShapeAndARequestID() async throws {
+        try await withEmulator { (port: Int, _: Emulator) async throws in
+            let missing = try await call(port, path: "/v1/sessions/session_01DoesNotExist000")
+            #expect(missing.status == 404)
+            #expect(missing.json?["type"] == .string("error"))
+            #expect(missing.json?["error"]?["type"] == .string("not_found_error"))
+            let requestID = try #require(missing.headers.first(name: "request-id"))
+            #expect(requestID.hasPrefix("req_"))
+            #expect(missing.json?["request_id"] == .string(requestID))
+
+            #expect(try await call(port, path: "/v1/sessions/cse_01Whatever00000").status == 400)
+
+            let noAuth = try await call(port, path: "/v1/sessions", headers: [("User-Agent", "t/1"), ("anthropic-version", "2023-06-01")])
+            #expect(noAuth.status == 401)
+            #expect(noAuth.json?["error"]?["type"] == .string("authentication_error"))
+
+            let noVersion = try await call(port, path: "/v1/sessions", headers: [
+                ("Authorization", "Bearer \(Self.token)"), ("User-Agent", "t/1"), ("x-organization-uuid", Self.org),
+            ])
+            #expect(noVersion.status == 400)
+            #expect(noVersion.json?["error"]?["message"] == .string("anthropic-version: header is required"))
+
+            let python = try await call(port, path: "/v1/sessions", headers: [("User-Agent", "Python-urllib/3.11")])
+            #expect(python.status == 403)
+            #expect(python.text.contains("Just a moment..."))
+        }
+    }
+
+    @Test func archiveIsIdempotentWith409() async throws {
+        try await withEmulator { (port: Int, _: Emulator) async throws in
+            let path = "/v1/sessions/\(Seed.disconnected)/archive"
+            #expect(try await call(port, .POST, path: path, body: "{}").status == 200)
+            let again = try await call(port, .POST, path: path, body: "{}")
+            #expect(again.status == 409)
+            #expect(try await call(port, path: "/v1/sessions/\(Seed.disconnected)").json?["session_status"] == .string("archived"))
+        }
+    }
+
+    @Test func sessionListPagesNewestFirst() async throws {
+        try await withEmulator { (port: Int, _: Emulator) async throws in
+            var seen: [String] = []
+            var after: String?
+            var updated: [String] = []
+            repeat {
+                let answer = try await call(port, path: "/v1/sessions?limit=7" + (after.map { "&after_id=\($0)" } ?? ""))
+                let data = answer.json?["data"]?.array ?? []
+                seen += data.compactMap { $0["id"]?.string }
+                updated += data.compactMap { $0["updated_at"]?.string }
+                after = answer.json?["has_more"] == .bool(true) ? answer.json?["last_id"]?.string : nil
+            } while after != nil
+            #expect(seen.count == 31)
+            #expect(Set(seen).count == 31)
+            #expect(updated == updated.sorted(by: >))
+        }
+    }
+
+    @Test func workerAnswersAUserMessageLikeClaudeCode() async throws {
+        try await withEmulator { (port: Int, emulator: Emulator) async throws in
+            let uuid = UUID().uuidString.lowercased()
+            let body = #"{"events":[{"type":"user","uuid":"\#(uuid)","session_id":"\#(Seed.demo)","parent_tool_use_id":null,"message":{"role":"user","content":"hi"}}]}"#
+            #expect(try await call(port, .POST, path: "/v1/sessions/\(Seed.demo)/events", body: body).status == 200)
+            var types: [String] = []
+            for _ in 0..<200 {
+                let events = await emulator.store.allEvents(Seed.demo)
+                types = events.compactMap { $0["type"]?.string }
+                if types.last == "result" && types.count > 6 { break }
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            #expect(Array(types.suffix(6)) == ["user", "system", "assistant", "assistant", "assistant", "result"])
+            let events = await emulator.store.allEvents(Seed.demo)
+            let copies = events.suffix(4).prefix(3).compactMap { $0["message"]?["id"]?.string }
+            #expect(Set(copies).count == 1)  // one message id, streamed three times
+            #expect(events.last?["total_cost_usd"] == .int(0))  // a Remote Control bridge's synthetic result
+            #expect(await emulator.store.storedCount(uuid: uuid) == 1)
+        }
+    }
+
+    @Test func faultsCanBeInjectedOverHTTP() async throws {
+        try await withEmulator { (port: Int, _: Emulator) async throws in
+            let rule = #"{"kind":"status","status":429,"retry_after":3,"path":"/v1/sessions","times":1}"#
+            #expect(try await call(port, .POST, path: "/_emulator/faults", body: rule).status == 200)
+            let limited = try await call(port, path: "/v1/sessions")
+            #expect(limited.status == 429)
+            #expect(limited.headers.first(name: "retry-after") == "3")
+            #expect(limited.json?["error"]?["type"] == .string("rate_limit_error"))
+            #expect(try await call(port, path: "/v1/sessions").status == 200)
+        }
+    }
+}
