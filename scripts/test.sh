@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test. Usage: scripts/test.sh
-# Needs only the Swift toolchain; every test talks to the emulator on 127.0.0.1.
+# Runs every test: the Swift suites, then end-to-end tests of the built binaries (Python pytest).
+# Usage: scripts/test.sh
+# Needs the Swift toolchain and python3; installs pytest into .venv-test. Every test talks to the
+# emulator on 127.0.0.1, never to the real service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +12,15 @@ swift build --build-tests
 echo "== swift test"
 swift test --skip-build
 
-echo "== CLI smoke test: cc-tap demo against the embedded emulator"
-swift run --skip-build cc-tap demo --step 0.02 > /tmp/cc-tap-demo.out
-grep -q "status: waiting_for_permission" /tmp/cc-tap-demo.out
-grep -q "The command \`git status\` ran" /tmp/cc-tap-demo.out
+echo "== end-to-end tests (pytest) of cc-tap and cc-tap-emulator"
+if [ ! -x .venv-test/bin/python ]; then
+  python3 -m venv .venv-test
+fi
+.venv-test/bin/python -m pip install --quiet --disable-pip-version-check "pytest>=8"
+.venv-test/bin/python -m pytest -q Tests/e2e
+
+echo "== demo smoke test: cc-tap demo against the embedded emulator"
+swift run --skip-build cc-tap demo --step 0.02 > .build/cc-tap-demo.out
+grep -q "status: waiting_for_permission" .build/cc-tap-demo.out
+grep -q 'The command `git status` ran' .build/cc-tap-demo.out
 echo "demo: ok"

@@ -6,7 +6,7 @@ import Testing
 /// Login and organisation handling against the emulator.
 @Suite struct AuthTests {
     @Test func a401RereadsTheCredentialsFileOnce() async throws {
-        var configuration = EmulatorConfiguration()
+        var configuration = testEmulator()
         configuration.validTokens = ["token-new"]
         let home = temporaryHome()
         let path = home + "/.claude/.credentials.json"
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func serverSideExpiryIsMapped() async throws {
-        var configuration = EmulatorConfiguration()
+        var configuration = testEmulator()
         configuration.expiredTokens = ["old"]
         try await withEmulator(configuration, variables: ["CCTAP_ACCESS_TOKEN": "old", "CCR_ORG_UUID": configuration.organizationUUID]) { (h: Harness) async throws in
             let error = await tapError { _ = try await h.tap.listSessions() }
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func noOrganisationAnywhereIsAClearError() async throws {
-        var configuration = EmulatorConfiguration()
+        var configuration = testEmulator()
         configuration.profileAnswers = false
         try await withEmulator(configuration, variables: ["CCTAP_ACCESS_TOKEN": EmulatorConfiguration.defaultToken]) { (h: Harness) async throws in
             let error = await tapError { _ = try await h.tap.listSessions() }

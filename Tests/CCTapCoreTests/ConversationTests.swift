@@ -6,7 +6,7 @@ import Testing
 /// Sending, waiting, permissions and interrupts against the emulator's scripted worker.
 @Suite struct ConversationTests {
     @Test func sendAndWaitOnTheLongSession() async throws {
-        try await withEmulator { (h: Harness) async throws in
+        try await withEmulator(testEmulator(longSession: true)) { (h: Harness) async throws in
             #expect(await h.store.eventCount(Seed.long) >= 5_000)
             let result = try await h.tap.sendAndWait(Seed.long, message: "What is step 1001?", timeout: 20)
             #expect(result.status == .complete)
@@ -22,9 +22,9 @@ import Testing
     }
 
     @Test func presenceIsKeptAliveAndCleared() async throws {
-        var configuration = EmulatorConfiguration()
+        var configuration = testEmulator()
         configuration.presenceRefreshSeconds = 0.1
-        configuration.slowTurnSeconds = 0.8
+        configuration.slowTurnSeconds = 2.4  // streams for about 1.2 s: room for several heartbeats
         try await withEmulator(configuration) { (h: Harness) async throws in
             let result = try await h.tap.sendAndWait(Seed.demo, message: "a slow one please", timeout: 20)
             #expect(result.status == .complete)
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func timeoutThenResumeFromCursor() async throws {
-        var configuration = EmulatorConfiguration()
+        var configuration = testEmulator()
         configuration.slowTurnSeconds = 1.2
         try await withEmulator(configuration) { (h: Harness) async throws in
             let first = try await h.tap.sendAndWait(Seed.demo, message: "slow down and think", timeout: 0.3)
@@ -120,7 +120,7 @@ import Testing
     }
 
     @Test func interruptEndsTheTurn() async throws {
-        var configuration = EmulatorConfiguration()
+        var configuration = testEmulator()
         configuration.slowTurnSeconds = 4
         try await withEmulator(configuration) { (h: Harness) async throws in
             let first = try await h.tap.sendAndWait(Seed.demo, message: "slow task", timeout: 0.3)
@@ -152,8 +152,8 @@ import Testing
     }
 
     @Test func progressReportsTheReplySoFar() async throws {
-        var configuration = EmulatorConfiguration()
-        configuration.slowTurnSeconds = 1
+        var configuration = testEmulator()
+        configuration.slowTurnSeconds = 2  // 0.5 s between streamed copies
         try await withEmulator(configuration) { (h: Harness) async throws in
             let seen = Counter()
             let result = try await h.tap.sendAndWait(Seed.demo, message: "slow reply please", timeout: 20) { partial in

@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func readsTheNewestOfALongSession() async throws {
-        try await withEmulator { (h: Harness) async throws in
+        try await withEmulator(testEmulator(longSession: true)) { (h: Harness) async throws in
             let transcript = try await h.tap.readSession(Seed.long, lastN: 6)
             #expect(transcript.entries.count == 6)
             #expect(transcript.hasOlder)

@@ -25,8 +25,16 @@ func write(_ text: String, to path: String) {
 
 /// Starts an emulator, runs `body` with a `Tap` whose env is `variables` (plus the base URL and, by
 /// default, the emulator's token and organisation), then stops it.
+/// Emulator settings for tests: a short long-session (seeding 5,000 events in every test would
+/// only slow the suite); tests of long sessions ask for `longSession`.
+func testEmulator(longSession: Bool = false) -> EmulatorConfiguration {
+    var configuration = EmulatorConfiguration()
+    configuration.longSessionEvents = longSession ? 5_000 : 200
+    return configuration
+}
+
 func withEmulator(
-    _ emulatorConfiguration: EmulatorConfiguration = EmulatorConfiguration(),
+    _ emulatorConfiguration: EmulatorConfiguration = testEmulator(),
     variables: [String: String]? = nil,
     tune: (inout TapConfiguration) -> Void = { _ in },
     _ body: (Harness) async throws -> Void

@@ -144,7 +144,9 @@ final class RemoteAPI: Sendable {
         if clear { body["clear"] = true }
         let request = APIRequest(
             method: .POST, path: "/v1/code/sessions/\(id.infra)/client/presence", body: .object(body),
-            sendsOrganization: true, sendsBeta: false, retry: .never, timeout: configuration.requestTimeout)
+            sendsOrganization: true, sendsBeta: false, retry: .never,
+            // Presence is advisory: a slow answer must not hold a finished wait up for long.
+            timeout: min(5, configuration.requestTimeout))
         let org = try await resolveOrganization()
         let json = try await transport.send(request, organization: org.uuid).json(route: request.route)
         return json["refresh_after_seconds"]?.doubleValue ?? 20

@@ -16,8 +16,20 @@ struct TurnWaiter {
         let deadline = Date().addingTimeInterval(timeout)
         let presence = PresenceKeeper(api: api, session: session)
         presence.start()
-        defer { presence.stop() }
+        do {
+            let outcome = try await follow(from: cursor, deadline: deadline, started: started, progress: progress)
+            await presence.stop(awaitingClear: true)
+            return outcome
+        } catch {
+            // Cancelled or failed: withdraw presence without holding the caller up.
+            await presence.stop(awaitingClear: false)
+            throw error
+        }
+    }
 
+    private func follow(
+        from cursor: EventCursor, deadline: Date, started: Date, progress: (@Sendable (WaitResult) -> Void)?
+    ) async throws -> WaitResult {
         var feed = EventFeed(api: api, session: session, cursor: cursor)
         var tracker = TurnTracker(ownUUID: ownUUID)
         // The cursor to hand back: before our own message's echo we must not move past it, so a
@@ -93,16 +105,18 @@ final class PresenceKeeper: Sendable {
             })
     }
 
-    /// Stops the heartbeat and withdraws presence, in its own task so a cancelled wait still clears it.
-    func stop() {
+    /// Stops the heartbeat and withdraws presence. The clear runs in its own task so a cancelled
+    /// wait still sends it; a finished wait awaits it, so a CLI that exits next does not lose it.
+    func stop(awaitingClear: Bool) async {
         task.cancel()
         let api = api
         let session = session
-        Task {
+        let clear = Task {
             do { _ = try await api.presence(session, clear: true) } catch {
                 api.configuration.logger.debug("clearing presence for \(session.compat) failed: \(error)")
             }
         }
+        if awaitingClear { await clear.value }
     }
 }
 

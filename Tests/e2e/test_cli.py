@@ -1,0 +1,106 @@
+"""The cc-tap command line, run as a person or a script would, against cc-tap-emulator."""
+import json
+
+from conftest import ORG, TOKEN, run
+
+DEMO = "session_01HFlakyLoginTestDemo0001"
+LONG = "session_01HLongSession5000ev0006"
+
+
+def test_sessions_json_lists_every_page(env):
+    out = run(["sessions", "--json"], env)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["count"] == 31
+    assert len({s["id"] for s in result["sessions"]}) == 31
+    assert {"id", "title", "status", "connection_status"} <= set(result["sessions"][0])
+
+
+def test_sessions_table_for_people(env):
+    out = run(["sessions", "--status", "active"], env)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["ID", "STATUS", "CONNECTION", "UPDATED", "TITLE"]
+    assert "Résumé parser — поддержка 日本語 🚀" in out.stdout
+    assert "archived" not in out.stdout.split("TITLE", 1)[1].replace("(archived)", "")
+
+
+def test_read_shows_the_newest_entries(env):
+    out = run(["read", LONG, "--last", "4", "--json"], env)
+    assert out.returncode == 0, out.stderr
+    transcript = json.loads(out.stdout)
+    assert [e["kind"] for e in transcript["entries"]] == ["turn_result", "user", "assistant", "turn_result"]
+    assert transcript["entries"][1]["text"].startswith("Step 1000:")
+    assert transcript["has_older"] is True
+
+
+def test_send_and_wait(env):
+    out = run(["send", DEMO, "hello from the CLI test", "--wait", "--timeout", "30", "--json"], env)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["status"] == "complete"
+    assert "hello from the CLI test" in result["reply"]
+    assert result["cursor"].startswith("sevt_")
+
+
+def test_send_without_wait_returns_a_cursor(env):
+    out = run(["send", DEMO, "fire and forget"], env)
+    assert out.returncode == 0, out.stderr
+    assert "cursor" in out.stdout
+
+
+def test_bad_session_id_is_a_clear_error(env):
+    out = run(["read", "../../etc/passwd"], env)
+    assert out.returncode == 1
+    assert "is not a session id" in out.stderr
+    assert out.stdout == ""
+
+
+def test_unknown_session_is_not_found(env):
+    out = run(["read", "session_01NoSuchSession000"], env)
+    assert out.returncode == 1
+    assert "HTTP 404" in out.stderr and "request-id req_" in out.stderr
+
+
+def test_doctor_reports_without_secrets(env):
+    out = run(["doctor"], env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "login: found in env CCTAP_ACCESS_TOKEN" in out.stdout
+    assert ORG in out.stdout
+    assert "API answers: 31 session(s)" in out.stdout
+    assert TOKEN not in out.stdout + out.stderr
+
+
+def test_doctor_with_claude_codes_credentials_file(env, tmp_path):
+    del env["CCTAP_ACCESS_TOKEN"]
+    claude = tmp_path / "home" / ".claude"
+    claude.mkdir()
+    (claude / ".credentials.json").write_text(json.dumps({
+        "claudeAiOauth": {
+            "accessToken": TOKEN, "refreshToken": "sk-ant-ort01-secret", "expiresAt": 4102444800000,
+            "scopes": ["user:inference", "user:profile", "user:sessions:claude_code"],
+        }
+    }))
+    (claude / ".credentials.json").chmod(0o600)
+    out = run(["doctor"], env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "credentials file" in out.stdout
+    assert "scope user:sessions:claude_code: present" in out.stdout
+    assert TOKEN not in out.stdout and "sk-ant-ort01-secret" not in out.stdout
+
+
+def test_doctor_refuses_plain_http_to_a_remote_host(env):
+    env["CCTAP_BASE_URL"] = "http://api.example.com"
+    out = run(["doctor"], env)
+    assert out.returncode == 1
+    assert "unencrypted" in out.stdout
+
+
+def test_expired_login_tells_the_fix(env, tmp_path):
+    del env["CCTAP_ACCESS_TOKEN"]
+    claude = tmp_path / "home" / ".claude"
+    claude.mkdir()
+    (claude / ".credentials.json").write_text(json.dumps({"claudeAiOauth": {"accessToken": TOKEN, "expiresAt": 1000}}))
+    out = run(["sessions"], env)
+    assert out.returncode == 1
+    assert "expired" in out.stderr and "Run `claude`" in out.stderr
