@@ -151,7 +151,7 @@ public final class Tap: Sendable {
     /// Sends a message and waits for the turn it starts to end, a permission prompt, or the timeout.
     public func sendAndWait(
         _ id: String, message: String, timeout: Double = 50, pollInterval: Double? = nil,
-        progress: (@Sendable (WaitResult) -> Void)? = nil
+        progress: (@Sendable (WaitProgress) -> Void)? = nil
     ) async throws -> WaitResult {
         let session = try SessionID(id)
         let text = try Self.checkedMessage(message)
@@ -169,7 +169,7 @@ public final class Tap: Sendable {
     /// prompt, or the timeout.
     public func waitForReply(
         _ id: String, cursor: String, timeout: Double = 50, pollInterval: Double? = nil,
-        progress: (@Sendable (WaitResult) -> Void)? = nil
+        progress: (@Sendable (WaitProgress) -> Void)? = nil
     ) async throws -> WaitResult {
         let session = try SessionID(id)
         let position = try EventCursor(cursor)

@@ -24,6 +24,8 @@ public struct TapConfiguration: Sendable {
     public var pageSize = 100
     /// How often a wait polls for new events.
     public var pollInterval: TimeInterval = 1.0
+    /// While a wait sees no new events, how often it re-reads the session to notice it was archived.
+    public var sessionCheckInterval: TimeInterval = 10
     /// Largest response body accepted.
     public var maxResponseBytes = 32 * 1024 * 1024
     /// Identifies this process in presence heartbeats.

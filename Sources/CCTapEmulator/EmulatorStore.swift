@@ -74,7 +74,7 @@ public actor EmulatorStore {
     }
 
     /// Archives a session; false when it already was.
-    func archive(_ id: String) -> Bool {
+    public func archive(_ id: String) -> Bool {
         guard let session = sessions[id], session.status != "archived" else { return false }
         session.resource["session_status"] = "archived"
         session.resource["updated_at"] = .string(Clock.timestamp())

@@ -151,6 +151,21 @@ import Testing
         }
     }
 
+    @Test func archivingDuringAWaitEndsIt() async throws {
+        try await withEmulator(tune: { $0.sessionCheckInterval = 0.1 }) { (h: Harness) async throws in
+            let archiver = Task {
+                try await Task.sleep(nanoseconds: 300_000_000)
+                _ = await h.store.archive(Seed.disconnected)
+            }
+            let started = Date()
+            let result = try await h.tap.sendAndWait(Seed.disconnected, message: "still there?", timeout: 20)
+            try await archiver.value
+            #expect(result.status == .error)
+            #expect(result.hint.contains("archived"))
+            #expect(Date().timeIntervalSince(started) < 5)
+        }
+    }
+
     @Test func progressReportsTheReplySoFar() async throws {
         var configuration = testEmulator()
         configuration.slowTurnSeconds = 2  // 0.5 s between streamed copies

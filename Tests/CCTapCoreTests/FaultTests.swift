@@ -95,8 +95,8 @@ import Testing
             await h.store.addFault(FaultRule(kind: .delay, method: "GET", path: "/v1/sessions", times: nil, seconds: 1.5))
             let started = Date()
             let error = await tapError { _ = try await h.tap.listSessions() }
-            #expect(error?.kind == "network")
-            #expect(error?.message.contains("within") == true)
+            #expect(error?.kind == "timeout")
+            #expect(error?.message.contains("within 1 s") == true)
             #expect(Date().timeIntervalSince(started) < 3)
         }
     }

@@ -52,7 +52,13 @@ final class HTTPTransport: Sendable {
     let credentials: CredentialStore
     private let client: HTTPClient
 
-    init(configuration: TapConfiguration, credentials: CredentialStore, client: HTTPClient = .shared) {
+    /// One client for the process, reused by every `Tap` (connections are pooled). Redirects are
+    /// refused: following one could carry the bearer token to another host.
+    static let sharedClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10))))
+
+    init(configuration: TapConfiguration, credentials: CredentialStore, client: HTTPClient = HTTPTransport.sharedClient) {
         self.configuration = configuration
         self.credentials = credentials
         self.client = client
@@ -70,7 +76,7 @@ final class HTTPTransport: Sendable {
             let outcome: Outcome
             do {
                 outcome = try await once(request, token: credential.accessToken, organization: organization)
-            } catch let error as TapError where error.kind == "network" && request.retry == .read
+            } catch let error as TapError where error.isTransportFailure && request.retry == .read
                 && attempt < configuration.maxAttempts
             {
                 let delay = backoff(attempt: attempt)
@@ -168,6 +174,10 @@ final class HTTPTransport: Sendable {
                 "\(request.route) answered with more than \(configuration.maxResponseBytes / 1_048_576) MiB; refused.")
         } catch is CancellationError {
             throw TapError.cancelled
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw TapError.timeout(
+                "\(request.route) got no complete answer from \(configuration.baseURL.host ?? "the service") "
+                    + "within \(Int(request.timeout.rounded(.up))) s.")
         } catch {
             if Task.isCancelled { throw TapError.cancelled }
             throw TapError.network(networkMessage(error, request: request))
@@ -184,9 +194,6 @@ final class HTTPTransport: Sendable {
     private func networkMessage(_ error: any Error, request: APIRequest) -> String {
         let host = configuration.baseURL.host ?? "the service"
         if let error = error as? HTTPClientError {
-            if error == .deadlineExceeded || error == .readTimeout {
-                return "\(request.route) got no complete answer from \(host) within \(Int(request.timeout)) s."
-            }
             if error == .remoteConnectionClosed {
                 return "\(request.route): \(host) closed the connection before answering."
             }

@@ -88,7 +88,7 @@ final class RemoteAPI: Sendable {
                 configuration.logger.debug("\(request.route) did not give the organisation: \(error.message)")
             }
         }
-        if let lastError, lastError.kind == "network" { throw lastError }
+        if let lastError, lastError.isTransportFailure { throw lastError }
         return nil
     }
 

@@ -13,8 +13,10 @@ public enum TapError: Error, Sendable, Equatable {
     case organization(String)
     /// The service answered with an error status.
     case api(APIErrorDetails)
-    /// The request did not get an HTTP answer (connection refused or reset, timeout).
+    /// The request did not get an HTTP answer (connection refused, reset or cut off).
     case network(String)
+    /// No complete answer came within the time allowed; the server may still be working on it.
+    case timeout(String)
     /// The service answered 2xx with a body we could not read.
     case badResponse(String)
     /// A user message was posted but neither its answer nor the session's events confirm it was
@@ -40,16 +42,25 @@ public enum TapError: Error, Sendable, Equatable {
             default: return "api"
             }
         case .network: return "network"
+        case .timeout: return "timeout"
         case .badResponse: return "bad_response"
         case .sendOutcomeUnknown: return "send_outcome_unknown"
         case .cancelled: return "cancelled"
         }
     }
 
+    /// A failure of the connection rather than an answer from the service.
+    public var isTransportFailure: Bool {
+        switch self {
+        case .network, .timeout: return true
+        default: return false
+        }
+    }
+
     public var message: String {
         switch self {
         case .invalidArgument(let text), .credentials(let text), .organization(let text), .network(let text),
-            .badResponse(let text):
+            .timeout(let text), .badResponse(let text):
             return text
         case .api(let details): return details.explanation
         case .sendOutcomeUnknown(let uuid, let detail):

@@ -82,7 +82,7 @@ struct MessageDelivery {
             return .retryAfter(delay)
         case .api(let details) where details.status >= 500:
             return try await check(uuid: uuid, after: cursor, failure: "HTTP \(details.status)", mayRetry: true)
-        case .network(let text) where text.contains("within"):
+        case .timeout:
             // Timed out: the server may still be handling it. Give it a moment, look, never repeat.
             try await sleep(min(2, configuration.initialBackoff * 2))
             return try await check(uuid: uuid, after: cursor, failure: "the request timed out", mayRetry: false)

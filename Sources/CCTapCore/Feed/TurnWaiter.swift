@@ -11,7 +11,7 @@ struct TurnWaiter {
 
     func wait(
         from cursor: EventCursor, timeout: TimeInterval, started: Date,
-        progress: (@Sendable (WaitResult) -> Void)?
+        progress: (@Sendable (WaitProgress) -> Void)?
     ) async throws -> WaitResult {
         let deadline = Date().addingTimeInterval(timeout)
         let presence = PresenceKeeper(api: api, session: session)
@@ -28,7 +28,7 @@ struct TurnWaiter {
     }
 
     private func follow(
-        from cursor: EventCursor, deadline: Date, started: Date, progress: (@Sendable (WaitResult) -> Void)?
+        from cursor: EventCursor, deadline: Date, started: Date, progress: (@Sendable (WaitProgress) -> Void)?
     ) async throws -> WaitResult {
         var feed = EventFeed(api: api, session: session, cursor: cursor)
         var tracker = TurnTracker(ownUUID: ownUUID)
@@ -36,6 +36,7 @@ struct TurnWaiter {
         // resumed wait still recognises the turn.
         var resumeCursor = cursor
         var lastProgressReply = ""
+        var lastSessionCheck = Date()
         while true {
             let events = try await feed.readNew()
             for event in events { tracker.consume(event) }
@@ -43,9 +44,21 @@ struct TurnWaiter {
             if let status = tracker.status {
                 return result(status, tracker, resumeCursor, started)
             }
+            if events.isEmpty, Date().timeIntervalSince(lastSessionCheck) >= api.configuration.sessionCheckInterval {
+                // A quiet session may have been archived: no turn will ever end there.
+                lastSessionCheck = Date()
+                if try await api.session(session)["session_status"]?.stringValue == "archived" {
+                    var ended = result(.error, tracker, resumeCursor, started)
+                    ended.hint = "The session was archived while waiting; it will not answer."
+                    return ended
+                }
+            }
             if let progress, tracker.reply != lastProgressReply {
                 lastProgressReply = tracker.reply
-                progress(result(.timeout, tracker, resumeCursor, started))
+                progress(
+                    WaitProgress(
+                        sessionID: session.compat, reply: tracker.reply,
+                        elapsedSeconds: Date().timeIntervalSince(started), eventsRead: tracker.eventsRead))
             }
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { return result(.timeout, tracker, resumeCursor, started) }

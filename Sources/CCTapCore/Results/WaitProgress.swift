@@ -1,0 +1,15 @@
+/// What a running wait has seen so far, reported while it waits (e.g. as MCP progress).
+public struct WaitProgress: Codable, Sendable, Equatable {
+    public var sessionID: String
+    /// The assistant's text in this turn so far.
+    public var reply: String
+    public var elapsedSeconds: Double
+    public var eventsRead: Int
+
+    enum CodingKeys: String, CodingKey {
+        case reply
+        case sessionID = "session_id"
+        case elapsedSeconds = "elapsed_seconds"
+        case eventsRead = "events_read"
+    }
+}
