@@ -29,10 +29,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        // An emulator of the remote API, written from the protocol reference, independent of the core.
+        // An emulator of the remote API, written from the protocol reference. It shares only the
+        // core's JSON value type; none of the client's logic.
         .target(
             name: "CCTapEmulator",
             dependencies: [
+                "CCTapCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,7 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CCTapEmulatorTests",
-            dependencies: ["CCTapEmulator", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["CCTapEmulator", "CCTapCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
     ]
 )

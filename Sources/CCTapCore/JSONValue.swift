@@ -54,9 +54,19 @@ extension JSONValue: Codable {
 // MARK: - Reading fields
 
 extension JSONValue {
+    /// The member `key` of an object; nil for a missing key or a non-object. Setting it on an
+    /// object adds or replaces the member (and does nothing on other values).
     public subscript(key: String) -> JSONValue? {
-        if case .object(let object) = self { return object[key] }
-        return nil
+        get {
+            if case .object(let object) = self { return object[key] }
+            return nil
+        }
+        set {
+            if case .object(var object) = self {
+                object[key] = newValue
+                self = .object(object)
+            }
+        }
     }
 
     public var stringValue: String? {
@@ -102,8 +112,9 @@ extension JSONValue {
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral
+    ExpressibleByFloatLiteral, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral
 {
+    public init(floatLiteral value: Double) { self = .double(value) }
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int64) { self = .int(value) }
@@ -115,6 +126,18 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 }
 
 extension JSONValue {
+    /// Parses JSON text; nil when it is not valid JSON.
+    public static func parse(_ data: Data) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// Compact JSON bytes (key order unspecified).
+    public func jsonData() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+
     /// Compact JSON text with sorted keys (stable output for logs, snapshots and summaries).
     public func jsonText() -> String {
         let encoder = JSONEncoder()

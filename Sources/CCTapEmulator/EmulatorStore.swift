@@ -23,8 +23,8 @@ public actor EmulatorStore {
         var presence: [String: Bool] = [:]
 
         init(resource: JSON) { self.resource = resource }
-        var id: String { resource["id"]?.string ?? "" }
-        var status: String { resource["session_status"]?.string ?? "idle" }
+        var id: String { resource["id"]?.stringValue ?? "" }
+        var status: String { resource["session_status"]?.stringValue ?? "idle" }
     }
 
     let configuration: EmulatorConfiguration
@@ -54,7 +54,7 @@ public actor EmulatorStore {
     /// Newest first by `updated_at`, ties by id.
     func orderedSessions() -> [Session] {
         sessions.values.sorted {
-            let a = $0.resource["updated_at"]?.string ?? "", b = $1.resource["updated_at"]?.string ?? ""
+            let a = $0.resource["updated_at"]?.stringValue ?? "", b = $1.resource["updated_at"]?.stringValue ?? ""
             return a == b ? $0.id > $1.id : a > b
         }
     }
@@ -94,7 +94,7 @@ public actor EmulatorStore {
         session.index[id] = session.events.count
         session.events.append(StoredEvent(id: id, body: stored))
         if !seeding { session.resource["updated_at"] = .string(Clock.timestamp()) }
-        if body["type"]?.string == "user", let uuid = body["uuid"]?.string {
+        if body["type"]?.stringValue == "user", let uuid = body["uuid"]?.stringValue {
             userMessagesStored[uuid, default: 0] += 1
         }
         return id

@@ -31,7 +31,7 @@ enum Reply {
     static func json(_ value: JSON, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(data: value.data())))
+            body: .init(byteBuffer: ByteBuffer(data: value.jsonData())))
     }
 
     static func error(_ failure: APIFailure, requestID: String) -> Response {

@@ -15,7 +15,7 @@ import Foundation
 /// error result, as the reference describes.
 extension EmulatorStore {
     func enqueueUserMessage(_ sessionID: String, text: String) {
-        guard let session = sessions[sessionID], session.resource["connection_status"]?.string == "connected"
+        guard let session = sessions[sessionID], session.resource["connection_status"]?.stringValue == "connected"
         else { return }  // no worker attached: the message waits unanswered, as on the real service
         session.queue.append(text)
         guard !session.workerBusy else { return }
@@ -30,7 +30,7 @@ extension EmulatorStore {
             return
         }
         // A prompt left pending from before (the seeded one): resume that turn with the answer.
-        guard let prompt = session.events.last(where: { $0.body["request_id"]?.string == requestID && $0.body["type"]?.string == "control_request" }),
+        guard let prompt = session.events.last(where: { $0.body["request_id"]?.stringValue == requestID && $0.body["type"]?.stringValue == "control_request" }),
             !session.workerBusy
         else { return }
         session.workerBusy = true
@@ -82,7 +82,7 @@ extension EmulatorStore {
 
     private func runTurn(_ sessionID: String, text: String) async {
         let lower = text.lowercased()
-        let model = sessions[sessionID]?.resource["session_context"]?["model"]?.string ?? "claude-sonnet-4-5"
+        let model = sessions[sessionID]?.resource["session_context"]?["model"]?.stringValue ?? "claude-sonnet-4-5"
         do {
             try await step(sessionID)
             setStatus(sessionID, "running")
@@ -148,8 +148,8 @@ extension EmulatorStore {
 
     /// Waits for the answer to a `can_use_tool` prompt, then runs (or skips) the tool and ends the turn.
     func finishPermissionTurn(_ sessionID: String, prompt: JSON, requestID: String, model: String) async throws {
-        let command = prompt["input"]?["command"]?.string ?? "true"
-        let toolUseID = prompt["tool_use_id"]?.string ?? ""
+        let command = prompt["input"]?["command"]?.stringValue ?? "true"
+        let toolUseID = prompt["tool_use_id"]?.stringValue ?? ""
         setStatus(sessionID, "requires_action")
         var answer: JSON?
         while answer == nil {
@@ -157,9 +157,9 @@ extension EmulatorStore {
             answer = sessions[sessionID]?.answers.removeValue(forKey: requestID)
         }
         setStatus(sessionID, "running")
-        let allowed = answer?["behavior"]?.string == "allow"
-        let ranCommand = answer?["updatedInput"]?["command"]?.string ?? command
-        let output = allowed ? "total 3\n-rw-r--r-- 1 user user 42 README.md\n(ran: \(ranCommand))" : (answer?["message"]?.string ?? "Denied by user")
+        let allowed = answer?["behavior"]?.stringValue == "allow"
+        let ranCommand = answer?["updatedInput"]?["command"]?.stringValue ?? command
+        let output = allowed ? "total 3\n-rw-r--r-- 1 user user 42 README.md\n(ran: \(ranCommand))" : (answer?["message"]?.stringValue ?? "Denied by user")
         append(sessionID, [
             "type": "user", "uuid": .string(IDs.uuid()), "parent_tool_use_id": nil,
             "message": ["role": "user", "content": [

@@ -81,7 +81,7 @@ struct ServiceRoutes {
     private func listSessions(_ request: Request) async throws -> Response {
         let limit = try limit(request)
         let ordered = await store.orderedResources()
-        let ids = ordered.map { $0["id"]?.string ?? "" }
+        let ids = ordered.map { $0["id"]?.stringValue ?? "" }
         var lower = 0
         var upper = ordered.count
         if let after = request.uri.queryParameters.get("after_id") {
@@ -119,32 +119,32 @@ struct ServiceRoutes {
     private func postEvents(_ request: Request, _ context: EmulatorContext) async throws -> Response {
         let id = try await existingSession(context)
         let body = try await request.body.collect(upTo: 8 << 20)
-        guard let json = JSON.parse(Data(body.readableBytesView)), let events = json["events"]?.array, !events.isEmpty else {
+        guard let json = JSON.parse(Data(body.readableBytesView)), let events = json["events"]?.arrayValue, !events.isEmpty else {
             throw APIFailure(400, "events: Field required (a non-empty list)")
         }
         for event in events {
-            guard event.isObject, event["type"]?.string != nil else { throw APIFailure(400, "events: each event needs a type") }
-            if event["type"]?.string == "user" {
+            guard event.objectValue != nil, event["type"]?.stringValue != nil else { throw APIFailure(400, "events: each event needs a type") }
+            if event["type"]?.stringValue == "user" {
                 guard event["message"]?["content"] != nil else { throw APIFailure(400, "events: a user event needs message.content") }
             }
         }
         // Emulator choice: the reference does not say how an archived session answers a post.
         guard await store.sessionStatus(id) != "archived" else { throw APIFailure(400, "Session is archived") }
         for event in events {
-            switch event["type"]?.string {
+            switch event["type"]?.stringValue {
             case "user":
-                if let uuid = event["uuid"]?.string { await store.noteUserMessageReceived(uuid) }
+                if let uuid = event["uuid"]?.stringValue { await store.noteUserMessageReceived(uuid) }
                 await store.append(id, event)
                 await store.enqueueUserMessage(id, text: Self.text(of: event))
             case "control_response":
                 await store.append(id, event)
-                if let requestID = event["response"]?["request_id"]?.string {
+                if let requestID = event["response"]?["request_id"]?.stringValue {
                     await store.recordAnswer(id, requestID: requestID, response: event["response"]?["response"] ?? [:])
                 }
-            case "control_request" where event["request"]?["subtype"]?.string == "interrupt":
+            case "control_request" where event["request"]?["subtype"]?.stringValue == "interrupt":
                 await store.append(id, event)
                 _ = await store.requestInterrupt(id)
-                if let requestID = event["request_id"]?.string {
+                if let requestID = event["request_id"]?.stringValue {
                     await store.append(id, [
                         "type": "control_response",
                         "response": ["subtype": "success", "request_id": .string(requestID), "response": ["still_queued": []]],
@@ -160,7 +160,7 @@ struct ServiceRoutes {
     static func text(of event: JSON) -> String {
         switch event["message"]?["content"] {
         case .string(let text): return text
-        case .array(let blocks): return blocks.compactMap { $0["text"]?.string }.joined(separator: "\n")
+        case .array(let blocks): return blocks.compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
         default: return ""
         }
     }
@@ -174,7 +174,7 @@ struct ServiceRoutes {
     private func presence(_ request: Request, _ context: EmulatorContext) async throws -> Response {
         let id = try await existingSession(context, allowInfra: true)
         let body = try await request.body.collect(upTo: 1 << 16)
-        guard let json = JSON.parse(Data(body.readableBytesView)), let clientID = json["client_id"]?.string else {
+        guard let json = JSON.parse(Data(body.readableBytesView)), let clientID = json["client_id"]?.stringValue else {
             throw APIFailure(400, "client_id: Field required")
         }
         await store.notePresence(id, clientID: clientID, clear: json["clear"] == .bool(true))

@@ -164,7 +164,7 @@ import Testing
 
     @Test func timeoutIsNeverResentBlindly() async throws {
         try await withEmulator(tune: { $0.sendTimeout = 0.5 }) { (h: Harness) async throws in
-            await h.store.addFault(FaultRule(kind: .delay, method: "POST", path: "/events", seconds: 1.5))
+            await h.store.addFault(FaultRule(kind: .delay, method: "POST", path: "/events", seconds: 3))
             let error = await tapError { _ = try await h.tap.sendMessage(Seed.disconnected, message: "slow post") }
             guard case .sendOutcomeUnknown(let uuid, _)? = error else {
                 Issue.record("expected sendOutcomeUnknown, got \(String(describing: error))")
@@ -172,7 +172,9 @@ import Testing
             }
             #expect(error?.message.contains("before sending it again") == true)
             // The stalled request completes on the server: stored once, never twice.
-            try await Task.sleep(nanoseconds: 1_500_000_000)
+            for _ in 0..<100 where await h.store.storedCount(uuid: uuid) == 0 {
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
             #expect(await h.store.storedCount(uuid: uuid) == 1)
             #expect(await h.store.receivedCount(uuid: uuid) == 1)
         }

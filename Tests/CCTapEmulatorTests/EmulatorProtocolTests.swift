@@ -52,7 +52,7 @@ import Testing
     }
 
     func ids(_ answer: Answer) -> [String] {
-        (answer.json?["data"]?.array ?? []).compactMap { $0["uuid"]?.string ?? $0["id"]?.string }
+        (answer.json?["data"]?.arrayValue ?? []).compactMap { $0["uuid"]?.stringValue ?? $0["id"]?.stringValue }
     }
 
     @Test func eventsAreOldestFirstWithExclusiveCursors() async throws {
@@ -61,22 +61,22 @@ import Testing
             let first = try await call(port, path: base + "?limit=5")
             #expect(first.status == 200)
             #expect(first.json?["has_more"] == .bool(true))
-            #expect(first.json?["data"]?.array?.first?["message"]?["content"] == .string("Step 1: continue the refactor"))
-            let last = try #require(first.json?["last_id"]?.string)
+            #expect(first.json?["data"]?.arrayValue?.first?["message"]?["content"] == .string("Step 1: continue the refactor"))
+            let last = try #require(first.json?["last_id"]?.stringValue)
             let next = try await call(port, path: base + "?limit=5&after_id=\(last)")
             #expect(Set(ids(next)).isDisjoint(with: Set(ids(first))))
             #expect(next.json?["first_id"] != first.json?["last_id"])
 
             let newest = try await call(port, path: base + "?limit=5&anchor_to_latest=true")
-            let newestData = try #require(newest.json?["data"]?.array)
+            let newestData = try #require(newest.json?["data"]?.arrayValue)
             #expect(newestData.count == 5)
             #expect(newestData.last?["type"] == .string("result"))  // chronological: the turn's end is last
             #expect(newest.json?["has_more"] == .bool(true))  // older events exist
-            let firstID = try #require(newest.json?["first_id"]?.string)
+            let firstID = try #require(newest.json?["first_id"]?.stringValue)
             let older = try await call(port, path: base + "?limit=5&anchor_to_latest=true&before_id=\(firstID)")
             #expect(Set(ids(older)).isDisjoint(with: Set(ids(newest))))
 
-            let end = try await call(port, path: base + "?after_id=\(try #require(newest.json?["last_id"]?.string))")
+            let end = try await call(port, path: base + "?after_id=\(try #require(newest.json?["last_id"]?.stringValue))")
             #expect(end.json?["data"] == .array([]))
             #expect(end.json?["has_more"] == .bool(false))
             #expect(end.json?["last_id"] == .null)
@@ -86,8 +86,8 @@ import Testing
     @Test func limitIsBoundedAndDefaultsTo20() async throws {
         try await withEmulator { (port: Int, _: Emulator) async throws in
             let base = "/v1/sessions/\(Seed.long)/events"
-            #expect(try await call(port, path: base).json?["data"]?.array?.count == 20)
-            #expect(try await call(port, path: base + "?limit=1000").json?["data"]?.array?.count == 250)
+            #expect(try await call(port, path: base).json?["data"]?.arrayValue?.count == 20)
+            #expect(try await call(port, path: base + "?limit=1000").json?["data"]?.arrayValue?.count == 250)
             for bad in ["0", "1001", "x"] {
                 let answer = try await call(port, path: base + "?limit=\(bad)")
                 #expect(answer.status == 400)
@@ -142,10 +142,10 @@ import Testing
             var updated: [String] = []
             repeat {
                 let answer = try await call(port, path: "/v1/sessions?limit=7" + (after.map { "&after_id=\($0)" } ?? ""))
-                let data = answer.json?["data"]?.array ?? []
-                seen += data.compactMap { $0["id"]?.string }
-                updated += data.compactMap { $0["updated_at"]?.string }
-                after = answer.json?["has_more"] == .bool(true) ? answer.json?["last_id"]?.string : nil
+                let data = answer.json?["data"]?.arrayValue ?? []
+                seen += data.compactMap { $0["id"]?.stringValue }
+                updated += data.compactMap { $0["updated_at"]?.stringValue }
+                after = answer.json?["has_more"] == .bool(true) ? answer.json?["last_id"]?.stringValue : nil
             } while after != nil
             #expect(seen.count == 31)
             #expect(Set(seen).count == 31)
@@ -161,13 +161,13 @@ import Testing
             var types: [String] = []
             for _ in 0..<200 {
                 let events = await emulator.store.allEvents(Seed.demo)
-                types = events.compactMap { $0["type"]?.string }
+                types = events.compactMap { $0["type"]?.stringValue }
                 if types.last == "result" && types.count > 6 { break }
                 try await Task.sleep(nanoseconds: 20_000_000)
             }
             #expect(Array(types.suffix(6)) == ["user", "system", "assistant", "assistant", "assistant", "result"])
             let events = await emulator.store.allEvents(Seed.demo)
-            let copies = events.suffix(4).prefix(3).compactMap { $0["message"]?["id"]?.string }
+            let copies = events.suffix(4).prefix(3).compactMap { $0["message"]?["id"]?.stringValue }
             #expect(Set(copies).count == 1)  // one message id, streamed three times
             #expect(events.last?["total_cost_usd"] == .int(0))  // a Remote Control bridge's synthetic result
             #expect(await emulator.store.storedCount(uuid: uuid) == 1)
