@@ -68,7 +68,10 @@ public struct TapConfiguration: Sendable {
         default:
             throw TapError.invalidArgument("CCTAP_BASE_URL must start with https:// (got \(scheme)://).")
         }
-        return URL(string: trimmed)!
+        guard let url = URL(string: trimmed) else {
+            throw TapError.invalidArgument("CCTAP_BASE_URL '\(text)' is not a URL like https://api.anthropic.com.")
+        }
+        return url
     }
 
     static func isLoopback(_ host: String) -> Bool {

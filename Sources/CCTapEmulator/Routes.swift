@@ -93,7 +93,7 @@ struct ServiceMiddleware: RouterMiddleware {
                     status: .init(code: fault.status ?? 502), headers: [.contentType: "text/plain"],
                     body: .init(byteBuffer: ByteBuffer(string: fault.body ?? "upstream connect error or disconnect/reset before headers")))
             case .delay:
-                try? await Task.sleep(nanoseconds: UInt64((fault.seconds ?? 5) * 1_000_000_000))
+                try? await Task.sleep(nanoseconds: UInt64(min(max(0, fault.seconds ?? 5), 3600) * 1_000_000_000))
             case .resetBefore:
                 try await reset(context.channel)
                 throw APIFailure(500, "connection reset")

@@ -1,4 +1,4 @@
-import CCTapCore
+@testable import CCTapCore
 import CCTapEmulator
 import Foundation
 import Testing

@@ -10,7 +10,8 @@ public enum CredentialSource: String, Sendable, Codable {
 
 /// A bearer token and what is known about it. `description` never shows the token.
 public struct Credential: Sendable, CustomStringConvertible {
-    public var accessToken: String
+    /// Internal on purpose: no surface can hand the token out, print it or encode it.
+    var accessToken: String
     public var source: CredentialSource
     /// The file it came from, for `credentialsFile`.
     public var path: String?
