@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
     ],
     targets: [
         // The client of the remote session API. Knows nothing of MCP, C or printing.
@@ -41,11 +42,22 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The MCP server: tools and resources over the core, and a stdio transport of our own.
+        .target(
+            name: "CCTapMCP",
+            dependencies: [
+                "CCTapCore",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "cc-tap",
             dependencies: [
                 "CCTapCore",
+                "CCTapMCP",
                 "CCTapEmulator",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,6 +73,10 @@ let package = Package(
         .testTarget(
             name: "CCTapCoreTests",
             dependencies: ["CCTapCore", "CCTapEmulator", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "CCTapMCPTests",
+            dependencies: ["CCTapMCP", "CCTapCore", "CCTapEmulator", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(
             name: "CCTapEmulatorTests",

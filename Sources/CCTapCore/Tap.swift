@@ -256,6 +256,20 @@ public final class Tap: Sendable {
         return InterruptResult(sessionID: session.compat, requestID: requestID)
     }
 
+    // MARK: Following a session
+
+    /// A cursor at the session's newest event now (`start` for an empty session).
+    public func latestCursor(_ id: String) async throws -> String {
+        try await EventFeed.latest(api: api, session: try SessionID(id)).description
+    }
+
+    /// The events after `cursor`, oldest first, and the cursor past them. Reads only what is new.
+    public func newEvents(_ id: String, after cursor: String) async throws -> (events: [JSONValue], cursor: String) {
+        var feed = EventFeed(api: api, session: try SessionID(id), cursor: try EventCursor(cursor))
+        let events = try await feed.readNew()
+        return (events, feed.cursor.description)
+    }
+
     // MARK: Diagnostics
 
     /// Where the login was found (never the token itself).

@@ -39,10 +39,17 @@ public struct TapConfiguration: Sendable {
 
     public static let defaultBaseURL = "https://api.anthropic.com"
 
-    /// Reads `CCTAP_BASE_URL` from the environment.
+    /// Reads `CCTAP_BASE_URL` and `CCTAP_POLL_INTERVAL` from the environment.
     public static func fromEnvironment(_ host: HostEnvironment = .current) throws -> TapConfiguration {
         let url = try checkedBaseURL(host.value("CCTAP_BASE_URL") ?? defaultBaseURL)
-        return try TapConfiguration(baseURL: url, host: host)
+        var configuration = try TapConfiguration(baseURL: url, host: host)
+        if let text = host.value("CCTAP_POLL_INTERVAL") {
+            guard let seconds = Double(text), seconds >= 0.05, seconds <= 60 else {
+                throw TapError.invalidArgument("CCTAP_POLL_INTERVAL must be a number of seconds from 0.05 to 60 (got \(text)).")
+            }
+            configuration.pollInterval = seconds
+        }
+        return configuration
     }
 
     /// Accepts https anywhere and plain http only on loopback: a bearer token must never cross a

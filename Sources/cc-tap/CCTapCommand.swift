@@ -1,6 +1,7 @@
 import ArgumentParser
 import CCTapCore
 import Foundation
+import CCTapMCP
 import Logging
 
 /// `cc-tap`: see into and talk to Claude Code Remote Control sessions from a terminal.
@@ -10,7 +11,8 @@ struct CCTapCommand: AsyncParsableCommand {
         commandName: "cc-tap",
         abstract: "See into and talk to Claude Code Remote Control sessions.",
         version: CCTap.version,
-        subcommands: [Sessions.self, Read.self, Send.self, Doctor.self, Demo.self])
+        subcommands: [Serve.self, Sessions.self, Read.self, Send.self, Doctor.self, Demo.self, ToolsCommand.self],
+        defaultSubcommand: Serve.self)
 }
 
 /// Options every command that talks to the service shares.

@@ -1,12 +1,15 @@
 import ArgumentParser
 import CCTapCore
 import CCTapEmulator
+import CCTapMCP
 import Foundation
+import MCP
 
-/// `cc-tap demo`: a guided tour against the embedded emulator, no account needed.
+/// `cc-tap demo`: a guided tour, through the MCP server, against the embedded emulator. No account
+/// needed: everything runs in this process on loopback.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Tour cc-tap against a built-in emulator of the API (offline, no login needed).")
+        abstract: "Tour cc-tap's MCP tools against a built-in emulator of the API (offline, no login needed).")
 
     @Option(help: "Seconds between the emulated worker's events (slower is easier to follow).")
     var step = 0.2
@@ -19,59 +22,98 @@ struct Demo: AsyncParsableCommand {
         emulatorConfiguration.workerStepSeconds = step
         let emulator = Emulator(configuration: emulatorConfiguration)
         let port = try await emulator.start()
-        // The demo goes through the same configuration path as real use, with the emulator's login.
+        // The same configuration path as real use, with the emulator's login.
         let host = HostEnvironment(
             variables: [
                 "CCTAP_BASE_URL": "http://127.0.0.1:\(port)",
                 "CCTAP_ACCESS_TOKEN": EmulatorConfiguration.defaultToken,
                 "CCR_ORG_UUID": emulatorConfiguration.organizationUUID,
+                "CCTAP_POLL_INTERVAL": "0.2",
             ], homeDirectory: NSTemporaryDirectory())
         var configuration = try TapConfiguration.fromEnvironment(host)
-        configuration.pollInterval = 0.2
         configuration.logger = Output.logger(verbose: verbose)
-        let tap = Tap(configuration: configuration)
+        let logger = configuration.logger
 
-        func heading(_ number: Int, _ text: String, _ command: String) {
-            Output.print("\n━━ \(number). \(text)\n   (\(command))\n")
+        // An MCP client and the cc-tap MCP server, connected in memory.
+        let (server, lifecycle) = await CCTapMCPServer.makeServer(tap: Tap(configuration: configuration), logger: logger)
+        let (clientEnd, serverEnd) = await InMemoryTransport.createConnectedPair()
+        try await server.start(transport: serverEnd)
+        let client = Client(name: "cc-tap-demo", version: CCTap.version)
+        _ = try await client.connect(transport: clientEnd)
+
+        func heading(_ number: Int, _ text: String) {
+            Output.print("\n━━ \(number). \(text)\n")
         }
+        func call(_ name: String, _ arguments: [String: Value]) async throws -> CallTool.Result {
+            Output.print("→ \(name) \(Self.describe(arguments))\n")
+            let result = try await client.callTool(name: name, arguments: arguments).value
+            for case .text(let text, _, _) in result.content { Output.print(text) }
+            if result.isError == true { throw ExitCode(1) }
+            return result
+        }
+
         do {
-            Output.print("cc-tap \(CCTap.version) demo: an emulated Remote Control API is serving on http://127.0.0.1:\(port)")
+            Output.print("cc-tap \(CCTap.version) demo: an MCP client talks to the cc-tap MCP server, which talks to an")
+            Output.print("emulated Remote Control API on http://127.0.0.1:\(port). A Claude agent would make these same calls.")
 
-            heading(1, "Every session on the account, across all pages", "cc-tap sessions / MCP list_sessions")
-            let list = try await tap.listSessions(status: "active")
-            Output.print(Render.sessions(list))
+            heading(1, "The tools a Claude client sees")
+            let tools = try await client.listTools().tools
+            Output.print(tools.map { "  \($0.name): \($0.title ?? "")" }.joined(separator: "\n"))
 
-            heading(2, "The newest entries of one conversation", "cc-tap read \(Seed.demo) / MCP read_session")
-            Output.print(Render.transcript(try await tap.readSession(Seed.demo, lastN: 10)))
+            heading(2, "Every session on the account, across all pages")
+            _ = try await call("list_sessions", ["status_filter": "active"])
 
-            heading(3, "Send a message and wait for the reply", "cc-tap send ID MESSAGE --wait / MCP send_and_wait")
-            let message = "Hello from the cc-tap demo! What did you change?"
-            Output.print("you → \(message)\n")
-            let reply = try await tap.sendAndWait(Seed.demo, message: message, timeout: 30)
-            Output.print(Render.wait(reply))
+            heading(3, "The newest entries of one conversation")
+            _ = try await call("read_session", ["session_id": .string(Seed.demo), "last_n": 10])
 
-            heading(4, "A turn that needs permission, answered from here", "MCP send_and_wait → respond_to_permission → wait_for_reply")
-            let ask = "run git status"
-            Output.print("you → \(ask)\n")
-            let asked = try await tap.sendAndWait(Seed.demo, message: ask, timeout: 30)
-            Output.print(Render.wait(asked))
-            guard asked.status == .waitingForPermission, let request = asked.pendingPermissions.first else {
-                Output.error("cc-tap demo: expected a permission prompt, got \(asked.status.rawValue)")
+            heading(4, "Send a message and wait for the reply")
+            _ = try await call(
+                "send_and_wait",
+                ["session_id": .string(Seed.demo), "message": "Hello from the cc-tap demo! What did you change?", "timeout": 30])
+
+            heading(5, "A turn that needs permission, answered through MCP")
+            let asked = try await call("send_and_wait", ["session_id": .string(Seed.demo), "message": "run git status", "timeout": 30])
+            guard let structured = asked.structuredContent?.objectValue,
+                structured["status"]?.stringValue == "waiting_for_permission",
+                let cursor = structured["cursor"]?.stringValue,
+                let requestID = structured["pending_permissions"]?.arrayValue?.first?.objectValue?["request_id"]?.stringValue
+            else {
+                Output.error("cc-tap demo: expected a permission prompt")
                 throw ExitCode(1)
             }
-            Output.print("\nallowing \(request.toolName) (request_id \(request.requestID), tool_use_id \(request.toolUseID ?? "-")) …")
-            _ = try await tap.respondToPermission(Seed.demo, requestID: request.requestID, decision: .allow)
-            let finished = try await tap.waitForReply(Seed.demo, cursor: asked.cursor, timeout: 30)
-            Output.print(Render.wait(finished))
+            Output.print("")
+            _ = try await call(
+                "respond_to_permission",
+                ["session_id": .string(Seed.demo), "request_id": .string(requestID), "decision": "allow"])
+            Output.print("")
+            _ = try await call("wait_for_reply", ["session_id": .string(Seed.demo), "cursor": .string(cursor), "timeout": 30])
 
-            heading(5, "The conversation now", "cc-tap read \(Seed.demo) --last 8")
-            Output.print(Render.transcript(try await tap.readSession(Seed.demo, lastN: 8)))
-            Output.print("\nDone. Point cc-tap at the real service by unsetting CCTAP_BASE_URL; see README.md.")
-        } catch let error as TapError {
-            Output.error("cc-tap demo: \(error.message)")
-            await emulator.stop()
+            heading(6, "The conversation now")
+            _ = try await call("read_session", ["session_id": .string(Seed.demo), "last_n": 8])
+            Output.print("\nDone. To use it from Claude, see README.md (Claude Desktop and Claude Code set-up).")
+        } catch {
+            if let error = error as? TapError { Output.error("cc-tap demo: \(error.message)") }
+            await shutdown(client: client, server: server, lifecycle: lifecycle, emulator: emulator)
             throw ExitCode(1)
         }
+        await shutdown(client: client, server: server, lifecycle: lifecycle, emulator: emulator)
+    }
+
+    private func shutdown(client: Client, server: Server, lifecycle: CCTapMCPServer.Lifecycle, emulator: Emulator) async {
+        await client.disconnect()
+        await lifecycle.finish(maxSeconds: 1)
+        await server.stop()
         await emulator.stop()
+    }
+
+    static func describe(_ arguments: [String: Value]) -> String {
+        let parts = arguments.keys.sorted().map { key -> String in
+            switch arguments[key]! {
+            case .string(let text): return "\(key)=\"\(text)\""
+            case .int(let value): return "\(key)=\(value)"
+            case let other: return "\(key)=\(other)"
+            }
+        }
+        return parts.joined(separator: " ")
     }
 }

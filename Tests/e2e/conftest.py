@@ -1,4 +1,5 @@
 """Fixtures for end-to-end tests: the built binaries and a cc-tap-emulator process on loopback."""
+import json
 import os
 import re
 import subprocess
@@ -44,6 +45,23 @@ def env(emulator, tmp_path):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("CCTAP_", "CCR_", "CLAUDE_"))}
     base.update({"HOME": str(home), "CCTAP_BASE_URL": emulator, "CCTAP_ACCESS_TOKEN": TOKEN, "CCR_ORG_UUID": ORG})
     return base
+
+
+@pytest.fixture
+def server_env(env):
+    """The environment for a cc-tap MCP server process: the emulator, and fast polling."""
+    env = dict(env)
+    env["CCTAP_POLL_INTERVAL"] = "0.1"
+    return env
+
+
+def emulator_call(base, method, path, body=None):
+    """A call to the emulator's own control routes (/_emulator/...)."""
+    import urllib.request
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
 
 
 def run(args, env, timeout=60):

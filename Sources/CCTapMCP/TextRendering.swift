@@ -1,8 +1,9 @@
 import CCTapCore
 import Foundation
 
-/// Aligned, readable text for people. (Programs use `--json`.)
-enum Render {
+/// Readable text for people and for models: the CLI prints it, and MCP tool results carry it
+/// as their text content beside the structured result.
+public enum Render {
     static func table(_ header: [String], _ rows: [[String]]) -> String {
         var widths = header.map(\.count)
         for row in rows {
@@ -21,7 +22,7 @@ enum Render {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
-    static func sessions(_ list: SessionList) -> String {
+    public static func sessions(_ list: SessionList) -> String {
         guard !list.sessions.isEmpty else { return "No sessions" + (list.statusFilter.map { " with status \($0)" } ?? "") + "." }
         let rows = list.sessions.map {
             [$0.id, $0.status, $0.connectionStatus, String(($0.updatedAt ?? "").prefix(16)), clip($0.title ?? "(untitled)", 48)]
@@ -29,7 +30,7 @@ enum Render {
         return table(["ID", "STATUS", "CONNECTION", "UPDATED", "TITLE"], rows) + "\n\(list.count) session(s)"
     }
 
-    static func transcript(_ transcript: Transcript) -> String {
+    public static func transcript(_ transcript: Transcript) -> String {
         var lines: [String] = []
         if transcript.hasOlder { lines.append("… (older entries not shown)") }
         for entry in transcript.entries {
@@ -50,14 +51,60 @@ enum Render {
         return lines.joined(separator: "\n")
     }
 
-    static func wait(_ result: WaitResult) -> String {
+    public static func wait(_ result: WaitResult) -> String {
         var lines = ["status: \(result.status.rawValue) after \(String(format: "%.1f", result.elapsedSeconds)) s"]
         if !result.reply.isEmpty { lines.append("reply:\n" + result.reply.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")) }
         for request in result.pendingPermissions {
-            lines.append("permission asked: \(request.toolName) \(request.input.jsonText()) (request_id \(request.requestID))")
+            lines.append(permissionLine(request))
         }
         lines.append("cursor: \(result.cursor)")
         lines.append(result.hint)
         return lines.joined(separator: "\n")
+    }
+
+    public static func sessionInfo(_ info: SessionInfo) -> String {
+        let session = info.session
+        var lines = [
+            "\(session.title ?? "(untitled)") — \(session.id)",
+            "status: \(session.status), connection: \(session.connectionStatus)",
+        ]
+        if let cwd = session.cwd { lines.append("cwd: \(cwd)") }
+        if let model = session.model { lines.append("model: \(model)") }
+        if let updated = session.updatedAt { lines.append("updated: \(updated)") }
+        if info.pendingPermissions.isEmpty {
+            lines.append("no permission prompt is waiting")
+        } else {
+            for request in info.pendingPermissions {
+                lines.append(permissionLine(request))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func permissionLine(_ request: PermissionRequest) -> String {
+        "permission asked: \(request.toolName) \(clip(request.input.jsonText(), 200)) (request_id \(request.requestID))"
+    }
+
+    public static func events(_ list: EventList) -> String {
+        var lines = ["\(list.count) event(s) of \(list.sessionID)" + (list.eventTypes.isEmpty ? "" : " of type \(list.eventTypes.joined(separator: ", "))")
+            + (list.hasOlder ? " (older ones exist)" : "")]
+        lines += list.events.map { clip($0.jsonText(), 2000) }
+        return lines.joined(separator: "\n")
+    }
+
+    public static func sent(_ result: SendResult) -> String {
+        "Sent to \(result.sessionID) (uuid \(result.uuid))."
+            + (result.confirmedFromEvents ? " The answer was lost, but the session's events show it stored once." : "")
+            + " To wait for the reply, call wait_for_reply with cursor \(result.cursor)."
+    }
+
+    public static func permissionResponse(_ result: PermissionResponseResult) -> String {
+        "Answered \(result.decision.rawValue) to \(result.toolName) (request_id \(result.requestID)) in \(result.sessionID). "
+            + result.note
+    }
+
+    public static func interrupt(_ result: InterruptResult) -> String {
+        "Asked \(result.sessionID) to stop its current turn (request_id \(result.requestID)). "
+            + "Call wait_for_reply to see the turn end."
     }
 }

@@ -1,0 +1,165 @@
+import CCTapCore
+import MCP
+
+/// Tools that talk to a session: the published cc-tap's send_message and send_and_wait (same names
+/// and arguments), and wait_for_reply, respond_to_permission and interrupt_session.
+enum ConversationTools {
+    static let definitions: [ToolDefinition] = [sendMessage, sendAndWait, waitForReply, respondToPermission, interruptSession]
+
+    /// Claude Desktop gives up on a tool call after about 60 s, and Claude Code moves calls past
+    /// 120 s to the background, so waits default below the first and never exceed the second.
+    static let defaultWaitSeconds: Double = 50
+    static let maxWaitSeconds: Double = 110
+
+    static let timeout = Schema.number(
+        "Seconds to wait (default 50, at most 110). On timeout the result has a cursor: call wait_for_reply with it.")
+
+    static func waitSeconds(_ call: ToolCall) throws -> (seconds: Double, clamped: Bool) {
+        let asked = try call.arguments.number("timeout") ?? defaultWaitSeconds
+        guard asked.isFinite, asked >= 0 else {
+            throw ToolArguments.Invalid(message: "timeout must be a number of seconds, 0 or more.")
+        }
+        return asked > maxWaitSeconds ? (maxWaitSeconds, true) : (asked, false)
+    }
+
+    static func pollInterval(_ call: ToolCall) throws -> Double? {
+        try call.arguments.number("poll_interval").map { min(max($0, 0.2), 10) }
+    }
+
+    static func waitResult(_ result: WaitResult, clamped: Bool) throws -> CallTool.Result {
+        var result = result
+        if clamped {
+            result.hint += " (The wait was capped at \(Int(maxWaitSeconds)) s so the client does not give up on the call.)"
+        }
+        return try ToolRegistry.result(result, text: Render.wait(result))
+    }
+
+    static let sendMessage = ToolDefinition(
+        tool: Tool(
+            name: "send_message", title: "Send a message to a session",
+            description: """
+                Send a user message to a Claude Code session without waiting for the answer, as if typed in \
+                it. Returns a cursor; call wait_for_reply with it to get the answer later. Use send_and_wait to \
+                send and wait in one call.
+                """,
+            inputSchema: Schema.object(
+                ["session_id": SessionTools.sessionID, "message": Schema.string("The message text.")],
+                required: ["session_id", "message"]),
+            annotations: .init(
+                title: "Send a message to a session", readOnlyHint: false, destructiveHint: false,
+                idempotentHint: false, openWorldHint: true),
+            outputSchema: Schema.sendResult),
+        run: { call in
+            let sent = try await call.tap.sendMessage(
+                try call.arguments.requiredString("session_id"), message: try call.arguments.requiredString("message"))
+            return try ToolRegistry.result(sent, text: Render.sent(sent))
+        })
+
+    static let sendAndWait = ToolDefinition(
+        tool: Tool(
+            name: "send_and_wait", title: "Send a message and wait for the reply",
+            description: """
+                Send a user message to a Claude Code session and wait until its turn ends, it asks for \
+                permission to use a tool, or the timeout passes. Returns the assistant's reply, the status \
+                (complete, waiting_for_permission, timeout, interrupted, error), any pending permission prompts \
+                and a cursor. On waiting_for_permission answer with respond_to_permission; on timeout keep \
+                waiting with wait_for_reply and the cursor (never send the message again).
+                """,
+            inputSchema: Schema.object(
+                [
+                    "session_id": SessionTools.sessionID, "message": Schema.string("The message text."),
+                    "timeout": timeout,
+                    "poll_interval": Schema.number("Seconds between checks for new events (0.2-10, default 1)."),
+                ], required: ["session_id", "message"]),
+            annotations: .init(
+                title: "Send a message and wait for the reply", readOnlyHint: false, destructiveHint: false,
+                idempotentHint: false, openWorldHint: true),
+            outputSchema: Schema.waitResult),
+        run: { call in
+            let id = try call.arguments.requiredString("session_id")
+            let message = try call.arguments.requiredString("message")
+            let (seconds, clamped) = try waitSeconds(call)
+            let interval = try pollInterval(call)
+            let result = try await ProgressSink.reporting(call.progress) { progress in
+                try await call.tap.sendAndWait(
+                    id, message: message, timeout: seconds, pollInterval: interval, progress: progress)
+            }
+            return try waitResult(result, clamped: clamped)
+        })
+
+    static let waitForReply = ToolDefinition(
+        tool: Tool(
+            name: "wait_for_reply", title: "Keep waiting for a reply",
+            description: """
+                Keep waiting for a session's turn to end, from the cursor a send_message, send_and_wait or \
+                earlier wait_for_reply returned. Use it after a timeout, after send_message, or after answering a \
+                permission prompt. Returns like send_and_wait.
+                """,
+            inputSchema: Schema.object(
+                [
+                    "session_id": SessionTools.sessionID,
+                    "cursor": Schema.string("The cursor from the previous result."), "timeout": timeout,
+                ], required: ["session_id", "cursor"]),
+            annotations: .init(title: "Keep waiting for a reply", readOnlyHint: true, openWorldHint: true),
+            outputSchema: Schema.waitResult),
+        run: { call in
+            let id = try call.arguments.requiredString("session_id")
+            let cursor = try call.arguments.requiredString("cursor")
+            let (seconds, clamped) = try waitSeconds(call)
+            let result = try await ProgressSink.reporting(call.progress) { progress in
+                try await call.tap.waitForReply(id, cursor: cursor, timeout: seconds, progress: progress)
+            }
+            return try waitResult(result, clamped: clamped)
+        })
+
+    static let respondToPermission = ToolDefinition(
+        tool: Tool(
+            name: "respond_to_permission", title: "Answer a permission prompt",
+            description: """
+                Allow or deny a tool-permission prompt a session is waiting on. Take request_id from \
+                pending_permissions (of send_and_wait, wait_for_reply or get_session_info); it is not the \
+                tool_use_id. Allowing lets the session run the tool, so check the tool and its input first. Then \
+                call wait_for_reply with the earlier cursor to follow the turn. (Answering is inferred from \
+                captured clients and not verified on the live service.)
+                """,
+            inputSchema: Schema.object(
+                [
+                    "session_id": SessionTools.sessionID,
+                    "request_id": Schema.string("The prompt's request_id."),
+                    "decision": Schema.oneOf(["allow", "deny"]),
+                    "message": Schema.string("Optional, with deny: why, shown to the session."),
+                    "updated_input": ["type": "object", "description": "Optional, with allow: the tool input to run instead of the proposed one."],
+                ], required: ["session_id", "request_id", "decision"]),
+            annotations: .init(
+                title: "Answer a permission prompt", readOnlyHint: false, destructiveHint: true, idempotentHint: true,
+                openWorldHint: true),
+            outputSchema: Schema.permissionResponse),
+        run: { call in
+            let decisionText = try call.arguments.requiredString("decision").lowercased()
+            guard let decision = PermissionDecision(rawValue: decisionText) else {
+                throw ToolArguments.Invalid(message: "decision must be 'allow' or 'deny'.")
+            }
+            let answer = try await call.tap.respondToPermission(
+                try call.arguments.requiredString("session_id"),
+                requestID: try call.arguments.requiredString("request_id"), decision: decision,
+                message: try call.arguments.string("message"), updatedInput: try call.arguments.object("updated_input"))
+            return try ToolRegistry.result(answer, text: Render.permissionResponse(answer))
+        })
+
+    static let interruptSession = ToolDefinition(
+        tool: Tool(
+            name: "interrupt_session", title: "Stop a session's current turn",
+            description: """
+                Stop the turn a session is running, like its Stop button. Work in progress is abandoned. Then \
+                call wait_for_reply to see the turn end.
+                """,
+            inputSchema: Schema.object(["session_id": SessionTools.sessionID], required: ["session_id"]),
+            annotations: .init(
+                title: "Stop a session's current turn", readOnlyHint: false, destructiveHint: true,
+                idempotentHint: true, openWorldHint: true),
+            outputSchema: Schema.interruptResult),
+        run: { call in
+            let result = try await call.tap.interrupt(try call.arguments.requiredString("session_id"))
+            return try ToolRegistry.result(result, text: Render.interrupt(result))
+        })
+}

@@ -1,0 +1,102 @@
+import CCTapCore
+import Foundation
+import Logging
+import MCP
+
+/// The cc-tap MCP server: the core's operations as tools and resources, over stdio.
+public enum CCTapMCPServer {
+    static let instructions = """
+        cc-tap sees into and talks to the user's running Claude Code sessions (Remote Control and web). \
+        Start with list_sessions; read a conversation with read_session; talk with send_and_wait (or \
+        send_message, then wait_for_reply). When a result says waiting_for_permission, show the user the \
+        tool and its input before answering with respond_to_permission. On timeout, continue with \
+        wait_for_reply and the cursor instead of sending the message again.
+        """
+
+    /// A configured server; `start(transport:)` it, or use `runStdio`.
+    public static func makeServer(tap: Tap, logger: Logger, watchInterval: Double = 2) async -> (Server, Lifecycle) {
+        let server = Server(
+            name: "cc-tap", version: CCTap.version, title: "cc-tap: Claude Code sessions", instructions: instructions,
+            capabilities: .init(resources: .init(subscribe: true, listChanged: false), tools: .init(listChanged: false)))
+        let inFlight = InFlight()
+        // The handlers hold the server strongly; a server lives as long as its process or test.
+        let resources = SessionResources(tap: tap, watchInterval: watchInterval, logger: logger) { uri in
+            try? await server.notify(ResourceUpdatedNotification.message(.init(uri: uri)))
+        }
+
+        await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: ToolRegistry.tools) }
+        await server.withMethodHandler(CallTool.self) { params in
+            try await inFlight.track {
+                let sink = params._meta?.progressToken.map { token in
+                    ProgressSink { progress, message in
+                        try? await server.notify(
+                            ProgressNotification.message(.init(progressToken: token, progress: progress, message: message)))
+                    }
+                }
+                return try await ToolRegistry.call(params, tap: tap, progress: sink, logger: logger)
+            }
+        }
+        await server.withMethodHandler(ListResources.self) { _ in
+            try await inFlight.track { ListResources.Result(resources: try await resources.list()) }
+        }
+        await server.withMethodHandler(ListResourceTemplates.self) { _ in
+            ListResourceTemplates.Result(templates: SessionResources.templates)
+        }
+        await server.withMethodHandler(ReadResource.self) { params in
+            try await inFlight.track { try await resources.read(params.uri) }
+        }
+        await server.withMethodHandler(ResourceSubscribe.self) { params in
+            try await resources.subscribe(params.uri)
+            return Empty()
+        }
+        await server.withMethodHandler(ResourceUnsubscribe.self) { params in
+            await resources.unsubscribe(params.uri)
+            return Empty()
+        }
+        return (server, Lifecycle(inFlight: inFlight, resources: resources))
+    }
+
+    /// Serves MCP on stdin/stdout until stdin closes, then finishes the calls in progress and returns.
+    public static func runStdio(tap: Tap, logger: Logger, watchInterval: Double = 2) async throws {
+        let (server, lifecycle) = await makeServer(tap: tap, logger: logger, watchInterval: watchInterval)
+        try await server.start(transport: SerialStdioTransport(logger: logger))
+        logger.debug("cc-tap MCP server ready on stdio")
+        await server.waitUntilCompleted()
+        logger.debug("stdin closed; finishing calls in progress")
+        await lifecycle.finish(maxSeconds: ConversationTools.maxWaitSeconds + 10)
+        await server.stop()
+    }
+
+    /// What is needed to shut down cleanly.
+    public struct Lifecycle: Sendable {
+        let inFlight: InFlight
+        let resources: SessionResources
+
+        /// Stops watchers and waits (bounded) for the calls in progress to answer.
+        public func finish(maxSeconds: Double) async {
+            await resources.stopAll()
+            await inFlight.drain(maxSeconds: maxSeconds)
+        }
+    }
+}
+
+/// Counts requests being handled, so the server answers them all before exiting on EOF.
+actor InFlight {
+    private var count = 0
+
+    func track<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        count += 1
+        defer { count -= 1 }
+        return try await body()
+    }
+
+    func drain(maxSeconds: Double) async {
+        let deadline = Date().addingTimeInterval(maxSeconds)
+        var quietChecks = 0
+        // A request read just before EOF may not have started yet: wait for a short quiet spell.
+        while Date() < deadline, quietChecks < 3 {
+            quietChecks = count == 0 ? quietChecks + 1 : 0
+            try? await Task.sleep(nanoseconds: 30_000_000)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import MCP
+
+/// JSON Schemas of tool inputs and of the core's result types.
+///
+/// The output schemas describe exactly what `ResultJSON` encodes (optional fields are absent, not
+/// null), and are strict (`additionalProperties: false`), so a change to a result type that the
+/// schema does not follow fails the end-to-end tests, where the MCP client validates every result.
+enum Schema {
+    static func object(_ properties: [String: Value], required: [String] = []) -> Value {
+        [
+            "type": "object", "properties": .object(properties), "required": .array(required.map { .string($0) }),
+            "additionalProperties": false,
+        ]
+    }
+
+    static func string(_ description: String? = nil) -> Value { typed("string", description) }
+    static func integer(_ description: String? = nil) -> Value { typed("integer", description) }
+    static func number(_ description: String? = nil) -> Value { typed("number", description) }
+    static func boolean(_ description: String? = nil) -> Value { typed("boolean", description) }
+    static func array(_ items: Value, _ description: String? = nil) -> Value {
+        var schema: [String: Value] = ["type": "array", "items": items]
+        if let description { schema["description"] = .string(description) }
+        return .object(schema)
+    }
+    static func oneOf(_ values: [String], _ description: String? = nil) -> Value {
+        var schema: [String: Value] = ["type": "string", "enum": .array(values.map { .string($0) })]
+        if let description { schema["description"] = .string(description) }
+        return .object(schema)
+    }
+    /// Any JSON value (events and tool inputs are passed through untouched).
+    static func any(_ description: String) -> Value { ["description": .string(description)] }
+
+    private static func typed(_ type: String, _ description: String?) -> Value {
+        var schema: [String: Value] = ["type": .string(type)]
+        if let description { schema["description"] = .string(description) }
+        return .object(schema)
+    }
+
+    // MARK: Result types
+
+    static let sessionSummary = object(
+        [
+            "id": string("session_… id, accepted by every tool"),
+            "title": string(),
+            "status": string("running, idle, requires_action (waiting for a permission answer), archived, …"),
+            "connection_status": string("connected when the user's claude process is attached"),
+            "environment_id": string(), "created_at": string(), "updated_at": string(), "cwd": string(), "model": string(),
+        ], required: ["id", "status", "connection_status"])
+
+    static let sessionList = object(
+        [
+            "sessions": array(sessionSummary), "count": integer(), "status_filter": string(), "pages_read": integer(),
+        ], required: ["sessions", "count", "pages_read"])
+
+    static let permissionRequest = object(
+        [
+            "request_id": string("answer with this id (not the tool_use_id)"),
+            "tool_name": string(), "tool_use_id": string(), "input": any("the tool input the session proposes"),
+            "description": string(), "title": string(), "created_at": string(),
+        ], required: ["request_id", "tool_name", "input"])
+
+    static let sessionInfo = object(
+        [
+            "session": sessionSummary, "context": any("session_context as the service returned it"),
+            "pending_permissions": array(permissionRequest),
+        ], required: ["session", "pending_permissions"])
+
+    static let transcriptEntry = object(
+        [
+            "kind": oneOf(["user", "assistant", "tool_use", "tool_result", "permission_request", "turn_result"]),
+            "text": string(), "tool_name": string(), "tool_use_id": string(), "is_error": boolean(), "created_at": string(),
+        ], required: ["kind", "text"])
+
+    static let transcript = object(
+        [
+            "session_id": string(), "entries": array(transcriptEntry), "has_older": boolean(), "events_read": integer(),
+        ], required: ["session_id", "entries", "has_older", "events_read"])
+
+    static let eventList = object(
+        [
+            "session_id": string(), "events": array(any("one event, untouched")), "count": integer(),
+            "event_types": array(string()), "has_older": boolean(), "events_read": integer(),
+        ], required: ["session_id", "events", "count", "event_types", "has_older", "events_read"])
+
+    static let sendResult = object(
+        [
+            "session_id": string(), "uuid": string(), "cursor": string("pass to wait_for_reply"),
+            "attempts": integer(), "confirmed_from_events": boolean(),
+        ], required: ["session_id", "uuid", "cursor", "attempts", "confirmed_from_events"])
+
+    static let turnResult = object(
+        [
+            "subtype": string(), "is_error": boolean(), "result": string(), "duration_ms": number(),
+            "num_turns": integer(), "total_cost_usd": number("zero on Remote Control sessions: not a real cost"),
+            "stop_reason": string(),
+        ], required: ["subtype", "is_error"])
+
+    static let waitResult = object(
+        [
+            "status": oneOf(["complete", "waiting_for_permission", "timeout", "interrupted", "error"]),
+            "session_id": string(), "message_uuid": string(), "reply": string("the assistant's text in this turn"),
+            "pending_permissions": array(permissionRequest), "result": turnResult,
+            "cursor": string("pass to wait_for_reply to keep waiting"), "elapsed_seconds": number(),
+            "events_read": integer(), "hint": string("what to do next"),
+        ], required: ["status", "session_id", "reply", "pending_permissions", "cursor", "elapsed_seconds", "events_read", "hint"])
+
+    static let permissionResponse = object(
+        [
+            "session_id": string(), "request_id": string(), "decision": oneOf(["allow", "deny"]), "tool_name": string(),
+            "sent": any("the event posted"), "note": string(),
+        ], required: ["session_id", "request_id", "decision", "tool_name", "sent", "note"])
+
+    static let interruptResult = object(
+        ["session_id": string(), "request_id": string()], required: ["session_id", "request_id"])
+}

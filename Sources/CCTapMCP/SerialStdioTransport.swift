@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import MCP
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A stdio transport that writes one whole frame at a time.
+///
+/// swift-sdk 0.12.1's `StdioTransport` makes stdout non-blocking and sleeps inside its EAGAIN retry
+/// loop; actor re-entrancy then lets a second reply splice its bytes into a half-written frame when
+/// several large replies go out at once (swift-sdk issue #263, reproduced with 12 concurrent 2 MB
+/// results). Here stdout stays blocking and every frame is written by one serial queue, start to
+/// end, before the next begins. Reading happens on a dedicated thread with blocking reads, so an
+/// idle server costs no CPU.
+public actor SerialStdioTransport: Transport {
+    public nonisolated let logger: Logger
+    private let input: Int32
+    private let output: Int32
+    private let writer = DispatchQueue(label: "cc-tap.stdout")
+    private let stream: AsyncThrowingStream<Data, Swift.Error>
+    private let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
+    private var started = false
+
+    /// Longest frame accepted from the client; a longer line is dropped with a logged error
+    /// (MCP requests are small: this bounds memory against a runaway peer).
+    public static let maxFrameBytes = 64 * 1024 * 1024
+
+    public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, logger: Logger) {
+        self.input = input
+        self.output = output
+        self.logger = logger
+        (stream, continuation) = AsyncThrowingStream<Data, Swift.Error>.makeStream()
+    }
+
+    public func connect() async throws {
+        guard !started else { return }
+        started = true
+        let thread = Thread { [input, continuation, logger] in
+            Self.readLines(from: input, into: continuation, logger: logger)
+        }
+        thread.name = "cc-tap.stdin"
+        thread.start()
+    }
+
+    public func disconnect() async {
+        continuation.finish()
+    }
+
+    public func receive() -> AsyncThrowingStream<Data, Swift.Error> {
+        stream
+    }
+
+    /// Writes `data` and a newline as one frame; returns when the frame is fully written.
+    public func send(_ data: Data) async throws {
+        var bytes = data
+        bytes.append(UInt8(ascii: "\n"))
+        let frame = bytes
+        let output = output
+        let failure: Int32? = await withCheckedContinuation { done in
+            writer.async {
+                done.resume(returning: Self.writeAll(frame, to: output))
+            }
+        }
+        if let failure {
+            throw MCPError.transportError(POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO))
+        }
+    }
+
+    /// Blocking write of the whole buffer; returns an errno on failure.
+    private static func writeAll(_ data: Data, to descriptor: Int32) -> Int32? {
+        data.withUnsafeBytes { raw -> Int32? in
+            guard var pointer = raw.baseAddress else { return nil }
+            var left = raw.count
+            while left > 0 {
+                let written = write(descriptor, pointer, left)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EAGAIN {
+                        usleep(1000)  // someone made the descriptor non-blocking: wait, keep order
+                        continue
+                    }
+                    return errno
+                }
+                left -= written
+                pointer += written
+            }
+            return nil
+        }
+    }
+
+    /// Splits stdin into newline-delimited frames until EOF.
+    private static func readLines(
+        from descriptor: Int32, into continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation, logger: Logger
+    ) {
+        var pending = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var discarding = false
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN {
+                    if errno == EAGAIN { usleep(10_000) }
+                    continue
+                }
+                logger.error("stdin read failed (errno \(errno)); stopping")
+                break
+            }
+            if count == 0 { break }  // EOF
+            var chunk = buffer[0..<count][...]
+            while let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
+                if !discarding {
+                    pending.append(contentsOf: chunk[chunk.startIndex..<newline])
+                    var line = pending
+                    if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                    if !line.isEmpty { continuation.yield(line) }
+                }
+                pending.removeAll(keepingCapacity: true)
+                discarding = false
+                chunk = chunk[(newline + 1)...]
+            }
+            if !discarding {
+                pending.append(contentsOf: chunk)
+                if pending.count > maxFrameBytes {
+                    logger.error("dropping an incoming frame larger than \(maxFrameBytes) bytes")
+                    pending.removeAll()
+                    discarding = true
+                }
+            }
+        }
+        continuation.finish()
+    }
+}

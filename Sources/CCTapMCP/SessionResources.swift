@@ -1,0 +1,156 @@
+import CCTapCore
+import Foundation
+import Logging
+import MCP
+
+/// The resources: the session list, one session, and one session's transcript, all as the same
+/// JSON the tools return. Subscriptions are ours to keep (swift-sdk 0.12.1 keeps none): while a
+/// client is subscribed to a URI, one watcher polls what it shows and sends
+/// `notifications/resources/updated` when it changes. Nothing is polled for URIs nobody watches.
+actor SessionResources {
+    static let sessionsURI = "cctap://sessions"
+    static let templates = [
+        Resource.Template(
+            uriTemplate: "cctap://sessions/{session_id}", name: "session", title: "A Claude Code session",
+            description: "One session's details and pending permission prompts (JSON, as get_session_info).",
+            mimeType: "application/json"),
+        Resource.Template(
+            uriTemplate: "cctap://sessions/{session_id}/transcript", name: "transcript", title: "A session's conversation",
+            description: "The newest 50 entries of a session's conversation (JSON, as read_session).",
+            mimeType: "application/json"),
+    ]
+
+    enum Target: Equatable {
+        case sessions
+        case session(String)
+        case transcript(String)
+    }
+
+    private let tap: Tap
+    private let watchInterval: Double
+    private let logger: Logger
+    private let notify: @Sendable (String) async -> Void
+    private var watchers: [String: Task<Void, Never>] = [:]
+
+    init(tap: Tap, watchInterval: Double, logger: Logger, notify: @escaping @Sendable (String) async -> Void) {
+        self.tap = tap
+        self.watchInterval = watchInterval
+        self.logger = logger
+        self.notify = notify
+    }
+
+    static func target(_ uri: String) throws -> Target {
+        guard uri.hasPrefix("cctap://sessions") else { throw notFound(uri) }
+        if uri == sessionsURI { return .sessions }
+        let rest = uri.dropFirst("cctap://sessions/".count).split(separator: "/", omittingEmptySubsequences: false)
+        guard uri.hasPrefix("cctap://sessions/"), let id = rest.first, let session = try? SessionID(String(id)) else {
+            throw notFound(uri)
+        }
+        switch rest.count {
+        case 1: return .session(session.compat)
+        case 2 where rest[1] == "transcript": return .transcript(session.compat)
+        default: throw notFound(uri)
+        }
+    }
+
+    static func notFound(_ uri: String) -> MCPError {
+        .serverError(code: -32002, message: "Resource not found: \(uri.prefix(200)). Known: cctap://sessions, cctap://sessions/{session_id}, cctap://sessions/{session_id}/transcript")
+    }
+
+    /// The session list plus, for each session not archived, its transcript.
+    func list() async throws -> [Resource] {
+        let sessions = try await mapped { try await self.tap.listSessions(status: "active") }
+        var resources = [
+            Resource(
+                name: "sessions", uri: Self.sessionsURI, title: "Claude Code sessions",
+                description: "Every session on the account (JSON, as list_sessions).", mimeType: "application/json")
+        ]
+        for session in sessions.sessions {
+            resources.append(
+                Resource(
+                    name: "transcript of \(session.id)", uri: "cctap://sessions/\(session.id)/transcript",
+                    title: session.title ?? session.id, description: "\(session.status), \(session.connectionStatus)",
+                    mimeType: "application/json"))
+        }
+        return resources
+    }
+
+    func read(_ uri: String) async throws -> ReadResource.Result {
+        let json: String
+        switch try Self.target(uri) {
+        case .sessions: json = ResultJSON.encode(try await mapped { try await self.tap.listSessions() })
+        case .session(let id): json = ResultJSON.encode(try await mapped { try await self.tap.sessionInfo(id) })
+        case .transcript(let id): json = ResultJSON.encode(try await mapped { try await self.tap.readSession(id, lastN: 50) })
+        }
+        return ReadResource.Result(contents: [.text(json, uri: uri, mimeType: "application/json")])
+    }
+
+    /// Core failures as JSON-RPC errors (a resource read has no `isError` result).
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as TapError {
+            switch error {
+            case .cancelled: throw CancellationError()
+            case .invalidArgument(let text): throw MCPError.invalidParams(text)
+            case .api(let details) where details.status == 404:
+                throw MCPError.serverError(code: -32002, message: error.message)
+            default: throw MCPError.internalError(error.message)
+            }
+        }
+    }
+
+    // MARK: Subscriptions
+
+    func subscribe(_ uri: String) throws {
+        let target = try Self.target(uri)
+        guard watchers[uri] == nil else { return }
+        let tap = tap, interval = watchInterval, notify = notify, logger = logger
+        watchers[uri] = Task {
+            await Self.watch(target, uri: uri, tap: tap, interval: interval, logger: logger, notify: notify)
+        }
+    }
+
+    func unsubscribe(_ uri: String) {
+        watchers.removeValue(forKey: uri)?.cancel()
+    }
+
+    func stopAll() {
+        for task in watchers.values { task.cancel() }
+        watchers.removeAll()
+    }
+
+    var watchedURIs: [String] { watchers.keys.sorted() }
+
+    /// Polls what `target` shows and notifies when it changes, until cancelled.
+    private static func watch(
+        _ target: Target, uri: String, tap: Tap, interval: Double, logger: Logger,
+        notify: @Sendable (String) async -> Void
+    ) async {
+        var cursor: String?
+        var fingerprint: String?
+        while !Task.isCancelled {
+            do {
+                switch target {
+                case .sessions:
+                    let list = try await tap.listSessions()
+                    let now = list.sessions.map { "\($0.id) \($0.status) \($0.connectionStatus) \($0.updatedAt ?? "")" }
+                        .joined(separator: "\n")
+                    if let fingerprint, fingerprint != now { await notify(uri) }
+                    fingerprint = now
+                case .session(let id), .transcript(let id):
+                    if let position = cursor {
+                        let (events, next) = try await tap.newEvents(id, after: position)
+                        cursor = next
+                        if !events.isEmpty { await notify(uri) }
+                    } else {
+                        cursor = try await tap.latestCursor(id)
+                    }
+                }
+            } catch {
+                logger.debug("watching \(uri) failed: \(error)")
+            }
+            try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import CCTapCore
+import MCP
+
+/// Tools that read: the published cc-tap's four read tools, with their names and arguments.
+enum SessionTools {
+    static let definitions: [ToolDefinition] = [listSessions, getSessionInfo, readSession, getSessionEvents]
+
+    static let sessionID = Schema.string("The session: session_…, cse_… or the bare id, as list_sessions shows it.")
+
+    static let listSessions = ToolDefinition(
+        tool: Tool(
+            name: "list_sessions", title: "List Claude Code sessions",
+            description: """
+                List the Claude Code sessions (Remote Control and web) on the user's account, newest activity \
+                first, across every page. Use it first, to find a session's id and whether it is running, idle, \
+                waiting for a permission answer (requires_action) or archived, and whether its machine is \
+                connected.
+                """,
+            inputSchema: Schema.object([
+                "status_filter": Schema.string(
+                    "Optional: 'active' for every session not archived, or an exact status (running, idle, "
+                        + "requires_action, archived). Empty or omitted: all sessions.")
+            ]),
+            annotations: .init(title: "List Claude Code sessions", readOnlyHint: true, openWorldHint: true),
+            outputSchema: Schema.sessionList),
+        run: { call in
+            let filter = try call.arguments.string("status_filter")
+            let list = try await call.tap.listSessions(status: filter?.isEmpty == true ? nil : filter)
+            return try ToolRegistry.result(list, text: Render.sessions(list))
+        })
+
+    static let getSessionInfo = ToolDefinition(
+        tool: Tool(
+            name: "get_session_info", title: "Get session details",
+            description: """
+                Get one session's details: title, status, connection, working directory, model, its context, \
+                and any tool-permission prompt waiting for an answer (with the request_id to answer it with).
+                """,
+            inputSchema: Schema.object(["session_id": sessionID], required: ["session_id"]),
+            annotations: .init(title: "Get session details", readOnlyHint: true, openWorldHint: true),
+            outputSchema: Schema.sessionInfo),
+        run: { call in
+            let info = try await call.tap.sessionInfo(try call.arguments.requiredString("session_id"))
+            return try ToolRegistry.result(info, text: Render.sessionInfo(info))
+        })
+
+    static let readSession = ToolDefinition(
+        tool: Tool(
+            name: "read_session", title: "Read a session's conversation",
+            description: """
+                Read the newest entries of a session's conversation as a readable transcript: the user's \
+                messages, the assistant's replies, tool calls and results (summarised), permission prompts and \
+                turn ends. Use it to see what a session is doing or said. Reads only the end of long sessions.
+                """,
+            inputSchema: Schema.object(
+                [
+                    "session_id": sessionID,
+                    "last_n": Schema.integer("How many entries, newest last (1-1000, default 20)."),
+                ], required: ["session_id"]),
+            annotations: .init(title: "Read a session's conversation", readOnlyHint: true, openWorldHint: true),
+            outputSchema: Schema.transcript),
+        run: { call in
+            let transcript = try await call.tap.readSession(
+                try call.arguments.requiredString("session_id"), lastN: try call.arguments.integer("last_n") ?? 20)
+            return try ToolRegistry.result(transcript, text: Render.transcript(transcript))
+        })
+
+    static let getSessionEvents = ToolDefinition(
+        tool: Tool(
+            name: "get_session_events", title: "Get a session's raw events",
+            description: """
+                Get a session's newest raw events (Claude Code SDK messages) exactly as stored, oldest first, \
+                optionally only some types. Use it when read_session's summary is not enough, e.g. to see full \
+                tool results or system events.
+                """,
+            inputSchema: Schema.object(
+                [
+                    "session_id": sessionID,
+                    "event_types": Schema.string(
+                        "Comma-separated event types to keep (e.g. 'user,assistant,result'); empty for all."),
+                    "last_n": Schema.integer("How many events (1-1000, default 50)."),
+                ], required: ["session_id"]),
+            annotations: .init(title: "Get a session's raw events", readOnlyHint: true, openWorldHint: true),
+            outputSchema: Schema.eventList),
+        run: { call in
+            let types = (try call.arguments.string("event_types") ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }
+            let events = try await call.tap.events(
+                try call.arguments.requiredString("session_id"), types: types,
+                lastN: try call.arguments.integer("last_n") ?? 50)
+            return try ToolRegistry.result(events, text: Render.events(events))
+        })
+}
+
+import Foundation

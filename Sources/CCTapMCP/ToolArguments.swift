@@ -1,0 +1,87 @@
+import CCTapCore
+import Foundation
+import MCP
+
+/// A tool's arguments, read with checks that produce messages a model can act on.
+struct ToolArguments {
+    let tool: String
+    let values: [String: Value]
+
+    /// Thrown for bad arguments; reported as an `isError` result (input validation is a tool
+    /// execution error since MCP 2025-11-25).
+    struct Invalid: Error {
+        let message: String
+    }
+
+    init(tool: String, values: [String: Value]?, allowed: Set<String>) throws {
+        self.tool = tool
+        self.values = values ?? [:]
+        let unknown = self.values.keys.filter { !allowed.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw Invalid(
+                message: "\(tool) does not take \(unknown.joined(separator: ", ")); it takes "
+                    + (allowed.isEmpty ? "no arguments" : allowed.sorted().joined(separator: ", ")) + ".")
+        }
+    }
+
+    func string(_ name: String) throws -> String? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        case let other?: throw Invalid(message: "\(name) must be a string (got \(Self.kind(other))).")
+        }
+    }
+
+    func requiredString(_ name: String) throws -> String {
+        guard let text = try string(name), !text.isEmpty else {
+            throw Invalid(message: "\(tool) needs \(name).")
+        }
+        return text
+    }
+
+    func number(_ name: String) throws -> Double? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .int(let value)?: return Double(value)
+        case .double(let value)?: return value
+        case .string(let text)?:
+            // Some clients send numbers as strings; accept those that are numbers.
+            if let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite { return value }
+            throw Invalid(message: "\(name) must be a number (got \"\(text.prefix(40))\").")
+        case let other?: throw Invalid(message: "\(name) must be a number (got \(Self.kind(other))).")
+        }
+    }
+
+    func integer(_ name: String) throws -> Int? {
+        guard let value = try number(name) else { return nil }
+        guard value.rounded() == value, abs(value) < 1e9 else {
+            throw Invalid(message: "\(name) must be a whole number (got \(value)).")
+        }
+        return Int(value)
+    }
+
+    /// A JSON object argument, converted to the core's JSON value.
+    func object(_ name: String) throws -> JSONValue? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .object(let object)?:
+            guard let data = try? JSONEncoder().encode(Value.object(object)), let json = JSONValue.parse(data) else {
+                throw Invalid(message: "\(name) could not be read as JSON.")
+            }
+            return json
+        case let other?: throw Invalid(message: "\(name) must be a JSON object (got \(Self.kind(other))).")
+        }
+    }
+
+    private static func kind(_ value: Value) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .int, .double: return "a number"
+        case .string: return "a string"
+        case .data: return "data"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import CCTapCore
+import Foundation
+import Logging
+import MCP
+
+/// A tool as data: what `tools/list` shows, and what a call does.
+struct ToolDefinition: Sendable {
+    let tool: Tool
+    let run: @Sendable (ToolCall) async throws -> CallTool.Result
+}
+
+/// What a tool's code gets: its checked arguments, the core, and a progress sink when the client
+/// asked for progress.
+struct ToolCall: Sendable {
+    let arguments: ToolArguments
+    let tap: Tap
+    let progress: ProgressSink?
+}
+
+/// All tools, in a fixed order: the published cc-tap's six first (same names and arguments), then ours.
+public enum ToolRegistry {
+    static let definitions: [ToolDefinition] = SessionTools.definitions + ConversationTools.definitions
+
+    /// The tools as `tools/list` returns them.
+    public static var tools: [Tool] { definitions.map(\.tool) }
+
+    /// Runs a `tools/call`. Failures inside a tool are `isError` results that say what to do; an
+    /// unknown tool is a JSON-RPC error. Cancellation propagates so no response is sent.
+    static func call(_ params: CallTool.Parameters, tap: Tap, progress: ProgressSink?, logger: Logger) async throws
+        -> CallTool.Result
+    {
+        guard let definition = definitions.first(where: { $0.tool.name == params.name }) else {
+            throw MCPError.invalidParams(
+                "Unknown tool: \(params.name.prefix(100)). Available: \(definitions.map(\.tool.name).joined(separator: ", ")).")
+        }
+        let allowed = Set(definition.tool.inputSchema.objectValue?["properties"]?.objectValue?.keys.map { $0 } ?? [])
+        do {
+            let arguments = try ToolArguments(tool: params.name, values: params.arguments, allowed: allowed)
+            return try await definition.run(ToolCall(arguments: arguments, tap: tap, progress: progress))
+        } catch let invalid as ToolArguments.Invalid {
+            return failure("Invalid arguments for \(params.name): \(invalid.message)")
+        } catch let error as TapError {
+            if case .cancelled = error { throw CancellationError() }
+            logger.debug("\(params.name) failed: \(error.kind)")
+            return failure(error.message)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            logger.error("\(params.name) failed unexpectedly: \(error)")
+            return failure("\(params.name) failed unexpectedly: \(String(describing: error).prefix(300))")
+        }
+    }
+
+    /// A successful result: the structured result (the core's JSON) and a readable rendering.
+    static func result<T: Encodable>(_ value: T, text: String) throws -> CallTool.Result {
+        let structured = try JSONDecoder().decode(Value.self, from: Data(ResultJSON.encode(value).utf8))
+        return CallTool.Result(
+            content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: Optional<Value>.some(structured))
+    }
+
+    static func failure(_ message: String) -> CallTool.Result {
+        CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
+    }
+
+    /// The README's tool table, generated from the registry (a test keeps the README in step).
+    public static func markdownTable() -> String {
+        var lines = ["| tool | what it does | arguments | hints |", "|---|---|---|---|"]
+        for tool in tools {
+            let schema = tool.inputSchema.objectValue ?? [:]
+            let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let arguments = (schema["properties"]?.objectValue ?? [:]).keys.sorted { a, b in
+                required.contains(a) != required.contains(b) ? required.contains(a) : a < b
+            }.map { required.contains($0) ? "`\($0)`" : "`\($0)`?" }.joined(separator: ", ")
+            var hints: [String] = []
+            if tool.annotations.readOnlyHint == true { hints.append("read-only") }
+            if tool.annotations.readOnlyHint == false && tool.annotations.destructiveHint == false { hints.append("writes") }
+            if tool.annotations.destructiveHint == true { hints.append("destructive") }
+            if tool.annotations.idempotentHint == true { hints.append("idempotent") }
+            let summary = (tool.description ?? "").split(separator: ".").first.map(String.init) ?? ""
+            lines.append("| `\(tool.name)` | \(summary). | \(arguments.isEmpty ? "none" : arguments) | \(hints.joined(separator: ", ")) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

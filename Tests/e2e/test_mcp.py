@@ -1,0 +1,353 @@
+"""The cc-tap MCP server over real stdio, driven by the official Python MCP client (mcp 2.x).
+
+The client validates every structured result against the tool's outputSchema, so each successful
+call here also checks that the result matches its declared schema.
+"""
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import anyio
+import pytest
+from mcp import Client, MCPError, StdioServerParameters
+
+from conftest import BIN, ROOT, emulator_call
+
+DEMO = "session_01HFlakyLoginTestDemo0001"
+PENDING = "session_01HPendingPermission0003"
+OFFLINE = "session_01HDisconnected00000005"
+LONG = "session_01HLongSession5000ev0006"
+UNICODE = "session_01HUnicodeTitle000000002"
+TOOLS = ["list_sessions", "get_session_info", "read_session", "get_session_events", "send_message",
+         "send_and_wait", "wait_for_reply", "respond_to_permission", "interrupt_session"]
+
+
+def params(env):
+    return StdioServerParameters(command=str(BIN / "cc-tap"), env=env)
+
+
+def connect(env, **kwargs):
+    return Client(params(env), read_timeout_seconds=kwargs.pop("read_timeout_seconds", 60), **kwargs)
+
+
+def call(env, body, **kwargs):
+    """Runs an async body with a connected client."""
+    async def main():
+        async with connect(env, **kwargs) as client:
+            return await body(client)
+    return anyio.run(main)
+
+
+def test_tools_are_declared_fully(server_env):
+    async def body(client):
+        assert client.protocol_version == "2025-11-25"
+        tools = (await client.list_tools()).tools
+        assert [t.name for t in tools] == TOOLS
+        for tool in tools:
+            assert tool.title and tool.description and len(tool.description) > 60, tool.name
+            assert tool.input_schema["type"] == "object" and tool.input_schema["additionalProperties"] is False
+            assert tool.output_schema and tool.output_schema["type"] == "object", tool.name
+            a = tool.annotations
+            assert a is not None and a.read_only_hint is not None and a.open_world_hint is True, tool.name
+            if not a.read_only_hint:
+                assert a.destructive_hint is not None and a.idempotent_hint is not None, tool.name
+        reads = {t.name for t in tools if t.annotations.read_only_hint}
+        assert reads == {"list_sessions", "get_session_info", "read_session", "get_session_events", "wait_for_reply"}
+        return tools
+    tools = call(server_env, body)
+    # The published cc-tap's arguments are still accepted.
+    args = {t.name: set(t.input_schema["properties"]) for t in tools}
+    assert args["list_sessions"] == {"status_filter"}
+    assert args["read_session"] == {"session_id", "last_n"}
+    assert args["get_session_events"] == {"session_id", "event_types", "last_n"}
+    assert args["send_and_wait"] == {"session_id", "message", "timeout", "poll_interval"}
+
+
+def test_tools_list_matches_the_snapshot(server_env):
+    snapshot = json.loads((ROOT / "Tests" / "CCTapMCPTests" / "Snapshots" / "tools.json").read_text())
+    tools = call(server_env, lambda c: c.list_tools())
+    live = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools.tools]
+    assert [t["name"] for t in live] == [t["name"] for t in snapshot]
+    for mine, theirs in zip(live, snapshot):
+        for key in ("title", "description", "inputSchema", "outputSchema", "annotations"):
+            assert mine.get(key) == theirs.get(key), (mine["name"], key)
+
+
+def test_read_tools(server_env):
+    async def body(client):
+        all_sessions = await client.call_tool("list_sessions", {})
+        assert not all_sessions.is_error and all_sessions.structured_content["count"] == 31
+        active = await client.call_tool("list_sessions", {"status_filter": "active"})
+        assert all(s["status"] != "archived" for s in active.structured_content["sessions"])
+        assert "Résumé parser — поддержка 日本語 🚀" in active.content[0].text
+
+        info = await client.call_tool("get_session_info", {"session_id": PENDING})
+        pending = info.structured_content["pending_permissions"]
+        assert pending[0]["request_id"] != pending[0]["tool_use_id"]
+
+        transcript = await client.call_tool("read_session", {"session_id": LONG, "last_n": 5})
+        entries = transcript.structured_content["entries"]
+        assert len(entries) == 5 and entries[-1]["kind"] == "turn_result"
+        assert transcript.structured_content["has_older"] is True
+
+        events = await client.call_tool("get_session_events",
+                                        {"session_id": LONG, "event_types": "user, result", "last_n": 10})
+        kinds = {e["type"] for e in events.structured_content["events"]}
+        assert kinds == {"user", "result"} and events.structured_content["count"] == 10
+
+        # cse_ and bare ids work; published defaults apply when arguments are omitted.
+        bare = await client.call_tool("read_session", {"session_id": "cse_" + UNICODE[len("session_"):]})
+        assert "日本語" in bare.content[0].text
+    call(server_env, body)
+
+
+def test_errors_are_tool_results_that_say_what_to_do(server_env):
+    async def body(client):
+        bad_id = await client.call_tool("read_session", {"session_id": "../../etc"})
+        assert bad_id.is_error and "list_sessions" in bad_id.content[0].text
+        missing = await client.call_tool("get_session_info", {"session_id": "session_01NoSuchSession0000"})
+        assert missing.is_error and "HTTP 404" in missing.content[0].text
+        wrong_type = await client.call_tool("read_session", {"session_id": DEMO, "last_n": "many"})
+        assert wrong_type.is_error and "last_n must be a number" in wrong_type.content[0].text
+        extra = await client.call_tool("list_sessions", {"bogus": 1})
+        assert extra.is_error and "does not take bogus" in extra.content[0].text
+        with pytest.raises(MCPError) as unknown:
+            await client.call_tool("no_such_tool", {})
+        assert unknown.value.code == -32602
+        # The server keeps serving.
+        assert not (await client.call_tool("list_sessions", {})).is_error
+    call(server_env, body)
+
+
+def test_full_conversation_with_permission_prompt(server_env):
+    async def body(client):
+        first = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "hello there", "timeout": 20})
+        assert first.structured_content["status"] == "complete"
+        assert "You said: hello there" in first.structured_content["reply"]
+
+        asked = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "run make deploy"})
+        result = asked.structured_content
+        assert result["status"] == "waiting_for_permission"
+        prompt = result["pending_permissions"][0]
+        assert prompt["tool_name"] == "Bash" and prompt["input"]["command"] == "make deploy"
+
+        answered = await client.call_tool("respond_to_permission", {
+            "session_id": DEMO, "request_id": prompt["request_id"], "decision": "allow"})
+        assert not answered.is_error and answered.structured_content["decision"] == "allow"
+
+        done = await client.call_tool("wait_for_reply", {"session_id": DEMO, "cursor": result["cursor"]})
+        assert done.structured_content["status"] == "complete"
+        assert "`make deploy` ran" in done.structured_content["reply"]
+
+        # send_message + wait_for_reply, and interrupt_session.
+        sent = await client.call_tool("send_message", {"session_id": DEMO, "message": "a slow one please"})
+        cursor = sent.structured_content["cursor"]
+        stop = await client.call_tool("interrupt_session", {"session_id": DEMO})
+        assert not stop.is_error
+        end = await client.call_tool("wait_for_reply", {"session_id": DEMO, "cursor": cursor, "timeout": 20})
+        assert end.structured_content["status"] in ("interrupted", "complete")
+    call(server_env, body)
+
+
+def test_deny_with_a_message(server_env):
+    async def body(client):
+        asked = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "run rm -rf /tmp/x"})
+        prompt = asked.structured_content["pending_permissions"][0]
+        await client.call_tool("respond_to_permission", {
+            "session_id": DEMO, "request_id": prompt["request_id"], "decision": "deny", "message": "not today"})
+        done = await client.call_tool("wait_for_reply", {"session_id": DEMO, "cursor": asked.structured_content["cursor"]})
+        assert "did not run" in done.structured_content["reply"]
+        again = await client.call_tool("respond_to_permission", {
+            "session_id": DEMO, "request_id": prompt["request_id"], "decision": "allow"})
+        assert again.is_error and "No unanswered permission prompt" in again.content[0].text
+    call(server_env, body)
+
+
+def test_progress_during_a_wait(server_env):
+    seen = []
+
+    async def on_progress(progress, total, message):
+        seen.append((progress, message))
+
+    async def body(client):
+        return await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "slow progress please"},
+                                      progress_callback=on_progress)
+    result = call(server_env, body)
+    assert result.structured_content["status"] == "complete"
+    assert len(seen) >= 2
+    assert [p for p, _ in seen] == sorted(p for p, _ in seen)
+    assert any("Reply so far" in m and "You said" in m for _, m in seen)
+
+
+def test_heartbeat_progress_at_least_every_five_seconds(server_env):
+    stamps = []
+
+    async def on_progress(progress, total, message):
+        stamps.append(time.monotonic())
+
+    async def body(client):
+        start = time.monotonic()
+        result = await client.call_tool("send_and_wait", {"session_id": OFFLINE, "message": "anyone?", "timeout": 11},
+                                        progress_callback=on_progress)
+        return start, result
+    start, result = call(server_env, body)
+    assert result.structured_content["status"] == "timeout"
+    gaps = [b - a for a, b in zip([start] + stamps, stamps + [time.monotonic()])]
+    assert max(gaps) < 5.5, gaps
+
+
+def test_timeout_then_resume(server_env):
+    async def body(client):
+        first = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "slow and steady", "timeout": 0.3})
+        assert first.structured_content["status"] == "timeout"
+        assert "wait_for_reply" in first.structured_content["hint"]
+        rest = await client.call_tool("wait_for_reply", {"session_id": DEMO, "cursor": first.structured_content["cursor"]})
+        assert rest.structured_content["status"] == "complete"
+        assert "slow and steady" in rest.structured_content["reply"]
+        capped = await client.call_tool("wait_for_reply", {"session_id": DEMO, "cursor": rest.structured_content["cursor"],
+                                                           "timeout": 0.2})
+        assert capped.structured_content["status"] == "timeout"
+    call(server_env, body)
+
+
+def test_cancellation_stops_the_wait(server_env, emulator):
+    async def body(client):
+        with pytest.raises(MCPError) as timeout:
+            await client.call_tool("send_and_wait", {"session_id": OFFLINE, "message": "cancel me"},
+                                   read_timeout_seconds=1.0)
+        assert timeout.value.code == -32001
+        cancelled_at = time.monotonic()
+        # The wait stopped: it withdrew its presence within a second of the cancellation.
+        cleared = False
+        while time.monotonic() - cancelled_at < 1.0 and not cleared:
+            presence = emulator_call(emulator, "GET", "/_emulator/stats")["presence"]
+            cleared = bool(presence) and presence[-1]["session"] == OFFLINE and presence[-1]["clear"]
+            await anyio.sleep(0.05)
+        assert cleared
+        # And the server goes on answering.
+        assert not (await client.call_tool("list_sessions", {})).is_error
+    call(server_env, body)
+
+
+def test_list_sessions_stays_prompt_during_eight_waits(server_env):
+    async def body(client):
+        latencies = []
+        results = []
+
+        async def wait_one(i):
+            results.append(await client.call_tool(
+                "send_and_wait", {"session_id": OFFLINE, "message": f"pending {i}", "timeout": 4}))
+
+        async with anyio.create_task_group() as group:
+            for i in range(8):
+                group.start_soon(wait_one, i)
+            await anyio.sleep(0.5)
+            for _ in range(5):
+                start = time.monotonic()
+                listed = await client.call_tool("list_sessions", {})
+                latencies.append(time.monotonic() - start)
+                assert not listed.is_error
+        assert len(results) == 8 and all(r.structured_content["status"] == "timeout" for r in results)
+        assert max(latencies) < 1.0, latencies
+    call(server_env, body)
+
+
+def test_twelve_concurrent_large_replies_arrive_intact(server_env):
+    async def body(client):
+        results = [None] * 12
+
+        async def fetch(i):
+            results[i] = await client.call_tool("get_session_events", {"session_id": LONG, "last_n": 1000})
+
+        async with anyio.create_task_group() as group:
+            for i in range(12):
+                group.start_soon(fetch, i)
+        sizes = set()
+        for result in results:
+            assert not result.is_error
+            events = result.structured_content["events"]
+            assert len(events) == 1000 and events[-1]["type"] == "result"
+            sizes.add(len(json.dumps(result.structured_content)))
+        assert len(sizes) == 1 and sizes.pop() > 400_000  # each frame carries this twice: structured and as text
+    call(server_env, body)
+
+
+def test_resources_and_subscriptions(server_env, emulator):
+    updates = []
+
+    async def on_message(message):
+        root = getattr(message, "root", message)
+        if getattr(root, "method", None) == "notifications/resources/updated":
+            updates.append(root.params.uri)
+
+    async def body(client):
+        listed = (await client.list_resources()).resources
+        uris = {str(r.uri) for r in listed}
+        assert "cctap://sessions" in uris and f"cctap://sessions/{DEMO}/transcript" in uris
+        templates = (await client.list_resource_templates()).resource_templates
+        assert {t.uri_template for t in templates} == {"cctap://sessions/{session_id}",
+                                                      "cctap://sessions/{session_id}/transcript"}
+        sessions = json.loads((await client.read_resource("cctap://sessions")).contents[0].text)
+        assert sessions["count"] == 31
+        info = json.loads((await client.read_resource(f"cctap://sessions/{PENDING}")).contents[0].text)
+        assert info["pending_permissions"]
+        transcript = json.loads((await client.read_resource(f"cctap://sessions/{DEMO}/transcript")).contents[0].text)
+        assert transcript["entries"][0]["kind"] == "user"
+        with pytest.raises(MCPError) as missing:
+            await client.read_resource("cctap://nothing/here")
+        assert missing.value.code == -32002
+
+        uri = f"cctap://sessions/{UNICODE}/transcript"
+        await client.subscribe_resource(uri)
+        await anyio.sleep(0.5)
+        assert updates == []  # nothing new, nothing said
+        await client.call_tool("send_message", {"session_id": UNICODE, "message": "ping for subscribers"})
+        with anyio.fail_after(5):
+            while uri not in updates:
+                await anyio.sleep(0.05)
+        await client.unsubscribe_resource(uri)
+    call(server_env, body, message_handler=on_message)
+
+
+def raw_server(env):
+    return subprocess.Popen([str(BIN / "cc-tap")], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+    "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
+
+
+def frames(stdout):
+    return [json.loads(line) for line in stdout.decode().splitlines() if line.strip()]
+
+
+def test_answers_what_was_asked_then_exits_on_eof(server_env):
+    proc = raw_server(server_env)
+    request = {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+               "params": {"name": "send_and_wait", "arguments": {"session_id": DEMO, "message": "bye", "timeout": 20}}}
+    lines = [INIT, {"jsonrpc": "2.0", "method": "notifications/initialized"}, request]
+    out, err = proc.communicate(("\n".join(json.dumps(m) for m in lines) + "\n").encode(), timeout=30)
+    assert proc.returncode == 0, err
+    replies = {f.get("id"): f for f in frames(out)}  # every stdout line is a JSON-RPC frame
+    assert replies[2]["result"]["structuredContent"]["status"] == "complete"
+
+
+def test_malformed_frames_get_errors_and_the_server_keeps_serving(server_env):
+    proc = raw_server(server_env)
+    junk = [b"{not json", b'{"jsonrpc":"2.0","id":7,"method":"tools/call","params":"wrong"}',
+            b'{"jsonrpc":"2.0","id":8,"method":"no/such/method"}', b"\xff\xfe invalid utf-8",
+            b'{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"read_session","arguments":{"session_id":"' +
+            b"x" * 200_000 + b'"}}}']
+    good = [json.dumps(INIT).encode(), json.dumps({"jsonrpc": "2.0", "id": 10, "method": "tools/list"}).encode()]
+    out, err = proc.communicate(b"\n".join(junk + good) + b"\n", timeout=30)
+    assert proc.returncode == 0, err
+    replies = frames(out)
+    by_id = {f.get("id"): f for f in replies}
+    assert by_id[8]["error"]["code"] == -32601
+    assert "error" in by_id[7]
+    assert by_id[9]["result"]["isError"] is True
+    assert len(by_id[10]["result"]["tools"]) == 9
+    assert any(f.get("error", {}).get("code") == -32700 for f in replies)
