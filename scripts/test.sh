@@ -17,7 +17,7 @@ if [ ! -x .venv-test/bin/python ]; then
   python3 -m venv .venv-test
 fi
 .venv-test/bin/python -m pip install --quiet --disable-pip-version-check "pytest>=8" "mcp==2.3.0"
-.venv-test/bin/python -m pytest -q Tests/e2e
+.venv-test/bin/python -m pytest -q -W ignore::DeprecationWarning Tests/e2e
 
 echo "== demo smoke test: cc-tap demo against the embedded emulator"
 swift run --skip-build cc-tap demo --step 0.02 > .build/cc-tap-demo.out

@@ -308,6 +308,11 @@ def test_resources_and_subscriptions(server_env, emulator):
             while uri not in updates:
                 await anyio.sleep(0.05)
         await client.unsubscribe_resource(uri)
+        # Nobody subscribed: nothing is polled.
+        await anyio.sleep(0.3)
+        before = emulator_call(emulator, "GET", "/_emulator/stats")["requests"]
+        await anyio.sleep(1.0)
+        assert emulator_call(emulator, "GET", "/_emulator/stats")["requests"] == before + 1  # the stats call itself
     call(server_env, body, message_handler=on_message)
 
 
