@@ -24,7 +24,10 @@ public enum CCTapMCPServer {
             try? await server.notify(ResourceUpdatedNotification.message(.init(uri: uri)))
         }
 
-        await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: ToolRegistry.tools) }
+        // Every handler is tracked, so on EOF the server answers all it was asked before exiting.
+        await server.withMethodHandler(ListTools.self) { _ in
+            try await inFlight.track { ListTools.Result(tools: ToolRegistry.tools) }
+        }
         await server.withMethodHandler(CallTool.self) { params in
             try await inFlight.track {
                 let sink = params._meta?.progressToken.map { token in
@@ -40,18 +43,22 @@ public enum CCTapMCPServer {
             try await inFlight.track { ListResources.Result(resources: try await resources.list()) }
         }
         await server.withMethodHandler(ListResourceTemplates.self) { _ in
-            ListResourceTemplates.Result(templates: SessionResources.templates)
+            try await inFlight.track { ListResourceTemplates.Result(templates: SessionResources.templates) }
         }
         await server.withMethodHandler(ReadResource.self) { params in
             try await inFlight.track { try await resources.read(params.uri) }
         }
         await server.withMethodHandler(ResourceSubscribe.self) { params in
-            try await resources.subscribe(params.uri)
-            return Empty()
+            try await inFlight.track {
+                try await resources.subscribe(params.uri)
+                return Empty()
+            }
         }
         await server.withMethodHandler(ResourceUnsubscribe.self) { params in
-            await resources.unsubscribe(params.uri)
-            return Empty()
+            try await inFlight.track {
+                await resources.unsubscribe(params.uri)
+                return Empty()
+            }
         }
         return (server, Lifecycle(inFlight: inFlight, resources: resources))
     }
