@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "CCTapCore", targets: ["CCTapCore"]),
         .library(name: "CCTapEmulator", targets: ["CCTapEmulator"]),
+        // libcctap.so: the C ABI. Release builds for distribution: scripts/build-dist.sh.
+        .library(name: "cctap", type: .dynamic, targets: ["cctap"]),
         .executable(name: "cc-tap", targets: ["cc-tap"]),
         .executable(name: "cc-tap-emulator", targets: ["cc-tap-emulator"]),
     ],
@@ -51,6 +53,26 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The public C header as a module, so the exports use the header's own types and constants.
+        .systemLibrary(name: "CCTapABI", path: "include"),
+        // The C exports (`@c`) over the core: argument checks and the blocking bridge, nothing more.
+        .target(
+            name: "cctap",
+            dependencies: [
+                "CCTapABI",
+                "CCTapCore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-Xlinker", "-soname=libcctap.so.0",
+                    // Swift and NIO threads outlive a dlclose(): the library must stay mapped.
+                    "-Xlinker", "-znodelete",
+                    // Export only cctap_* (everything else, Swift's and the packages', stays local).
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/cctap.map",
+                ])
+            ]
+        ),
         .executableTarget(
             name: "cc-tap",
             dependencies: [
@@ -62,6 +84,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmark baseline for the C ABI (scripts/bench-cabi.sh).
+        .executableTarget(name: "cctap-bench", dependencies: ["CCTapCore"]),
         .executableTarget(
             name: "cc-tap-emulator",
             dependencies: [

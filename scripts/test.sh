@@ -1,10 +1,30 @@
 #!/usr/bin/env bash
-# Runs every test: the Swift suites, then end-to-end tests of the built binaries (Python pytest).
-# Usage: scripts/test.sh
-# Needs the Swift toolchain and python3; installs pytest and the MCP client (mcp 2.3.0) into .venv-test. Every test talks to the
-# emulator on 127.0.0.1, never to the real service.
+# Runs every test:
+#   1. the Swift suites (core, emulator, MCP registry),
+#   2. the distributable C library (scripts/build-dist.sh),
+#   3. end-to-end tests with pytest: the CLI, the MCP server over stdio with the official Python MCP
+#      client, the C ABI (header checks, examples, AddressSanitizer and valgrind stress tests),
+#   4. the Python binding (ctypes) tests,
+#   5. the demo.
+# Installs what it needs: Debian packages (as root, when missing) and a venv in .venv-test with
+# pytest and mcp 2.3.0. Every test talks to an emulator on 127.0.0.1, never to the real service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+missing=()
+for tool in gcc g++ make pkg-config valgrind objcopy readelf; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+pkg-config --exists jansson 2>/dev/null || missing+=(libjansson-dev)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== installing Debian packages for: ${missing[*]}"
+    apt-get update -qq
+    apt-get install -y -qq build-essential pkg-config libjansson-dev valgrind binutils python3-venv >/dev/null
+  else
+    echo "missing: ${missing[*]}; install: sudo apt-get install build-essential pkg-config libjansson-dev valgrind python3-venv" >&2
+    exit 1
+  fi
+fi
 
 echo "== swift build (all targets, tests included)"
 swift build --build-tests
@@ -12,15 +32,21 @@ swift build --build-tests
 echo "== swift test"
 swift test --skip-build
 
-echo "== end-to-end tests (pytest): the CLI, and the MCP server over stdio with the official Python client"
-if [ ! -x .venv-test/bin/python ]; then
-  python3 -m venv .venv-test
-fi
-.venv-test/bin/python -m pip install --quiet --disable-pip-version-check "pytest>=8" "mcp==2.3.0"
+echo "== the distributable C library (static Swift runtime)"
+scripts/build-dist.sh
+
+echo "== Python test environment (.venv-test)"
+[ -x .venv-test/bin/python ] || python3 -m venv .venv-test
+.venv-test/bin/python -m pip install --quiet --disable-pip-version-check "pytest>=8" "mcp==2.3.0" ./bindings/python
+
+echo "== end-to-end tests (pytest): CLI, MCP server over stdio, C ABI"
 .venv-test/bin/python -m pytest -q -W ignore::DeprecationWarning Tests/e2e
+
+echo "== Python binding tests (pytest, ctypes over dist/lib/libcctap.so.0)"
+CCTAP_LIBRARY="$PWD/dist/lib/libcctap.so.0" .venv-test/bin/python -m pytest -q bindings/python/tests
 
 echo "== demo smoke test: cc-tap demo against the embedded emulator"
 swift run --skip-build cc-tap demo --step 0.02 > .build/cc-tap-demo.out
-grep -q "status: waiting_for_permission" .build/cc-tap-demo.out
+grep -q "waiting_for_permission" .build/cc-tap-demo.out
 grep -q 'The command `git status` ran' .build/cc-tap-demo.out
 echo "demo: ok"

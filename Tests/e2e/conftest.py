@@ -14,12 +14,11 @@ TOKEN = "sk-ant-oat01-emulator-0000000000000000"
 ORG = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
 
 
-@pytest.fixture(scope="session")
-def emulator():
-    """A cc-tap-emulator on a free loopback port; yields its base URL."""
+def start_emulator():
+    """Starts a cc-tap-emulator on a free loopback port; returns (process, base URL)."""
     proc = subprocess.Popen(
         [str(BIN / "cc-tap-emulator"), "--port", "0", "--step", "0.01"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     base = None
     deadline = time.time() + 30
@@ -31,7 +30,14 @@ def emulator():
             break
     if base is None:
         proc.kill()
-        raise RuntimeError("cc-tap-emulator did not start: " + proc.stderr.read())
+        raise RuntimeError("cc-tap-emulator did not start")
+    return proc, base
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """A cc-tap-emulator shared by the tests that leave the seeded sessions as they found them."""
+    proc, base = start_emulator()
     yield base
     proc.terminate()
     proc.wait(timeout=10)

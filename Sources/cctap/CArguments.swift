@@ -1,0 +1,59 @@
+import CCTapABI
+import CCTapCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reading C arguments safely: NULL, length and UTF-8 are checked before anything else happens.
+enum CArguments {
+    /// A required string of at most `limit` bytes.
+    static func string(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: Int) throws(CFailure) -> String {
+        guard let text = try optionalString(pointer, name, limit: limit) else {
+            throw CFailure(CCTAP_E_INVALID_ARGUMENT, "\(name) is NULL; it is required.")
+        }
+        return text
+    }
+
+    /// An optional string (NULL is nil) of at most `limit` bytes.
+    static func optionalString(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: Int) throws(CFailure) -> String? {
+        guard let pointer else { return nil }
+        let length = strnlen(pointer, limit + 1)
+        guard length <= limit else {
+            throw CFailure(CCTAP_E_INVALID_ARGUMENT, "\(name) is longer than \(limit) bytes.")
+        }
+        guard let text = String(validatingCString: pointer) else {
+            throw CFailure(CCTAP_E_INVALID_ARGUMENT, "\(name) is not valid UTF-8.")
+        }
+        return text
+    }
+
+    /// An optional JSON object (NULL or empty is nil).
+    static func jsonObject(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: Int) throws(CFailure) -> JSONValue? {
+        guard let text = try optionalString(pointer, name, limit: limit), !text.isEmpty else { return nil }
+        guard let value = JSONValue.parse(Data(text.utf8)), value.objectValue != nil else {
+            throw CFailure(CCTAP_E_INVALID_ARGUMENT, "\(name) must be a JSON object.")
+        }
+        return value
+    }
+
+    /// Checks that an output pointer was given, and sets it to NULL until there is a result.
+    static func output(_ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws(CFailure)
+        -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    {
+        guard let pointer else { throw CFailure(CCTAP_E_INVALID_ARGUMENT, "out_json is NULL; pass the address of a char *.") }
+        pointer.pointee = nil
+        return pointer
+    }
+
+    // Limits, in bytes, as the header documents them.
+    static let idLimit = 256
+    static let messageLimit = Tap.maxMessageBytes
+    static let optionsLimit = 64 * 1024
+    static let updatedInputLimit = 1024 * 1024
+    static let shortLimit = 4096
+}
+
+import struct Foundation.Data

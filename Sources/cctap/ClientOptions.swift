@@ -1,0 +1,51 @@
+import CCTapABI
+import CCTapCore
+import Foundation
+
+/// `cctap_client_new`'s options: the environment's defaults, overridden by the JSON given.
+enum ClientOptions {
+    static let known: Set<String> = [
+        "base_url", "access_token", "organization_uuid", "claude_config_dir", "request_timeout", "poll_interval",
+    ]
+
+    static func configuration(from options: JSONValue?) throws(CFailure) -> TapConfiguration {
+        let settings = options?.objectValue ?? [:]
+        if let unknown = settings.keys.filter({ !known.contains($0) }).sorted().first {
+            throw CFailure(
+                CCTAP_E_INVALID_ARGUMENT,
+                "options_json has an unknown key \"\(unknown)\"; known: \(known.sorted().joined(separator: ", ")).")
+        }
+        var host = HostEnvironment.current
+        for (key, variable) in [
+            ("base_url", "CCTAP_BASE_URL"), ("access_token", "CCTAP_ACCESS_TOKEN"),
+            ("organization_uuid", "CCR_ORG_UUID"), ("claude_config_dir", "CLAUDE_CONFIG_DIR"),
+        ] {
+            guard let value = settings[key] else { continue }
+            guard let text = value.stringValue else {
+                throw CFailure(CCTAP_E_INVALID_ARGUMENT, "options_json: \(key) must be a string.")
+            }
+            host.variables[variable] = text
+        }
+        var configuration: TapConfiguration
+        do {
+            configuration = try TapConfiguration.fromEnvironment(host)
+        } catch {
+            throw CFailure(error)
+        }
+        if let timeout = try seconds(settings, "request_timeout", 0.1...600) { configuration.requestTimeout = timeout }
+        if let interval = try seconds(settings, "poll_interval", 0.05...60) { configuration.pollInterval = interval }
+        return configuration
+    }
+
+    private static func seconds(_ settings: [String: JSONValue], _ key: String, _ range: ClosedRange<Double>) throws(CFailure)
+        -> Double?
+    {
+        guard let value = settings[key] else { return nil }
+        guard let number = value.doubleValue, range.contains(number) else {
+            throw CFailure(
+                CCTAP_E_INVALID_ARGUMENT,
+                "options_json: \(key) must be a number of seconds from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return number
+    }
+}

@@ -1,0 +1,226 @@
+import CCTapABI
+import CCTapCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// The C ABI: each function checks its arguments, calls the core through the blocking bridge,
+// and encodes the core's result with `ResultJSON`, the same JSON as the MCP server's
+// structuredContent. No path here can trap: every failure becomes a status and a message.
+
+public typealias COut = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+public typealias CClient = UnsafeMutablePointer<cctap_client>
+
+/// Runs one exported call: records the outcome for `cctap_last_error` and returns its status.
+private func exported(_ body: () throws(CFailure) -> Void) -> Int32 {
+    do {
+        try body()
+        LastError.clear()
+        return Int32(CCTAP_OK.rawValue)
+    } catch {
+        LastError.set(error.status, error.message)
+        return Int32(error.status.rawValue)
+    }
+}
+
+/// Runs an operation of `client` and stores its JSON in `out`.
+private func operation<T: Encodable & Sendable>(
+    _ client: CClient?, _ out: COut?, cancellable: Bool = false,
+    _ work: @escaping @Sendable (Tap) async throws -> T
+) -> Int32 {
+    exported { () throws(CFailure) in
+        let out = try CArguments.output(out)
+        let box = try Handles.acquire(client)
+        let value = try BlockingBridge.run(cancellableOn: cancellable ? box : nil) { try await work(box.tap) }
+        guard let json = strdup(ResultJSON.encode(value)) else { throw CFailure(CCTAP_E_INTERNAL, "out of memory") }
+        out.pointee = json
+    }
+}
+
+private nonisolated(unsafe) let versionString: UnsafeMutablePointer<CChar> = strdup(CCTap.version)!  // written once, never freed
+
+@c(cctap_version)
+public func cctapVersion() -> UnsafePointer<CChar>? {
+    UnsafePointer(versionString)
+}
+
+@c(cctap_status_name)
+public func cctapStatusName(_ status: Int32) -> UnsafePointer<CChar>? {
+    StatusNames.name(status)
+}
+
+@c(cctap_last_status)
+public func cctapLastStatus() -> Int32 {
+    LastError.status
+}
+
+@c(cctap_last_error)
+public func cctapLastError() -> UnsafePointer<CChar>? {
+    LastError.message
+}
+
+@c(cctap_string_free)
+public func cctapStringFree(_ string: UnsafeMutablePointer<CChar>?) {
+    free(string)
+}
+
+@c(cctap_client_new)
+public func cctapClientNew(_ options: UnsafePointer<CChar>?, _ outClient: UnsafeMutablePointer<CClient?>?) -> Int32 {
+    exported { () throws(CFailure) in
+        guard let outClient else { throw CFailure(CCTAP_E_INVALID_ARGUMENT, "out_client is NULL.") }
+        outClient.pointee = nil
+        let settings = try CArguments.jsonObject(options, "options_json", limit: CArguments.optionsLimit)
+        let configuration = try ClientOptions.configuration(from: settings)
+        outClient.pointee = Handles.make(ClientBox(tap: Tap(configuration: configuration)))
+    }
+}
+
+@c(cctap_client_free)
+public func cctapClientFree(_ client: CClient?) {
+    if let client { _ = Handles.free(client) }
+    LastError.clear()
+}
+
+@c(cctap_client_cancel)
+public func cctapClientCancel(_ client: CClient?) -> Int32 {
+    exported { () throws(CFailure) in
+        try Handles.acquire(client).cancelWaits()
+    }
+}
+
+@c(cctap_list_sessions)
+public func cctapListSessions(_ client: CClient?, _ statusFilter: UnsafePointer<CChar>?, _ out: COut?) -> Int32 {
+    do {
+        let filter = try CArguments.optionalString(statusFilter, "status_filter", limit: CArguments.shortLimit)
+        return operation(client, out) { try await $0.listSessions(status: filter?.isEmpty == true ? nil : filter) }
+    } catch {
+        return failed(error, out)
+    }
+}
+
+@c(cctap_get_session_info)
+public func cctapGetSessionInfo(_ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ out: COut?) -> Int32 {
+    do {
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        return operation(client, out) { try await $0.sessionInfo(id) }
+    } catch {
+        return failed(error, out)
+    }
+}
+
+@c(cctap_read_session)
+public func cctapReadSession(_ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ lastN: Int32, _ out: COut?) -> Int32 {
+    do {
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        return operation(client, out) { try await $0.readSession(id, lastN: Int(lastN)) }
+    } catch {
+        return failed(error, out)
+    }
+}
+
+@c(cctap_get_session_events)
+public func cctapGetSessionEvents(
+    _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ eventTypes: UnsafePointer<CChar>?, _ lastN: Int32,
+    _ out: COut?
+) -> Int32 {
+    do {
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        let types = (try CArguments.optionalString(eventTypes, "event_types", limit: CArguments.shortLimit) ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return operation(client, out) { try await $0.events(id, types: types, lastN: Int(lastN)) }
+    } catch {
+        return failed(error, out)
+    }
+}
+
+@c(cctap_send_message)
+public func cctapSendMessage(
+    _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ message: UnsafePointer<CChar>?, _ out: COut?
+) -> Int32 {
+    do {
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        let text = try CArguments.string(message, "message", limit: CArguments.messageLimit)
+        return operation(client, out) { try await $0.sendMessage(id, message: text) }
+    } catch {
+        return failed(error, out)
+    }
+}
+
+@c(cctap_send_and_wait)
+public func cctapSendAndWait(
+    _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ message: UnsafePointer<CChar>?, _ timeout: Double,
+    _ progress: cctap_progress_fn?, _ userData: UnsafeMutableRawPointer?, _ out: COut?
+) -> Int32 {
+    do {
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        let text = try CArguments.string(message, "message", limit: CArguments.messageLimit)
+        let report = ProgressCallback.make(progress, userData)
+        return operation(client, out, cancellable: true) {
+            try await $0.sendAndWait(id, message: text, timeout: timeout, progress: report)
+        }
+    } catch {
+        return failed(error, out)
+    }
+}
+
+@c(cctap_wait_for_reply)
+public func cctapWaitForReply(
+    _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ cursor: UnsafePointer<CChar>?, _ timeout: Double,
+    _ progress: cctap_progress_fn?, _ userData: UnsafeMutableRawPointer?, _ out: COut?
+) -> Int32 {
+    do {
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        let position = try CArguments.string(cursor, "cursor", limit: 512)
+        let report = ProgressCallback.make(progress, userData)
+        return operation(client, out, cancellable: true) {
+            try await $0.waitForReply(id, cursor: position, timeout: timeout, progress: report)
+        }
+    } catch {
+        return failed(error, out)
+    }
+}
+
+@c(cctap_respond_to_permission)
+public func cctapRespondToPermission(
+    _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ requestID: UnsafePointer<CChar>?,
+    _ decision: UnsafePointer<CChar>?, _ message: UnsafePointer<CChar>?, _ updatedInput: UnsafePointer<CChar>?,
+    _ out: COut?
+) -> Int32 {
+    do {
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        let request = try CArguments.string(requestID, "request_id", limit: CArguments.idLimit)
+        let decisionText = try CArguments.string(decision, "decision", limit: 16).lowercased()
+        guard let choice = PermissionDecision(rawValue: decisionText) else {
+            throw CFailure(CCTAP_E_INVALID_ARGUMENT, "decision must be \"allow\" or \"deny\".")
+        }
+        let note = try CArguments.optionalString(message, "message", limit: CArguments.messageLimit)
+        let input = try CArguments.jsonObject(updatedInput, "updated_input_json", limit: CArguments.updatedInputLimit)
+        return operation(client, out) {
+            try await $0.respondToPermission(id, requestID: request, decision: choice, message: note, updatedInput: input)
+        }
+    } catch {
+        return failed(error, out)
+    }
+}
+
+@c(cctap_interrupt)
+public func cctapInterrupt(_ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ out: COut?) -> Int32 {
+    do {
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        return operation(client, out) { try await $0.interrupt(id) }
+    } catch {
+        return failed(error, out)
+    }
+}
+
+/// An argument failed its check before the call started: record it, clear the output, return it.
+private func failed(_ error: any Error, _ out: COut?) -> Int32 {
+    out?.pointee = nil
+    let failure = CFailure(error)
+    LastError.set(failure.status, failure.message)
+    return Int32(failure.status.rawValue)
+}

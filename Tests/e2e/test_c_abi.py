@@ -1,0 +1,111 @@
+"""libcctap through its C ABI: the header checks, the examples, the API test, and the stress test
+under AddressSanitizer and valgrind. Needs dist/ (scripts/build-dist.sh) and libjansson-dev."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import ORG, ROOT, TOKEN, start_emulator
+
+C = ROOT / "bindings" / "c"
+DIST = ROOT / "dist"
+DEMO = "session_01HFlakyLoginTestDemo0001"
+PENDING = "session_01HPendingPermission0003"
+
+
+@pytest.fixture(scope="module")
+def built():
+    if not (DIST / "lib" / "libcctap.so.0").exists():
+        pytest.fail("dist/ is missing: run scripts/build-dist.sh first")
+    out = subprocess.run(["make", "-C", str(C), "all"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return C / "build"
+
+
+@pytest.fixture(scope="module")
+def c_emulator():
+    """An emulator of its own: these tests answer the seeded permission prompt."""
+    proc, base = start_emulator()
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def c_env(c_emulator):
+    emulator = c_emulator
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CCTAP_", "CCR_", "CLAUDE_"))}
+    env.update({"CCTAP_BASE_URL": emulator, "CCTAP_ACCESS_TOKEN": TOKEN, "CCR_ORG_UUID": ORG,
+                "CCTAP_POLL_INTERVAL": "0.1"})
+    return env
+
+
+def run(args, env, timeout=120):
+    return subprocess.run([str(a) for a in args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_library_is_self_contained():
+    lib = DIST / "lib" / "libcctap.so.0"
+    needed = re.findall(r"NEEDED.*\[(.*)\]", subprocess.run(["readelf", "-d", lib], capture_output=True, text=True).stdout)
+    assert not [n for n in needed if "swift" in n.lower() or "Foundation" in n], needed
+    soname = subprocess.run(["readelf", "-d", lib], capture_output=True, text=True).stdout
+    assert "Library soname: [libcctap.so.0]" in soname
+    symbols = subprocess.run(["nm", "-D", "--defined-only", lib], capture_output=True, text=True).stdout.split("\n")
+    exported = {line.split()[-1].split("@")[0] for line in symbols if re.match(r"^\S+ [A-Z] ", line)}
+    exported.discard("CCTAP_0")
+    declared = set(re.findall(r"^\w[\w\s\*]*?\b(cctap_\w+)\(", (ROOT / "include" / "cctap.h").read_text(), re.M))
+    assert exported == declared
+
+
+def test_header_compiles_cleanly_as_c99_and_cpp17():
+    header = ROOT / "include" / "cctap.h"
+    for cmd in (["gcc", "-std=c99"], ["g++", "-std=c++17"]):
+        language = "c" if cmd[0] == "gcc" else "c++"
+        out = subprocess.run(cmd + ["-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-pedantic", "-x", language, header],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+
+
+def test_header_matches_what_swift_exports():
+    generated = list((ROOT / ".build-static").glob("*/release/cctap.build/include/cctap-Swift.h"))
+    assert generated, "no generated header: build with scripts/build-dist.sh"
+    out = subprocess.run(["gcc", "-fsyntax-only", "-w", "-x", "c", "-I", ROOT / "include", "-include",
+                          ROOT / "include" / "cctap.h", generated[0]], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_api_test_program(built, c_env):
+    out = run([built / "api_test"], c_env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert re.search(r"^\d+ passed, 0 failed$", out.stdout, re.M)
+
+
+def test_examples(built, c_env):
+    sessions = run([built / "sessions", "active"], c_env)
+    assert sessions.returncode == 0 and "Résumé parser" in sessions.stdout and "archived" not in sessions.stdout
+    ask = run([built / "ask", DEMO, "slow hello from ask.c", "30"], c_env)
+    assert ask.returncode == 0, ask.stderr
+    assert "You said: slow hello from ask.c" in ask.stdout and "[complete]" in ask.stdout
+    listed = run([built / "approve", PENDING], c_env)
+    assert "0b5e7c1e-2f3a-4d5b-8c6d-7e8f9a0b1c2d  Bash" in listed.stdout
+    answered = run([built / "approve", PENDING, "0b5e7c1e-2f3a-4d5b-8c6d-7e8f9a0b1c2d", "allow"], c_env)
+    assert answered.returncode == 0 and "answered allow to Bash" in answered.stdout
+    missing = run([built / "ask", "session_01NoSuchSession0000", "hi"], c_env)
+    assert missing.returncode == 1 and "CCTAP_E_NOT_FOUND" in missing.stderr
+
+
+def test_stress_under_address_sanitizer(built, c_env):
+    out = run([built / "stress-asan", "10000", "8"], dict(c_env, ASAN_OPTIONS="detect_leaks=1"), timeout=900)
+    assert out.returncode == 0, out.stdout + out.stderr[-3000:]
+    assert "10000 calls on 8 threads: 10000 passed, 0 failed" in out.stdout
+    assert "ERROR: AddressSanitizer" not in out.stderr and "LeakSanitizer" not in out.stderr
+
+
+def test_stress_under_valgrind(built, c_env):
+    calls = os.environ.get("CCTAP_VALGRIND_CALLS", "10000")
+    out = subprocess.run(["make", "-C", str(C), "valgrind", f"VALGRIND_CALLS={calls}"], env=c_env,
+                         capture_output=True, text=True, timeout=3000)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-4000:]
+    assert f"{calls} calls on 8 threads: {calls} passed, 0 failed" in out.stdout
+    assert "ERROR SUMMARY: 0 errors" in out.stderr and "definitely lost: 0 bytes" in out.stderr

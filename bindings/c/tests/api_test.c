@@ -1,0 +1,223 @@
+/* api_test: every cctap_* function through the C ABI, against the emulator.
+ * Needs CCTAP_BASE_URL, CCTAP_ACCESS_TOKEN and CCR_ORG_UUID pointing at cc-tap-emulator.
+ * Prints "N passed, M failed" and exits non-zero on any failure. */
+#include <cctap.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int passed = 0, failed = 0;
+
+#define CHECK(cond)                                                                          \
+    do {                                                                                     \
+        if (cond) {                                                                          \
+            passed++;                                                                        \
+        } else {                                                                             \
+            failed++;                                                                        \
+            fprintf(stderr, "FAIL %s:%d: %s (last error: %s)\n", __FILE__, __LINE__, #cond, \
+                    cctap_last_error());                                                     \
+        }                                                                                    \
+    } while (0)
+
+static const char *DEMO = "session_01HFlakyLoginTestDemo0001";
+static const char *PENDING = "session_01HPendingPermission0003";
+static const char *OFFLINE = "session_01HDisconnected00000005";
+
+static json_t *parse(char *text) {
+    json_t *root = json_loads(text, 0, NULL);
+    cctap_string_free(text);
+    return root;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_version_and_names(void) {
+    CHECK(strcmp(cctap_version(), CCTAP_VERSION) == 0);
+    CHECK(strcmp(cctap_status_name(CCTAP_OK), "CCTAP_OK") == 0);
+    CHECK(strcmp(cctap_status_name(CCTAP_E_NOT_FOUND), "CCTAP_E_NOT_FOUND") == 0);
+    CHECK(strcmp(cctap_status_name(9999), "CCTAP_E_UNKNOWN") == 0);
+    CHECK(strcmp(cctap_status_name(-1), "CCTAP_E_UNKNOWN") == 0);
+}
+
+static void test_bad_arguments(cctap_client *client) {
+    char *out = (char *)0x1; /* must be reset to NULL on failure */
+    CHECK(cctap_list_sessions(NULL, NULL, &out) == CCTAP_E_INVALID_HANDLE && out == NULL);
+    CHECK(cctap_last_status() == CCTAP_E_INVALID_HANDLE && strlen(cctap_last_error()) > 0);
+    CHECK(cctap_list_sessions(client, NULL, NULL) == CCTAP_E_INVALID_ARGUMENT);
+    out = (char *)0x1;
+    CHECK(cctap_read_session(client, NULL, 5, &out) == CCTAP_E_INVALID_ARGUMENT && out == NULL);
+    CHECK(cctap_read_session(client, "session_\xff\xfe\xfd", 5, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(strstr(cctap_last_error(), "UTF-8") != NULL);
+    CHECK(cctap_read_session(client, "../../../etc/passwd", 5, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_read_session(client, DEMO, 0, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_read_session(client, DEMO, 1001, &out) == CCTAP_E_INVALID_ARGUMENT);
+
+    size_t big = 300 * 1024;
+    char *huge = malloc(big + 1);
+    memset(huge, 'a', big);
+    huge[big] = '\0';
+    CHECK(cctap_send_message(client, DEMO, huge, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(strstr(cctap_last_error(), "longer than") != NULL);
+    CHECK(cctap_get_session_info(client, huge, &out) == CCTAP_E_INVALID_ARGUMENT);
+    free(huge);
+
+    CHECK(cctap_send_message(client, DEMO, "   ", &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_send_and_wait(client, DEMO, "hi", -1, NULL, NULL, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_send_and_wait(client, DEMO, "hi", 1.0 / 0.0, NULL, NULL, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_respond_to_permission(client, PENDING, "x", "maybe", NULL, NULL, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_respond_to_permission(client, PENDING, "x", "allow", NULL, "[1,2]", &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_wait_for_reply(client, DEMO, "", 1, NULL, NULL, &out) == CCTAP_E_INVALID_ARGUMENT);
+
+    cctap_client *bad = NULL;
+    CHECK(cctap_client_new("{\"base_url\":\"http://example.com\"}", &bad) == CCTAP_E_INVALID_ARGUMENT && bad == NULL);
+    CHECK(strstr(cctap_last_error(), "unencrypted") != NULL);
+    CHECK(cctap_client_new("{\"bogus\":1}", &bad) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_client_new("not json", &bad) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_client_new("{\"poll_interval\":-1}", &bad) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_client_new(NULL, NULL) == CCTAP_E_INVALID_ARGUMENT);
+
+    /* A freed handle and a foreign pointer are recognised, and a double free is harmless. */
+    cctap_client *gone = NULL;
+    CHECK(cctap_client_new(NULL, &gone) == CCTAP_OK && gone != NULL);
+    cctap_client_free(gone);
+    CHECK(cctap_list_sessions(gone, NULL, &out) == CCTAP_E_INVALID_HANDLE);
+    cctap_client_free(gone);
+    int stack_value = 42;
+    CHECK(cctap_list_sessions((cctap_client *)&stack_value, NULL, &out) == CCTAP_E_INVALID_HANDLE);
+    CHECK(cctap_client_cancel(NULL) == CCTAP_E_INVALID_HANDLE);
+    cctap_client_free(NULL);
+    cctap_string_free(NULL);
+}
+
+static void test_reads(cctap_client *client) {
+    char *out = NULL;
+    CHECK(cctap_list_sessions(client, NULL, &out) == CCTAP_OK && out != NULL);
+    CHECK(cctap_last_status() == CCTAP_OK && strcmp(cctap_last_error(), "") == 0);
+    json_t *list = parse(out);
+    CHECK(json_integer_value(json_object_get(list, "count")) == 31);
+    json_decref(list);
+
+    CHECK(cctap_list_sessions(client, "archived", &out) == CCTAP_OK);
+    list = parse(out);
+    json_t *first = json_array_get(json_object_get(list, "sessions"), 0);
+    CHECK(strcmp(json_string_value(json_object_get(first, "status")), "archived") == 0);
+    json_decref(list);
+
+    CHECK(cctap_get_session_info(client, PENDING, &out) == CCTAP_OK);
+    json_t *info = parse(out);
+    json_t *prompt = json_array_get(json_object_get(info, "pending_permissions"), 0);
+    CHECK(prompt != NULL && strcmp(json_string_value(json_object_get(prompt, "tool_name")), "Bash") == 0);
+    json_decref(info);
+
+    CHECK(cctap_read_session(client, "cse_01HFlakyLoginTestDemo0001", 3, &out) == CCTAP_OK);
+    json_t *transcript = parse(out);
+    CHECK(json_array_size(json_object_get(transcript, "entries")) == 3);
+    json_decref(transcript);
+
+    CHECK(cctap_get_session_events(client, DEMO, "user, result", 2, &out) == CCTAP_OK);
+    json_t *events = parse(out);
+    CHECK(json_array_size(json_object_get(events, "events")) == 2);
+    json_decref(events);
+
+    CHECK(cctap_get_session_info(client, "session_01NoSuchSession0000", &out) == CCTAP_E_NOT_FOUND && out == NULL);
+    CHECK(strstr(cctap_last_error(), "404") != NULL);
+}
+
+static int progress_calls = 0;
+static void count_progress(const char *json, void *user_data) {
+    (void)json;
+    *(int *)user_data += 1;
+}
+
+static void test_conversation(cctap_client *client) {
+    char *out = NULL;
+    CHECK(cctap_send_and_wait(client, DEMO, "slow hello from C", 30, count_progress, &progress_calls, &out) == CCTAP_OK);
+    json_t *reply = parse(out);
+    CHECK(strcmp(json_string_value(json_object_get(reply, "status")), "complete") == 0);
+    CHECK(strstr(json_string_value(json_object_get(reply, "reply")), "slow hello from C") != NULL);
+    CHECK(progress_calls >= 1);
+    json_decref(reply);
+
+    CHECK(cctap_send_and_wait(client, DEMO, "run make check", 30, NULL, NULL, &out) == CCTAP_OK);
+    json_t *asked = parse(out);
+    CHECK(strcmp(json_string_value(json_object_get(asked, "status")), "waiting_for_permission") == 0);
+    json_t *prompt = json_array_get(json_object_get(asked, "pending_permissions"), 0);
+    const char *request_id = json_string_value(json_object_get(prompt, "request_id"));
+    const char *tool_use_id = json_string_value(json_object_get(prompt, "tool_use_id"));
+    CHECK(cctap_respond_to_permission(client, DEMO, tool_use_id, "allow", NULL, NULL, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_respond_to_permission(client, DEMO, request_id, "allow", NULL, "{\"command\":\"make test\"}", &out) ==
+          CCTAP_OK);
+    json_decref(parse(out));
+    CHECK(cctap_wait_for_reply(client, DEMO, json_string_value(json_object_get(asked, "cursor")), 30, NULL, NULL, &out) ==
+          CCTAP_OK);
+    json_t *done = parse(out);
+    CHECK(strcmp(json_string_value(json_object_get(done, "status")), "complete") == 0);
+    CHECK(strstr(json_string_value(json_object_get(done, "reply")), "`make test` ran") != NULL);
+    json_decref(done);
+    json_decref(asked);
+
+    CHECK(cctap_send_message(client, DEMO, "slow, to be interrupted", &out) == CCTAP_OK);
+    json_t *sent = parse(out);
+    char *cursor = strdup(json_string_value(json_object_get(sent, "cursor")));
+    json_decref(sent);
+    CHECK(cctap_interrupt(client, DEMO, &out) == CCTAP_OK);
+    json_decref(parse(out));
+    CHECK(cctap_wait_for_reply(client, DEMO, cursor, 30, NULL, NULL, &out) == CCTAP_OK);
+    json_t *stopped = parse(out);
+    const char *state = json_string_value(json_object_get(stopped, "status"));
+    CHECK(strcmp(state, "interrupted") == 0 || strcmp(state, "complete") == 0);
+    json_decref(stopped);
+    free(cursor);
+}
+
+struct canceller {
+    cctap_client *client;
+    double delay;
+};
+
+static void *cancel_later(void *arg) {
+    struct canceller *c = arg;
+    struct timespec pause = {0, (long)(c->delay * 1e9)};
+    nanosleep(&pause, NULL);
+    cctap_client_cancel(c->client);
+    return NULL;
+}
+
+static void test_cancel_from_another_thread(cctap_client *client) {
+    pthread_t thread;
+    struct canceller c = {client, 0.5};
+    pthread_create(&thread, NULL, cancel_later, &c);
+    char *out = (char *)0x1;
+    double start = now();
+    int status = cctap_send_and_wait(client, OFFLINE, "nobody will answer", 60, NULL, NULL, &out);
+    double took = now() - start;
+    pthread_join(thread, NULL);
+    CHECK(status == CCTAP_E_CANCELLED && out == NULL);
+    CHECK(took < 2.0);
+    /* The client is still usable afterwards. */
+    CHECK(cctap_list_sessions(client, "active", &out) == CCTAP_OK);
+    cctap_string_free(out);
+}
+
+int main(void) {
+    cctap_client *client = NULL;
+    if (cctap_client_new("{\"poll_interval\": 0.1}", &client) != CCTAP_OK) {
+        fprintf(stderr, "cannot create a client: %s\n", cctap_last_error());
+        return 1;
+    }
+    test_version_and_names();
+    test_bad_arguments(client);
+    test_reads(client);
+    test_conversation(client);
+    test_cancel_from_another_thread(client);
+    cctap_client_free(client);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,316 @@
+"""Python bindings of libcctap: see into and talk to Claude Code Remote Control sessions.
+
+Every method of :class:`Client` returns a dict: the JSON the C library returns, which is the same
+as the cc-tap MCP tools' ``structuredContent``. Failures raise a subclass of :class:`CCTapError`.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Type
+
+__all__ = [
+    "Client", "CCTapError", "InvalidArgumentError", "InvalidHandleError", "CredentialsError", "OrganizationError",
+    "AuthError", "PermissionDeniedError", "NotFoundError", "RateLimitedError", "ServerError", "APIError",
+    "NetworkError", "RequestTimeoutError", "BadResponseError", "SendOutcomeUnknownError", "CancelledError",
+    "WouldDeadlockError", "InternalError", "library_version", "load_library",
+]
+
+__version__ = "0.1.0"
+
+
+class CCTapError(Exception):
+    """A failed cctap call. ``status`` is the C status code, ``status_name`` its name."""
+
+    status = -1
+
+    def __init__(self, message: str, status: int, status_name: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.status_name = status_name
+
+
+class InvalidArgumentError(CCTapError, ValueError):
+    """An argument was rejected before anything was sent."""
+
+
+class InvalidHandleError(CCTapError):
+    """The client was closed."""
+
+
+class CredentialsError(CCTapError):
+    """No usable Claude Code login, or it expired: run ``claude`` once."""
+
+
+class OrganizationError(CCTapError):
+    """The organisation UUID could not be found: set CCR_ORG_UUID."""
+
+
+class AuthError(CCTapError):
+    """HTTP 401: the login was refused."""
+
+
+class PermissionDeniedError(CCTapError):
+    """HTTP 403."""
+
+
+class NotFoundError(CCTapError):
+    """HTTP 404: no such session."""
+
+
+class RateLimitedError(CCTapError):
+    """HTTP 429 after retries: wait and retry."""
+
+
+class ServerError(CCTapError):
+    """HTTP 5xx after retries."""
+
+
+class APIError(CCTapError):
+    """Another HTTP error status."""
+
+
+class NetworkError(CCTapError, ConnectionError):
+    """No answer: connection refused, reset or cut off."""
+
+
+class RequestTimeoutError(CCTapError, TimeoutError):
+    """No complete answer within the request timeout."""
+
+
+class BadResponseError(CCTapError):
+    """The service answered something unreadable."""
+
+
+class SendOutcomeUnknownError(CCTapError):
+    """A message may or may not have been stored: read the session before sending it again."""
+
+
+class CancelledError(CCTapError):
+    """The call was cancelled by :meth:`Client.cancel`."""
+
+
+class WouldDeadlockError(CCTapError):
+    """Called from a thread of the library's own runtime (e.g. inside a progress callback)."""
+
+
+class InternalError(CCTapError):
+    """A failure inside the library; please report it."""
+
+
+_ERRORS: Dict[int, Type[CCTapError]] = {
+    1: InvalidArgumentError, 2: InvalidHandleError, 3: CredentialsError, 4: OrganizationError, 5: AuthError,
+    6: PermissionDeniedError, 7: NotFoundError, 8: RateLimitedError, 9: ServerError, 10: APIError,
+    11: NetworkError, 12: RequestTimeoutError, 13: BadResponseError, 14: SendOutcomeUnknownError,
+    15: CancelledError, 16: WouldDeadlockError, 17: InternalError,
+}
+
+_PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_void_p)
+_OUT = ctypes.POINTER(ctypes.c_void_p)  # char ** read as void * so the string can be freed by cctap
+
+_lock = threading.Lock()
+_library: Optional[ctypes.CDLL] = None
+
+
+def _candidates() -> List[Path]:
+    found = []
+    explicit = os.environ.get("CCTAP_LIBRARY")
+    if explicit:
+        found.append(Path(explicit))
+    for parent in Path(__file__).resolve().parents:
+        found.append(parent / "dist" / "lib" / "libcctap.so.0")
+    return found
+
+
+def load_library(path: Optional[str] = None) -> ctypes.CDLL:
+    """Loads libcctap once: from ``path``, ``CCTAP_LIBRARY``, a ``dist/lib`` above this package, or
+    the system's library path."""
+    global _library
+    with _lock:
+        if _library is not None:
+            return _library
+        paths = [Path(path)] if path else _candidates()
+        chosen = next((p for p in paths if p.is_file()), None)
+        if chosen is None:
+            system = ctypes.util.find_library("cctap")
+            if system is None:
+                raise OSError(
+                    "libcctap not found: set CCTAP_LIBRARY to the path of libcctap.so.0 "
+                    "(scripts/build-dist.sh builds it into dist/lib/)")
+            library = ctypes.CDLL(system)
+        else:
+            library = ctypes.CDLL(str(chosen.resolve()))
+        _declare(library)
+        _library = library
+        return library
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    c_char_p, c_int, c_double, c_void_p = ctypes.c_char_p, ctypes.c_int, ctypes.c_double, ctypes.c_void_p
+    signatures = {
+        "cctap_version": ([], c_char_p),
+        "cctap_status_name": ([c_int], c_char_p),
+        "cctap_last_status": ([], c_int),
+        "cctap_last_error": ([], c_char_p),
+        "cctap_string_free": ([c_void_p], None),
+        "cctap_client_new": ([c_char_p, ctypes.POINTER(c_void_p)], c_int),
+        "cctap_client_free": ([c_void_p], None),
+        "cctap_client_cancel": ([c_void_p], c_int),
+        "cctap_list_sessions": ([c_void_p, c_char_p, _OUT], c_int),
+        "cctap_get_session_info": ([c_void_p, c_char_p, _OUT], c_int),
+        "cctap_read_session": ([c_void_p, c_char_p, c_int, _OUT], c_int),
+        "cctap_get_session_events": ([c_void_p, c_char_p, c_char_p, c_int, _OUT], c_int),
+        "cctap_send_message": ([c_void_p, c_char_p, c_char_p, _OUT], c_int),
+        "cctap_send_and_wait": ([c_void_p, c_char_p, c_char_p, c_double, _PROGRESS, c_void_p, _OUT], c_int),
+        "cctap_wait_for_reply": ([c_void_p, c_char_p, c_char_p, c_double, _PROGRESS, c_void_p, _OUT], c_int),
+        "cctap_respond_to_permission": ([c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT], c_int),
+        "cctap_interrupt": ([c_void_p, c_char_p, _OUT], c_int),
+    }
+    for name, (argtypes, restype) in signatures.items():
+        function = getattr(lib, name)
+        function.argtypes = argtypes
+        function.restype = restype
+
+
+def library_version() -> str:
+    """The loaded library's version, e.g. ``"0.1.0"``."""
+    return load_library().cctap_version().decode()
+
+
+def _text(value: Optional[str], name: str) -> Optional[bytes]:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    return value.encode("utf-8", errors="strict")
+
+
+class Client:
+    """A connection to the service. Safe to share between threads; close it (or use ``with``).
+
+    Options left as None come from the environment (CCTAP_BASE_URL, CCTAP_ACCESS_TOKEN, ...), as
+    the cc-tap README describes.
+    """
+
+    def __init__(self, *, base_url: Optional[str] = None, access_token: Optional[str] = None,
+                 organization_uuid: Optional[str] = None, claude_config_dir: Optional[str] = None,
+                 request_timeout: Optional[float] = None, poll_interval: Optional[float] = None,
+                 library: Optional[str] = None) -> None:
+        self._lib = load_library(library)
+        options = {key: value for key, value in {
+            "base_url": base_url, "access_token": access_token, "organization_uuid": organization_uuid,
+            "claude_config_dir": claude_config_dir, "request_timeout": request_timeout,
+            "poll_interval": poll_interval,
+        }.items() if value is not None}
+        handle = ctypes.c_void_p()
+        status = self._lib.cctap_client_new(json.dumps(options).encode() if options else None, ctypes.byref(handle))
+        self._raise_for(status)
+        self._handle: Optional[int] = handle.value
+
+    # Lifecycle
+
+    def close(self) -> None:
+        """Releases the client. Calls still running on other threads finish first."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            self._lib.cctap_client_free(handle)
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cancel(self) -> None:
+        """Cancels the waits running on this client (from any thread); they raise CancelledError."""
+        self._raise_for(self._lib.cctap_client_cancel(self._live()))
+
+    # Operations
+
+    def list_sessions(self, status_filter: Optional[str] = None) -> Dict[str, Any]:
+        """Every session, all pages. ``status_filter``: None, "active", or an exact status."""
+        return self._call(self._lib.cctap_list_sessions, _text(status_filter, "status_filter"))
+
+    def get_session_info(self, session_id: str) -> Dict[str, Any]:
+        """One session's details and pending permission prompts."""
+        return self._call(self._lib.cctap_get_session_info, _text(session_id, "session_id"))
+
+    def read_session(self, session_id: str, last_n: int = 20) -> Dict[str, Any]:
+        """The newest ``last_n`` (1..1000) conversation entries."""
+        return self._call(self._lib.cctap_read_session, _text(session_id, "session_id"), int(last_n))
+
+    def get_session_events(self, session_id: str, event_types: str = "", last_n: int = 50) -> Dict[str, Any]:
+        """The newest ``last_n`` raw events; ``event_types`` comma-separated, "" for all."""
+        return self._call(self._lib.cctap_get_session_events, _text(session_id, "session_id"),
+                          _text(event_types, "event_types"), int(last_n))
+
+    def send_message(self, session_id: str, message: str) -> Dict[str, Any]:
+        """Sends a message without waiting; returns a ``cursor`` for :meth:`wait_for_reply`."""
+        return self._call(self._lib.cctap_send_message, _text(session_id, "session_id"), _text(message, "message"))
+
+    def send_and_wait(self, session_id: str, message: str, timeout: float = 50.0,
+                      on_progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> Dict[str, Any]:
+        """Sends a message and waits for the turn to end, a permission prompt, or ``timeout`` seconds.
+        ``on_progress`` gets ``{"reply", "elapsed_seconds", ...}`` whenever the reply grows (on a
+        library thread)."""
+        callback = self._progress(on_progress)
+        return self._call(self._lib.cctap_send_and_wait, _text(session_id, "session_id"), _text(message, "message"),
+                          float(timeout), callback, None)
+
+    def wait_for_reply(self, session_id: str, cursor: str, timeout: float = 50.0,
+                       on_progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> Dict[str, Any]:
+        """Keeps waiting from the ``cursor`` of an earlier send or wait."""
+        callback = self._progress(on_progress)
+        return self._call(self._lib.cctap_wait_for_reply, _text(session_id, "session_id"), _text(cursor, "cursor"),
+                          float(timeout), callback, None)
+
+    def respond_to_permission(self, session_id: str, request_id: str, decision: str, message: Optional[str] = None,
+                              updated_input: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """Answers a permission prompt by its ``request_id``; ``decision`` is "allow" or "deny"."""
+        updated = json.dumps(updated_input) if updated_input is not None else None
+        return self._call(self._lib.cctap_respond_to_permission, _text(session_id, "session_id"),
+                          _text(request_id, "request_id"), _text(decision, "decision"), _text(message, "message"),
+                          _text(updated, "updated_input"))
+
+    def interrupt(self, session_id: str) -> Dict[str, Any]:
+        """Asks the session to stop its current turn."""
+        return self._call(self._lib.cctap_interrupt, _text(session_id, "session_id"))
+
+    # Plumbing
+
+    def _live(self) -> int:
+        if self._handle is None:
+            raise InvalidHandleError("the client is closed", 2, "CCTAP_E_INVALID_HANDLE")
+        return self._handle
+
+    def _call(self, function: Any, *arguments: Any) -> Dict[str, Any]:
+        out = ctypes.c_void_p()
+        status = function(self._live(), *arguments, ctypes.byref(out))
+        self._raise_for(status)
+        try:
+            return json.loads(ctypes.string_at(out.value).decode("utf-8"))
+        finally:
+            self._lib.cctap_string_free(out)
+
+    def _raise_for(self, status: int) -> None:
+        if status == 0:
+            return
+        message = (self._lib.cctap_last_error() or b"").decode("utf-8", errors="replace")
+        name = self._lib.cctap_status_name(status).decode()
+        raise _ERRORS.get(status, CCTapError)(message, status, name)
+
+    @staticmethod
+    def _progress(on_progress: Optional[Callable[[Dict[str, Any]], None]]) -> Any:
+        if on_progress is None:
+            return _PROGRESS()  # a NULL function pointer
+
+        def relay(progress_json: bytes, _user_data: Any) -> None:
+            try:
+                on_progress(json.loads(progress_json.decode("utf-8")))
+            except Exception:  # an exception must not cross into the C library
+                pass
+        return _PROGRESS(relay)

@@ -1,0 +1,123 @@
+"""The Python binding over the real libcctap (ctypes), against the emulator."""
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import cctap
+from conftest import ORG, TOKEN
+
+DEMO = "session_01HFlakyLoginTestDemo0001"
+PENDING = "session_01HPendingPermission0003"
+OFFLINE = "session_01HDisconnected00000005"
+LONG = "session_01HLongSession5000ev0006"
+
+
+def test_version_matches_the_package():
+    assert cctap.library_version() == cctap.__version__
+
+
+def test_reads(client):
+    sessions = client.list_sessions()
+    assert sessions["count"] == 31
+    assert all(s["status"] != "archived" for s in client.list_sessions("active")["sessions"])
+    info = client.get_session_info(PENDING)
+    assert info["pending_permissions"][0]["tool_name"] == "Bash"
+    transcript = client.read_session(LONG, last_n=4)
+    assert [e["kind"] for e in transcript["entries"]] == ["turn_result", "user", "assistant", "turn_result"]
+    events = client.get_session_events(LONG, "user", last_n=3)
+    assert [e["type"] for e in events["events"]] == ["user"] * 3
+
+
+def test_errors_map_to_exceptions(client, emulator):
+    with pytest.raises(cctap.NotFoundError) as missing:
+        client.get_session_info("session_01NoSuchSession0000")
+    assert "404" in str(missing.value) and missing.value.status_name == "CCTAP_E_NOT_FOUND"
+    with pytest.raises(cctap.InvalidArgumentError):
+        client.read_session("../etc/passwd")
+    with pytest.raises(cctap.InvalidArgumentError):
+        client.read_session(DEMO, last_n=0)
+    with pytest.raises(cctap.InvalidArgumentError):
+        client.respond_to_permission(PENDING, "x", "perhaps")
+    with pytest.raises(TypeError):
+        client.read_session(12345)
+    with pytest.raises(cctap.AuthError) as refused:
+        with cctap.Client(base_url=emulator, access_token="wrong", organization_uuid=ORG) as other:
+            other.list_sessions()
+    assert "run `claude`" in str(refused.value) and "wrong" not in str(refused.value)
+    with pytest.raises(cctap.InvalidArgumentError):
+        cctap.Client(base_url="http://example.com")
+
+
+def test_closed_client_raises(emulator):
+    c = cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG)
+    c.close()
+    c.close()  # twice is fine
+    with pytest.raises(cctap.InvalidHandleError):
+        c.list_sessions()
+
+
+def test_conversation_with_progress_and_permission(client):
+    seen = []
+    answer = client.send_and_wait(DEMO, "slow python hello", timeout=30, on_progress=lambda p: seen.append(p["reply"]))
+    assert answer["status"] == "complete" and "slow python hello" in answer["reply"]
+    assert seen and all(answer["reply"].startswith(r) for r in seen)
+
+    asked = client.send_and_wait(DEMO, "run pytest -q", timeout=30)
+    assert asked["status"] == "waiting_for_permission"
+    prompt = asked["pending_permissions"][0]
+    client.respond_to_permission(DEMO, prompt["request_id"], "deny", message="use make test")
+    done = client.wait_for_reply(DEMO, asked["cursor"], timeout=30)
+    assert done["status"] == "complete" and "did not run" in done["reply"]
+
+    sent = client.send_message(DEMO, "slow, then stop")
+    client.interrupt(DEMO)
+    stopped = client.wait_for_reply(DEMO, sent["cursor"], timeout=30)
+    assert stopped["status"] in ("interrupted", "complete")
+
+
+def test_timeout_then_resume(client):
+    first = client.send_and_wait(DEMO, "slow please", timeout=0.2)
+    assert first["status"] == "timeout"
+    rest = client.wait_for_reply(DEMO, first["cursor"], timeout=30)
+    assert rest["status"] == "complete"
+
+
+def test_cancel_from_another_thread(client):
+    timer = threading.Timer(0.5, client.cancel)
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(cctap.CancelledError):
+        client.send_and_wait(OFFLINE, "nobody is there", timeout=60)
+    assert time.monotonic() - start < 2.0
+    assert client.list_sessions()["count"] == 31
+
+
+def test_eight_threads_share_one_client(client):
+    def work(i):
+        if i % 3 == 0:
+            return client.list_sessions()["count"]
+        if i % 3 == 1:
+            return len(client.read_session(DEMO, last_n=3)["entries"])
+        try:
+            client.get_session_info("session_01NoSuchSession0000")
+        except cctap.NotFoundError:
+            return "not found"
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(work, range(400)))
+    assert results.count(31) == 134 and results.count(3) == 133 and results.count("not found") == 133
+
+
+def test_progress_callback_cannot_deadlock(client):
+    """A blocking call made inside a progress callback is refused instead of hanging."""
+    errors = []
+
+    def reenter(_progress):
+        try:
+            client.list_sessions()
+        except cctap.WouldDeadlockError as e:
+            errors.append(e)
+    answer = client.send_and_wait(DEMO, "slow re-entrant", timeout=30, on_progress=reenter)
+    assert answer["status"] == "complete"
+    assert errors, "the nested call should have been refused"

@@ -1,0 +1,224 @@
+/*
+ * cctap.h — the C interface of libcctap: see into and talk to Claude Code Remote Control sessions.
+ *
+ * This header is the library's manual. libcctap is the cc-tap client (written in Swift) behind a C
+ * ABI: list a user's Claude Code sessions, read their conversation, send a message and wait for the
+ * answer, and answer the tool-permission prompts a session is waiting on. It uses the user's own
+ * Claude Code login, found the way the cc-tap README describes (CCTAP_ACCESS_TOKEN, the macOS
+ * Keychain, ~/.claude/.credentials.json, CLAUDE_CODE_OAUTH_TOKEN), and never writes or refreshes it.
+ *
+ * CONVENTIONS (they hold for every function below)
+ *
+ *   Results.   Every operation returns a cctap_status (as int): CCTAP_OK (0) on success, or an
+ *              error code. On success it stores a JSON document in *out_json; its schema is the
+ *              same as the `structuredContent` of the cc-tap MCP tool of the same name (and of
+ *              `cc-tap ... --json`). On failure *out_json is set to NULL.
+ *
+ *   Ownership. A `char *` the library gives you (every *out_json) is yours: release it with
+ *              cctap_string_free(), never with free(). Strings you pass in stay yours; the library
+ *              copies what it keeps. The `const char *` from cctap_version(), cctap_status_name()
+ *              and cctap_last_error() belong to the library: do not free them.
+ *
+ *   Strings.   Every `const char *` argument is NUL-terminated UTF-8. Invalid UTF-8, or a string
+ *              longer than its documented limit, is rejected with CCTAP_E_INVALID_ARGUMENT.
+ *              Arguments documented as optional may be NULL; any other NULL is
+ *              CCTAP_E_INVALID_ARGUMENT. Session ids may be `session_X`, `cse_X` or the bare `X`.
+ *
+ *   Errors.    After any call, cctap_last_status() and cctap_last_error() describe the outcome
+ *              of the most recent call made on the calling thread (cctap_last_error() is "" after
+ *              a success). The message says what failed and what to do; it never contains a secret.
+ *
+ *   Threads.   Every function may be called from any thread, and one client may be used from
+ *              many threads at once. The operations block the calling thread until they finish;
+ *              they must be called from your own threads (C, C++, Python...), not from a thread of
+ *              Swift's concurrency runtime, where they return CCTAP_E_WOULD_DEADLOCK at once
+ *              instead of deadlocking. Progress callbacks run on a library thread.
+ *
+ *   Process.   The library starts a few worker threads on first use and, like any SwiftNIO
+ *              program, sets SIGPIPE to be ignored. It stays loaded after dlclose(). Do not use it
+ *              in a child created by fork() after the parent used it (use spawn-style processes).
+ */
+#ifndef CCTAP_H
+#define CCTAP_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Version
+ */
+
+#define CCTAP_VERSION_MAJOR 0
+#define CCTAP_VERSION_MINOR 1
+#define CCTAP_VERSION_PATCH 0
+/* The version this header describes, as text. */
+#define CCTAP_VERSION "0.1.0"
+/* MAJOR * 1000000 + MINOR * 1000 + PATCH, for #if comparisons. */
+#define CCTAP_VERSION_NUMBER 1000
+
+/* The version of the loaded library, e.g. "0.1.0". Static storage; never NULL. Compare it with
+ * CCTAP_VERSION to detect a header/library mismatch. */
+const char *cctap_version(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes
+ */
+
+typedef enum cctap_status {
+    CCTAP_OK = 0,
+    /* A NULL, invalid UTF-8, too long or malformed argument (e.g. a bad session id or JSON).
+     * Nothing was sent. Fix the argument. */
+    CCTAP_E_INVALID_ARGUMENT = 1,
+    /* The client handle is NULL, already freed, or not one this library made. */
+    CCTAP_E_INVALID_HANDLE = 2,
+    /* No usable Claude Code login, or it has expired: run `claude` once, then retry. */
+    CCTAP_E_CREDENTIALS = 3,
+    /* The organisation UUID could not be found: set CCR_ORG_UUID, or run `claude` once. */
+    CCTAP_E_ORGANIZATION = 4,
+    /* HTTP 401: the login was refused (after one re-read of the credentials). Run `claude`. */
+    CCTAP_E_AUTHENTICATION = 5,
+    /* HTTP 403: not allowed (missing scope, another organisation, or a proxy's block page). */
+    CCTAP_E_PERMISSION = 6,
+    /* HTTP 404: no such session (or route). */
+    CCTAP_E_NOT_FOUND = 7,
+    /* HTTP 429 after retries: wait (the message says how long) and retry. */
+    CCTAP_E_RATE_LIMITED = 8,
+    /* HTTP 5xx after retries: the service has trouble; retry later. */
+    CCTAP_E_SERVER = 9,
+    /* Another HTTP error status (e.g. 400, 409); the message has the service's words. */
+    CCTAP_E_API = 10,
+    /* No answer: connection refused, reset or cut off (reads were retried). */
+    CCTAP_E_NETWORK = 11,
+    /* No complete answer within the request timeout. */
+    CCTAP_E_TIMEOUT = 12,
+    /* The service answered something we could not read (the API may have changed). */
+    CCTAP_E_BAD_RESPONSE = 13,
+    /* A message may or may not have been stored: read the session before sending it again. */
+    CCTAP_E_SEND_OUTCOME_UNKNOWN = 14,
+    /* The call was cancelled by cctap_client_cancel(). */
+    CCTAP_E_CANCELLED = 15,
+    /* Called from a Swift concurrency thread, where blocking would deadlock. */
+    CCTAP_E_WOULD_DEADLOCK = 16,
+    /* A failure inside the library that none of the above describes. Please report it. */
+    CCTAP_E_INTERNAL = 17
+} cctap_status;
+
+/* The name of a status code, e.g. "CCTAP_E_NOT_FOUND"; "CCTAP_E_UNKNOWN" for other values.
+ * Static storage; never NULL. */
+const char *cctap_status_name(int status);
+
+/* The status of the calling thread's most recent cctap_* call (CCTAP_OK after a success). */
+int cctap_last_status(void);
+
+/* A message describing the calling thread's most recent failure, or "" after a success. Never NULL.
+ * Owned by the library; valid until the next cctap_* call on the same thread. */
+const char *cctap_last_error(void);
+
+/* Releases a string returned by the library. NULL is allowed and ignored. */
+void cctap_string_free(char *string);
+
+/* ---------------------------------------------------------------------------------------------
+ * Clients
+ */
+
+/* An opaque connection to the service, with its login and settings. */
+typedef struct cctap_client cctap_client;
+
+/* Creates a client and stores it in *out_client (NULL on failure).
+ *
+ * options_json: optional (NULL or "" for defaults, which come from the environment as documented in
+ * the cc-tap README). A JSON object, at most 64 KiB, with any of:
+ *   "base_url"            string  API endpoint (plain http:// only for loopback hosts)
+ *   "access_token"        string  use this OAuth token instead of the stored login
+ *   "organization_uuid"   string  skip the organisation lookup
+ *   "claude_config_dir"   string  where Claude Code keeps .credentials.json and .claude.json
+ *   "request_timeout"     number  seconds per read request (default 30)
+ *   "poll_interval"       number  seconds between checks while waiting (default 1)
+ * Unknown keys are rejected, so a typo does not pass silently.
+ *
+ * No request is made here: login problems surface on the first operation.
+ * Returns CCTAP_OK, CCTAP_E_INVALID_ARGUMENT (bad options) or CCTAP_E_INTERNAL. */
+int cctap_client_new(const char *options_json, cctap_client **out_client);
+
+/* Releases a client. NULL is allowed. Calls still running on other threads finish first (they
+ * hold their own reference); afterwards the handle is invalid and using it returns
+ * CCTAP_E_INVALID_HANDLE (a freed handle is detected as long as its memory was not reused).
+ * Freeing the same handle twice is detected and ignored. */
+void cctap_client_free(cctap_client *client);
+
+/* Cancels every blocking wait (cctap_send_and_wait, cctap_wait_for_reply) now running on this
+ * client, from any thread: they return CCTAP_E_CANCELLED within about a second. Calls started
+ * afterwards are not affected. Returns CCTAP_OK or CCTAP_E_INVALID_HANDLE. */
+int cctap_client_cancel(cctap_client *client);
+
+/* ---------------------------------------------------------------------------------------------
+ * Operations. Each blocks until done and, on success, stores a JSON document in *out_json that the
+ * caller releases with cctap_string_free(). Errors are the codes above, with cctap_last_error().
+ */
+
+/* Every session on the account, newest activity first, across all pages.
+ * status_filter: optional; NULL or "" for all, "active" for all but archived, or an exact status
+ * ("running", "idle", "requires_action", "archived").
+ * JSON: {"sessions":[{"id","title","status","connection_status",...}],"count","pages_read",...} */
+int cctap_list_sessions(cctap_client *client, const char *status_filter, char **out_json);
+
+/* One session's details and the permission prompts it is waiting on.
+ * JSON: {"session":{...},"context":{...},"pending_permissions":[{"request_id","tool_name","input",...}]} */
+int cctap_get_session_info(cctap_client *client, const char *session_id, char **out_json);
+
+/* The newest last_n (1..1000) entries of a session's conversation, as a readable transcript.
+ * JSON: {"session_id","entries":[{"kind","text",...}],"has_older","events_read"} */
+int cctap_read_session(cctap_client *client, const char *session_id, int last_n, char **out_json);
+
+/* The newest last_n (1..1000) raw events, oldest first, exactly as stored.
+ * event_types: optional; NULL or "" for all, else comma-separated types ("user,assistant,result").
+ * JSON: {"session_id","events":[...],"count","event_types","has_older","events_read"} */
+int cctap_get_session_events(cctap_client *client, const char *session_id, const char *event_types, int last_n,
+                             char **out_json);
+
+/* Sends a user message (at most 256 KiB) without waiting for the answer.
+ * JSON: {"session_id","uuid","cursor","attempts","confirmed_from_events"}; pass "cursor" to
+ * cctap_wait_for_reply(). A message is stored at most once; CCTAP_E_SEND_OUTCOME_UNKNOWN means it
+ * may or may not have been stored. */
+int cctap_send_message(cctap_client *client, const char *session_id, const char *message, char **out_json);
+
+/* Called while a wait runs, on a library thread, whenever the reply grows.
+ * progress_json: {"session_id","reply","elapsed_seconds","events_read"}; valid only during the call.
+ * user_data: what you passed to the wait. Return quickly; do not call cctap_* functions that block. */
+typedef void (*cctap_progress_fn)(const char *progress_json, void *user_data);
+
+/* Sends a user message and waits until the turn ends, the session asks for permission to use a
+ * tool, or timeout_seconds (0..3600) pass.
+ * progress, user_data: optional (NULL for none); see cctap_progress_fn.
+ * JSON: {"status":"complete"|"waiting_for_permission"|"timeout"|"interrupted"|"error",
+ *        "reply","pending_permissions":[...],"result":{...},"cursor","hint",...}
+ * A timeout is a success (CCTAP_OK) with status "timeout": keep waiting with
+ * cctap_wait_for_reply() and "cursor"; do not send the message again. */
+int cctap_send_and_wait(cctap_client *client, const char *session_id, const char *message, double timeout_seconds,
+                        cctap_progress_fn progress, void *user_data, char **out_json);
+
+/* Keeps waiting from cursor (the "cursor" of an earlier send or wait result). Otherwise as
+ * cctap_send_and_wait(). */
+int cctap_wait_for_reply(cctap_client *client, const char *session_id, const char *cursor, double timeout_seconds,
+                         cctap_progress_fn progress, void *user_data, char **out_json);
+
+/* Answers a permission prompt. request_id is the prompt's "request_id" (not its tool_use_id).
+ * decision: "allow" or "deny". message: optional, shown to the session with a deny.
+ * updated_input_json: optional JSON object (at most 1 MiB), with allow: the tool input to run
+ * instead of the proposed one. Answering by posting an event is inferred from captured clients and
+ * not verified on the live service.
+ * JSON: {"session_id","request_id","decision","tool_name","sent","note"} */
+int cctap_respond_to_permission(cctap_client *client, const char *session_id, const char *request_id,
+                                const char *decision, const char *message, const char *updated_input_json,
+                                char **out_json);
+
+/* Asks the session to stop its current turn (its Stop button).
+ * JSON: {"session_id","request_id"} */
+int cctap_interrupt(cctap_client *client, const char *session_id, char **out_json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCTAP_H */
