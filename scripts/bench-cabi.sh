@@ -9,13 +9,13 @@ calls=${1:-2000}
 
 [ -f dist/lib/libcctap.so.0 ] || scripts/build-dist.sh >/dev/null
 swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cctap-bench >/dev/null
-swift build --product cc-tap-emulator >/dev/null
+swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap-emulator >/dev/null
 make -s -C bindings/c build/bench >/dev/null 2>&1 || make -C bindings/c build/bench
 [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
 .venv-test/bin/python -m pip install --quiet --disable-pip-version-check ./bindings/python
 
 log=$(mktemp)
-.build/debug/cc-tap-emulator --port 0 --step 0.01 > "$log" &
+.build-static/release/cc-tap-emulator --port 0 --step 0.01 > "$log" &
 emulator=$!
 trap 'kill $emulator 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 100); do grep -q CCTAP_BASE_URL "$log" && break; sleep 0.1; done
