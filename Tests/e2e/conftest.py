@@ -34,13 +34,20 @@ def start_emulator():
     return proc, base
 
 
+def running_emulator():
+    """Yields the base URL of an emulator that stops when the fixture ends."""
+    proc, base = start_emulator()
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def emulator():
     """A cc-tap-emulator shared by the tests that leave the seeded sessions as they found them."""
-    proc, base = start_emulator()
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from running_emulator()
 
 
 @pytest.fixture

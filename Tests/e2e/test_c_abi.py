@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import ORG, ROOT, TOKEN, start_emulator
+from conftest import ORG, ROOT, TOKEN, running_emulator
 
 C = ROOT / "bindings" / "c"
 DIST = ROOT / "dist"
@@ -26,10 +26,7 @@ def built():
 @pytest.fixture(scope="module")
 def c_emulator():
     """An emulator of its own: these tests answer the seeded permission prompt."""
-    proc, base = start_emulator()
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from running_emulator()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ struct TurnTracker {
     private(set) var sawOwnMessage: Bool
     private var assistantOrder: [String] = []
     private var assistantText: [String: String] = [:]
-    private var pending: [PermissionRequest] = []
+    private var pending = PendingPermissions()
     private(set) var result: TurnResult?
     private var interruptSeen = false
     private(set) var eventsRead = 0
@@ -20,7 +20,7 @@ struct TurnTracker {
     }
 
     var isFinished: Bool { result != nil }
-    var pendingPermissions: [PermissionRequest] { pending }
+    var pendingPermissions: [PermissionRequest] { pending.requests }
 
     var reply: String {
         assistantOrder.compactMap { assistantText[$0] }.filter { !$0.isEmpty }.joined(separator: "\n\n")
@@ -42,39 +42,59 @@ struct TurnTracker {
             if type == "user", event["uuid"]?.stringValue == ownUUID { sawOwnMessage = true }
             return
         }
+        pending.consume(event)
         switch type {
         case "assistant":
             let key = event["message"]?["id"]?.stringValue ?? "event-\(eventsRead)"
             if assistantText[key] == nil { assistantOrder.append(key) }
             assistantText[key] = TranscriptBuilder.assistantText(event)
         case "control_request":
-            if let request = PermissionRequest(event: event) {
-                pending.append(request)
-            } else if event["request"]?["subtype"]?.stringValue == "interrupt" {
-                interruptSeen = true
-            }
-        case "control_response":
-            let id = event["response"]?["request_id"]?.stringValue
-            pending.removeAll { $0.requestID == id }
-        case "control_cancel_request":
-            let id = event["request_id"]?.stringValue
-            pending.removeAll { $0.requestID == id }
+            if event["request"]?["subtype"]?.stringValue == "interrupt" { interruptSeen = true }
         case "user":
-            if case .array(let blocks) = event["message"]?["content"] ?? .null {
-                for block in blocks {
-                    if block["text"]?.stringValue?.hasPrefix("[Request interrupted by user") == true { interruptSeen = true }
-                    if case .array(let inner) = block["content"] ?? .null,
-                        inner.contains(where: { $0["text"]?.stringValue?.hasPrefix("[Request interrupted by user") == true })
-                    {
-                        interruptSeen = true
-                    }
-                }
-            } else if event["message"]?["content"]?.stringValue?.hasPrefix("[Request interrupted by user") == true {
-                interruptSeen = true
-            }
+            if Self.isInterruptNotice(event) { interruptSeen = true }
         case "result":
             result = TurnResult(event: event)
-            pending.removeAll()
+        default:
+            break
+        }
+    }
+
+    /// The synthetic "[Request interrupted by user…]" message a worker writes when a turn is stopped.
+    private static func isInterruptNotice(_ event: JSONValue) -> Bool {
+        let marker = "[Request interrupted by user"
+        switch event["message"]?["content"] {
+        case .string(let text)?:
+            return text.hasPrefix(marker)
+        case .array(let blocks)?:
+            return blocks.contains { block in
+                block["text"]?.stringValue?.hasPrefix(marker) == true
+                    || (block["content"]?.arrayValue ?? []).contains { $0["text"]?.stringValue?.hasPrefix(marker) == true }
+            }
+        default:
+            return false
+        }
+    }
+}
+
+/// The permission prompts still open in a run of events: a `can_use_tool` request stays open until
+/// a `control_response` or `control_cancel_request` names its `request_id`, or the turn ends.
+struct PendingPermissions {
+    private(set) var requests: [PermissionRequest] = []
+
+    var isEmpty: Bool { requests.isEmpty }
+
+    mutating func consume(_ event: JSONValue) {
+        switch event["type"]?.stringValue {
+        case "control_request":
+            if let request = PermissionRequest(event: event) { requests.append(request) }
+        case "control_response":
+            let id = event["response"]?["request_id"]?.stringValue
+            requests.removeAll { $0.requestID == id }
+        case "control_cancel_request":
+            let id = event["request_id"]?.stringValue
+            requests.removeAll { $0.requestID == id }
+        case "result":
+            requests.removeAll()
         default:
             break
         }
@@ -83,22 +103,7 @@ struct TurnTracker {
 
 /// Permission prompts among `events` (chronological) that no later event answered or withdrew.
 func unansweredPermissions(in events: [JSONValue]) -> [PermissionRequest] {
-    var pending: [PermissionRequest] = []
-    for event in events {
-        switch event["type"]?.stringValue {
-        case "control_request":
-            if let request = PermissionRequest(event: event) { pending.append(request) }
-        case "control_response":
-            let id = event["response"]?["request_id"]?.stringValue
-            pending.removeAll { $0.requestID == id }
-        case "control_cancel_request":
-            let id = event["request_id"]?.stringValue
-            pending.removeAll { $0.requestID == id }
-        case "result":
-            pending.removeAll()
-        default:
-            break
-        }
-    }
-    return pending
+    var pending = PendingPermissions()
+    for event in events { pending.consume(event) }
+    return pending.requests
 }
