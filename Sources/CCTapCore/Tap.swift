@@ -97,6 +97,11 @@ public final class Tap: Sendable {
             hasOlder: hasOlder || shown.count < matched.count, eventsRead: read)
     }
 
+    /// `events` with types as the surfaces take them: comma-separated, empty for all.
+    public func events(_ id: String, typeList: String?, lastN: Int = 50) async throws -> EventList {
+        try await events(id, types: (typeList ?? "").split(separator: ",").map(String.init), lastN: lastN)
+    }
+
     /// Reads pages newest-first (`anchor_to_latest`, then `before_id`) until `enough` says so, the
     /// start of the session is reached, or `maxEventsScanned` events were read.
     private func pageBackwards(_ session: SessionID, _ enough: (Page) -> Bool) async throws {

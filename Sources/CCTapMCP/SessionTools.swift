@@ -25,7 +25,7 @@ enum SessionTools {
             outputSchema: Schema.sessionList),
         run: { call in
             let filter = try call.arguments.string("status_filter")
-            let list = try await call.tap.listSessions(status: filter?.isEmpty == true ? nil : filter)
+            let list = try await call.tap.listSessions(status: filter)
             return try ToolRegistry.result(list, text: Render.sessions(list))
         })
 
@@ -83,11 +83,8 @@ enum SessionTools {
             annotations: .init(title: "Get a session's raw events", readOnlyHint: true, openWorldHint: true),
             outputSchema: Schema.eventList),
         run: { call in
-            let types = (try call.arguments.string("event_types") ?? "").split(separator: ",").map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }.filter { !$0.isEmpty }
             let events = try await call.tap.events(
-                try call.arguments.requiredString("session_id"), types: types,
+                try call.arguments.requiredString("session_id"), typeList: try call.arguments.string("event_types"),
                 lastN: try call.arguments.integer("last_n") ?? 50)
             return try ToolRegistry.result(events, text: Render.events(events))
         })

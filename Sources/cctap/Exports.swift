@@ -96,7 +96,7 @@ public func cctapClientCancel(_ client: CClient?) -> Int32 {
 public func cctapListSessions(_ client: CClient?, _ statusFilter: UnsafePointer<CChar>?, _ out: COut?) -> Int32 {
     do {
         let filter = try CArguments.optionalString(statusFilter, "status_filter", limit: CArguments.shortLimit)
-        return operation(client, out) { try await $0.listSessions(status: filter?.isEmpty == true ? nil : filter) }
+        return operation(client, out) { try await $0.listSessions(status: filter) }
     } catch {
         return failed(error, out)
     }
@@ -129,9 +129,8 @@ public func cctapGetSessionEvents(
 ) -> Int32 {
     do {
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
-        let types = (try CArguments.optionalString(eventTypes, "event_types", limit: CArguments.shortLimit) ?? "")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return operation(client, out) { try await $0.events(id, types: types, lastN: Int(lastN)) }
+        let types = try CArguments.optionalString(eventTypes, "event_types", limit: CArguments.shortLimit)
+        return operation(client, out) { try await $0.events(id, typeList: types, lastN: Int(lastN)) }
     } catch {
         return failed(error, out)
     }
