@@ -16,6 +16,10 @@ public struct EmulatorConfiguration: Sendable {
     public var presenceRefreshSeconds: Double = 20
     /// Events in the long seeded session.
     public var longSessionEvents = 5_000
+    /// Seconds between keepalive frames on an event stream (the service sends one every 12-15 s).
+    public var streamKeepaliveSeconds: Double = 13
+    /// How many of a session's newest events a stream can replay; older positions get 410.
+    public var streamReplayLimit = 10_000
     /// Sessions seeded beyond the named ones, to make the list span pages.
     public var extraSessions = 24
 

@@ -8,6 +8,8 @@ public actor EmulatorStore {
     struct StoredEvent {
         let id: String
         var body: JSON
+        /// Who wrote it: `worker` (the Claude Code process) or `client` (a viewer posting).
+        var source: String
     }
 
     final class Session {
@@ -21,6 +23,8 @@ public actor EmulatorStore {
         var interruptRequested = false
         var answers: [String: JSON] = [:]
         var presence: [String: Bool] = [:]
+        /// Open event streams, fed as events are stored.
+        var streams: [UUID: AsyncStream<StreamItem>.Continuation] = [:]
 
         init(resource: JSON) { self.resource = resource }
         var id: String { resource["id"]?.stringValue ?? "" }
@@ -84,7 +88,7 @@ public actor EmulatorStore {
     // MARK: Events
 
     @discardableResult
-    func append(_ sessionID: String, _ body: JSON) -> String? {
+    func append(_ sessionID: String, _ body: JSON, source: String = "worker") -> String? {
         guard let session = sessions[sessionID] else { return nil }
         eventCounter += 1
         let id = "sevt_" + String(format: "%012d", eventCounter)
@@ -92,7 +96,9 @@ public actor EmulatorStore {
         if stored["created_at"] == nil { stored["created_at"] = .string(Clock.timestamp()) }
         if stored["session_id"] == nil { stored["session_id"] = .string(sessionID) }
         session.index[id] = session.events.count
-        session.events.append(StoredEvent(id: id, body: stored))
+        session.events.append(StoredEvent(id: id, body: stored, source: source))
+        let envelope = Self.envelope(session.events[session.events.count - 1], sequence: session.events.count)
+        for stream in session.streams.values { stream.yield(.event(envelope)) }
         if !seeding { session.resource["updated_at"] = .string(Clock.timestamp()) }
         if body["type"]?.stringValue == "user", let uuid = body["uuid"]?.stringValue {
             userMessagesStored[uuid, default: 0] += 1
@@ -101,6 +107,49 @@ public actor EmulatorStore {
     }
 
     enum QueryError: Error { case badCursor(String) }
+
+    // MARK: Event streams (v2)
+
+    /// What an open event stream receives.
+    enum StreamItem: Sendable {
+        case event(JSON)
+        case keepalive
+    }
+
+    /// An event as the v2 routes wrap it: `sequence_num` counts the session's events from "1".
+    static func envelope(_ event: StoredEvent, sequence: Int) -> JSON {
+        [
+            "event_id": .string(event.id), "event_type": event.body["type"] ?? .null,
+            "sequence_num": .string(String(sequence)), "source": .string(event.source),
+            "created_at": event.body["created_at"] ?? .null, "payload": event.body,
+        ]
+    }
+
+    enum StreamStart: Error {
+        case gone
+    }
+
+    /// Registers a stream and returns the stored events after `sequence` to replay first, in one
+    /// step so that no event falls between the replay and the live feed.
+    func openStream(_ sessionID: String, after position: Int?, continuation: AsyncStream<StreamItem>.Continuation)
+        throws -> (id: UUID, replay: [JSON], connection: String)
+    {
+        guard let session = sessions[sessionID] else { return (UUID(), [], "unknown") }
+        let sequence = position ?? session.events.count
+        let oldest = max(0, session.events.count - configuration.streamReplayLimit)
+        guard sequence >= oldest else { throw StreamStart.gone }
+        let start = min(sequence, session.events.count)
+        let replay = (start..<session.events.count).map { Self.envelope(session.events[$0], sequence: $0 + 1) }
+        let id = UUID()
+        session.streams[id] = continuation
+        return (id, replay, session.resource["connection_status"]?.stringValue ?? "unknown")
+    }
+
+    func closeStream(_ sessionID: String, _ id: UUID) {
+        sessions[sessionID]?.streams.removeValue(forKey: id)?.finish()
+    }
+
+    public func openStreamCount(_ sessionID: String) -> Int { sessions[sessionID]?.streams.count ?? 0 }
 
     /// The events page for a query, with the reference's semantics.
     func eventsPage(_ sessionID: String, limit: Int, afterID: String?, beforeID: String?, anchorToLatest: Bool) throws
@@ -131,9 +180,11 @@ public actor EmulatorStore {
     public func addFault(_ rule: FaultRule) { faults.append(rule) }
     public func clearFaults() { faults.removeAll() }
 
-    /// The first rule that matches, used up by one.
-    func takeFault(method: String, path: String) -> FaultRule? {
-        guard let index = faults.firstIndex(where: { $0.matches(method: method, path: path) }) else { return nil }
+    /// The first rule that matches (and that `accept` takes), used up by one.
+    func takeFault(method: String, path: String, accept: @Sendable (FaultRule.Kind) -> Bool = { _ in true }) -> FaultRule? {
+        guard let index = faults.firstIndex(where: { $0.matches(method: method, path: path) && accept($0.kind) }) else {
+            return nil
+        }
         let rule = faults[index]
         if let times = rule.times {
             if times <= 1 { faults.remove(at: index) } else { faults[index].times = times - 1 }

@@ -20,6 +20,14 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case resetBefore = "reset_before"
         /// Handle the request (store what it posts), then reset the connection instead of answering.
         case resetAfter = "reset_after"
+        /// On an event stream: close the connection after `frames` events.
+        case streamDrop = "stream_drop"
+        /// On an event stream: after `frames` events, send nothing (not even keepalives) for `seconds`
+        /// (default 40), then drop the connection.
+        case streamStall = "stream_stall"
+
+        /// Kinds the event-stream route applies itself, once the stream is open.
+        var isStreamFault: Bool { self == .streamDrop || self == .streamStall }
     }
 
     public var kind: Kind
@@ -35,9 +43,11 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var retryAfter: Int?
     public var seconds: Double?
     public var body: String?
+    /// For stream faults: how many events go out first.
+    public var frames: Int?
 
     enum CodingKeys: String, CodingKey {
-        case kind, method, path, times, status, message, seconds, body
+        case kind, method, path, times, status, message, seconds, body, frames
         case errorType = "error_type"
         case retryAfter = "retry_after"
     }
@@ -45,8 +55,9 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public init(
         kind: Kind, method: String? = nil, path: String? = nil, times: Int? = 1, status: Int? = nil,
         errorType: String? = nil, message: String? = nil, retryAfter: Int? = nil, seconds: Double? = nil,
-        body: String? = nil
+        body: String? = nil, frames: Int? = nil
     ) {
+        self.frames = frames
         self.kind = kind
         self.method = method
         self.path = path

@@ -76,7 +76,7 @@ struct ServiceMiddleware: RouterMiddleware {
         await store.noteRequest("\(request.method.rawValue) \(request.uri.description)")
         if path.hasPrefix("/_emulator/") { return try await next(request, context) }
 
-        if let fault = await store.takeFault(method: request.method.rawValue, path: path) {
+        if let fault = await store.takeFault(method: request.method.rawValue, path: path, accept: { !$0.isStreamFault }) {
             switch fault.kind {
             case .status:
                 let status = fault.status ?? 500
@@ -106,6 +106,8 @@ struct ServiceMiddleware: RouterMiddleware {
                 response.body = .init(byteBuffer: ByteBuffer(string: "{\"data\": [{\"type\": \"user\", \"uu"))
                 response.status = .ok
                 return response
+            case .streamDrop, .streamStall:
+                break  // applied by the stream route
             case .truncatedBody:
                 let response = try await checkedAnswer(request, context: context, requestID: requestID, next: next)
                 let box = BufferBox()

@@ -15,6 +15,9 @@ struct ServiceRoutes {
         router.post("/v1/sessions/:id/events") { request, context in try await postEvents(request, context) }
         router.post("/v1/sessions/:id/archive") { _, context in try await archive(context) }
         router.post("/v1/code/sessions/:id/client/presence") { request, context in try await presence(request, context) }
+        router.get("/v1/code/sessions/:id/events/stream") { request, context in
+            try await openEventStream(request, context)
+        }
         router.get("/api/oauth/profile") { _, _ in try profile() }
         router.get("/api/oauth/claude_cli/roles") { _, _ in
             // Claude Code's own type for this answer has no organisation UUID; neither do we.
@@ -63,7 +66,7 @@ struct ServiceRoutes {
         return raw
     }
 
-    private func existingSession(_ context: EmulatorContext, allowInfra: Bool = false) async throws -> String {
+    func existingSession(_ context: EmulatorContext, allowInfra: Bool = false) async throws -> String {
         let id = try sessionID(context, allowInfra: allowInfra)
         guard await store.resource(id) != nil else { throw APIFailure(404, "Session not found") }
         return id
@@ -134,15 +137,15 @@ struct ServiceRoutes {
             switch event["type"]?.stringValue {
             case "user":
                 if let uuid = event["uuid"]?.stringValue { await store.noteUserMessageReceived(uuid) }
-                await store.append(id, event)
+                await store.append(id, event, source: "client")
                 await store.enqueueUserMessage(id, text: Self.text(of: event))
             case "control_response":
-                await store.append(id, event)
+                await store.append(id, event, source: "client")
                 if let requestID = event["response"]?["request_id"]?.stringValue {
                     await store.recordAnswer(id, requestID: requestID, response: event["response"]?["response"] ?? [:])
                 }
             case "control_request" where event["request"]?["subtype"]?.stringValue == "interrupt":
-                await store.append(id, event)
+                await store.append(id, event, source: "client")
                 _ = await store.requestInterrupt(id)
                 if let requestID = event["request_id"]?.stringValue {
                     await store.append(id, [
@@ -151,7 +154,7 @@ struct ServiceRoutes {
                     ])
                 }
             default:
-                await store.append(id, event)
+                await store.append(id, event, source: "client")
             }
         }
         return Reply.json([:])

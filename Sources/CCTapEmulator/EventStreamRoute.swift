@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// `GET /v1/code/sessions/{cse_X}/events/stream`: the per-session server-sent-event stream, as the
+/// reference describes it. On open: an unnamed keepalive and a `session_update` carrying only
+/// `connection_status`; then every stored event after the position (`from_sequence_num`, or the
+/// `Last-Event-ID` header) as a `client_event` frame whose `id:` is its `sequence_num`; then new
+/// events as they are stored, with a keepalive every `streamKeepaliveSeconds`. A position older
+/// than the replay window is answered 410.
+extension ServiceRoutes {
+    func openEventStream(_ request: Request, _ context: EmulatorContext) async throws -> Response {
+        let id = try await existingSession(context, allowInfra: true)
+        let position = try Self.streamPosition(request)
+        let fault = await store.takeFault(method: "GET", path: request.uri.path, accept: { $0.isStreamFault })
+        let (items, continuation) = AsyncStream<EmulatorStore.StreamItem>.makeStream()
+        let opened: (id: UUID, replay: [JSON], connection: String)
+        do {
+            opened = try await store.openStream(id, after: position, continuation: continuation)
+        } catch {
+            throw APIFailure(410, "The requested position is no longer available; restart the stream without a position.")
+        }
+        let keepalive = configuration.streamKeepaliveSeconds
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(max(0.01, keepalive) * 1_000_000_000))
+                continuation.yield(.keepalive)
+            }
+        }
+        let store = store
+        let body = ResponseBody { writer in
+            defer { ticker.cancel() }
+            var sent = 0
+            do {
+                try await writer.write(Self.frame(name: nil, id: nil, data: "{}"))
+                try await writer.write(Self.frame(name: "session_update", id: nil, data: JSON.object(["connection_status": .string(opened.connection)]).jsonText()))
+                for envelope in opened.replay {
+                    try await Self.send(envelope, &writer, fault: fault, sent: &sent)
+                }
+                var stalledSince: Date?
+                for await item in items {
+                    if let fault, fault.kind == .streamStall, sent >= (fault.frames ?? 0) {
+                        // Silent: nothing is written, so a client only notices through its own watchdog.
+                        // The stall ends (the connection drops) after `seconds`, 40 by default.
+                        let since = stalledSince ?? Date()
+                        stalledSince = since
+                        if Date().timeIntervalSince(since) >= (fault.seconds ?? 40) { throw StreamDropped() }
+                        continue
+                    }
+                    switch item {
+                    case .event(let envelope):
+                        try await Self.send(envelope, &writer, fault: fault, sent: &sent)
+                    case .keepalive:
+                        try await writer.write(Self.frame(name: nil, id: nil, data: "{}"))
+                    }
+                }
+                try await writer.finish(nil)
+            } catch {
+                await store.closeStream(id, opened.id)
+                throw error
+            }
+            await store.closeStream(id, opened.id)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    struct StreamDropped: Error {}
+
+    private static func send(
+        _ envelope: JSON, _ writer: inout any ResponseBodyWriter, fault: FaultRule?, sent: inout Int
+    ) async throws {
+        if let fault, sent >= (fault.frames ?? 0) {
+            if fault.kind == .streamDrop { throw StreamDropped() }
+            if fault.kind == .streamStall { return }  // the live loop ends the stall
+        }
+        try await writer.write(
+            frame(name: "client_event", id: envelope["sequence_num"]?.stringValue, data: envelope.jsonText()))
+        sent += 1
+    }
+
+    static func frame(name: String?, id: String?, data: String) -> ByteBuffer {
+        var text = ""
+        if let name { text += "event: \(name)\n" }
+        if let id { text += "id: \(id)\n" }
+        text += "data: \(data)\n\n"
+        return ByteBuffer(string: text)
+    }
+
+    /// The position to resume after: `from_sequence_num`, else `Last-Event-ID`; nil (new events
+    /// only) without either. (Emulator choice: the reference says only that a client with no
+    /// position omits both, and that after a 410 it "restarts from nothing".)
+    static func streamPosition(_ request: Request) throws -> Int? {
+        let text = request.uri.queryParameters.get("from_sequence_num") ?? request.headers[HTTPField.Name("last-event-id")!]
+        guard let text else { return nil }
+        guard let value = Int(text), value >= 0 else {
+            throw APIFailure(400, "from_sequence_num must be a non-negative integer")
+        }
+        return value
+    }
+}

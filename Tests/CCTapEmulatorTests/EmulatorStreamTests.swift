@@ -1,0 +1,153 @@
+import AsyncHTTPClient
+import CCTapCore
+import CCTapEmulator
+import Foundation
+import NIOCore
+import Testing
+
+/// The emulated per-session event stream (v2 server-sent events), over raw HTTP.
+@Suite struct EmulatorStreamTests {
+    static let headers = [
+        ("Authorization", "Bearer \(EmulatorConfiguration.defaultToken)"), ("anthropic-version", "2023-06-01"),
+        ("x-organization-uuid", EmulatorConfiguration.defaultOrganization), ("User-Agent", "emulator-tests/1"),
+        ("Accept", "text/event-stream"),
+    ]
+
+    struct Opened {
+        var status: Int
+        var events: [ServerSentEvent]
+        var ended: Bool
+    }
+
+    /// Opens a stream and reads events until `enough` says so, the stream ends, or 10 s pass.
+    func stream(
+        _ port: Int, _ path: String, extraHeaders: [(String, String)] = [],
+        while keepReading: @escaping @Sendable ([ServerSentEvent]) -> Bool
+    ) async throws -> Opened {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        for (name, value) in Self.headers + extraHeaders { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        var parser = ServerSentEventParser()
+        var events: [ServerSentEvent] = []
+        guard response.status == .ok else { return Opened(status: Int(response.status.code), events: [], ended: true) }
+        do {
+            for try await chunk in response.body {
+                events += try parser.feed(chunk.readableBytesView)
+                if !keepReading(events) { return Opened(status: 200, events: events, ended: false) }
+            }
+        } catch {
+            return Opened(status: 200, events: events, ended: true)  // the server cut it
+        }
+        return Opened(status: 200, events: events, ended: true)
+    }
+
+    func withEmulator(_ tune: (inout EmulatorConfiguration) -> Void = { _ in }, _ body: (Int, Emulator) async throws -> Void)
+        async throws
+    {
+        var configuration = EmulatorConfiguration()
+        configuration.longSessionEvents = 300
+        tune(&configuration)
+        let emulator = Emulator(configuration: configuration)
+        let port = try await emulator.start()
+        do { try await body(port, emulator) } catch {
+            await emulator.stop()
+            throw error
+        }
+        await emulator.stop()
+    }
+
+    func post(_ port: Int, _ session: String, _ text: String) async throws {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/sessions/\(session)/events")
+        request.method = .POST
+        for (name, value) in Self.headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: #"{"events":[{"type":"user","uuid":"\#(UUID().uuidString.lowercased())","message":{"role":"user","content":"\#(text)"}}]}"#))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
+    }
+
+    static func clientEvents(_ events: [ServerSentEvent]) -> [JSONValue] {
+        events.filter { $0.name == "client_event" }.compactMap { JSONValue.parse(Data($0.data.utf8)) }
+    }
+
+    @Test func replaysFromAPositionThenFollowsLiveEvents() async throws {
+        try await withEmulator { (port: Int, emulator: Emulator) async throws in
+            let count = await emulator.store.eventCount(Seed.demo)
+            let poster = Task {
+                try await Task.sleep(nanoseconds: 300_000_000)
+                try await post(port, Seed.demo, "hello stream")
+            }
+            let opened = try await stream(port, "/v1/code/sessions/cse_01HFlakyLoginTestDemo0001/events/stream?from_sequence_num=\(count - 2)") {
+                !Self.clientEvents($0).contains { $0["event_type"] == .string("result") && $0["source"] == .string("worker") && Int($0["sequence_num"]?.stringValue ?? "") ?? 0 > count }
+            }
+            try await poster.value
+            #expect(opened.events.first?.name == "")  // an unnamed keepalive on open
+            #expect(opened.events.dropFirst().first?.name == "session_update")
+            #expect(opened.events.dropFirst().first?.data == #"{"connection_status":"connected"}"#)
+            let envelopes = Self.clientEvents(opened.events)
+            let sequence = envelopes.compactMap { Int($0["sequence_num"]?.stringValue ?? "") }
+            #expect(sequence == Array((count - 1)...(count - 2 + envelopes.count)))  // contiguous, no repeats
+            #expect(opened.events.filter { $0.name == "client_event" }.map(\.lastEventID) == sequence.map(String.init))
+            let user = try #require(envelopes.first { $0["event_type"] == .string("user") && $0["source"] == .string("client") })
+            #expect(user["payload"]?["message"]?["content"] == .string("hello stream"))
+            #expect(user["event_id"]?.stringValue?.hasPrefix("sevt_") == true)
+        }
+    }
+
+    @Test func resumesFromLastEventIDAndRefusesBadPositions() async throws {
+        try await withEmulator { (port: Int, emulator: Emulator) async throws in
+            let count = await emulator.store.eventCount(Seed.demo)
+            let resumed = try await stream(
+                port, "/v1/code/sessions/\(Seed.demo)/events/stream", extraHeaders: [("Last-Event-ID", String(count - 1))]
+            ) { Self.clientEvents($0).isEmpty }
+            #expect(Self.clientEvents(resumed.events).first?["sequence_num"] == .string(String(count)))
+            #expect(try await stream(port, "/v1/code/sessions/\(Seed.demo)/events/stream?from_sequence_num=x") { _ in true }.status == 400)
+            #expect(try await stream(port, "/v1/code/sessions/cse_01NoSuchSession0000/events/stream") { _ in true }.status == 404)
+        }
+    }
+
+    @Test func oldPositionsAreGone() async throws {
+        try await withEmulator({ $0.streamReplayLimit = 100 }) { (port: Int, emulator: Emulator) async throws in
+            #expect(try await stream(port, "/v1/code/sessions/\(Seed.long)/events/stream?from_sequence_num=0") { _ in true }.status == 410)
+            let count = await emulator.store.eventCount(Seed.long)
+            let recent = try await stream(port, "/v1/code/sessions/\(Seed.long)/events/stream?from_sequence_num=\(count - 100)") {
+                Self.clientEvents($0).count < 100
+            }
+            #expect(Self.clientEvents(recent.events).count == 100)
+        }
+    }
+
+    @Test func keepalivesArriveAndStreamsCloseWithTheirClients() async throws {
+        try await withEmulator({ $0.streamKeepaliveSeconds = 0.1 }) { (port: Int, emulator: Emulator) async throws in
+            let started = Date()
+            let opened = try await stream(port, "/v1/code/sessions/\(Seed.demo)/events/stream") { events in
+                events.filter { $0.name == "" }.count < 4
+            }
+            #expect(opened.events.filter { $0.name == "" }.count == 4)
+            #expect(Date().timeIntervalSince(started) < 3)
+            for _ in 0..<100 where await emulator.store.openStreamCount(Seed.demo) > 0 {
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            #expect(await emulator.store.openStreamCount(Seed.demo) == 0)
+        }
+    }
+
+    @Test func faultsCanDropOrStallAStream() async throws {
+        try await withEmulator({ $0.streamKeepaliveSeconds = 0.1 }) { (port: Int, emulator: Emulator) async throws in
+            let count = await emulator.store.eventCount(Seed.demo)
+            await emulator.store.addFault(FaultRule(kind: .streamDrop, path: "/events/stream", frames: 2))
+            let dropped = try await stream(port, "/v1/code/sessions/\(Seed.demo)/events/stream?from_sequence_num=0") { _ in true }
+            #expect(dropped.ended)
+            #expect(Self.clientEvents(dropped.events).count == 2)
+            #expect(count > 2)
+
+            await emulator.store.addFault(FaultRule(kind: .streamStall, path: "/events/stream", seconds: 1, frames: 1))
+            let started = Date()
+            let stalled = try await stream(port, "/v1/code/sessions/\(Seed.demo)/events/stream?from_sequence_num=0") { _ in true }
+            // One event, then silence (no more events, no keepalives) until the connection drops.
+            #expect(stalled.ended)
+            #expect(Date().timeIntervalSince(started) >= 1)
+            #expect(Self.clientEvents(stalled.events).count == 1)
+            #expect(stalled.events.filter { $0.name == "" }.count == 1)  // only the one sent on open
+        }
+    }
+}
