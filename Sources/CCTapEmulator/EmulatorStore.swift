@@ -149,6 +149,21 @@ public actor EmulatorStore {
         sessions[sessionID]?.streams.removeValue(forKey: id)?.finish()
     }
 
+    /// A page of the v2 event list: envelopes after (`asc`) or before (`desc`) `cursor`.
+    func envelopePage(_ sessionID: String, limit: Int, ascending: Bool, cursor: Int?) -> (data: [JSON], more: Bool) {
+        guard let session = sessions[sessionID] else { return ([], false) }
+        let count = session.events.count
+        if ascending {
+            let first = min(count, cursor ?? 0)  // sequence numbers start at 1: index = sequence - 1
+            let end = min(count, first + limit)
+            return ((first..<end).map { Self.envelope(session.events[$0], sequence: $0 + 1) }, end < count)
+        }
+        let upper = min(count, (cursor ?? (count + 1)) - 1)  // exclusive: sequences below the cursor
+        guard upper > 0 else { return ([], false) }
+        let start = max(0, upper - limit)
+        return ((start..<upper).reversed().map { Self.envelope(session.events[$0], sequence: $0 + 1) }, start > 0)
+    }
+
     public func openStreamCount(_ sessionID: String) -> Int { sessions[sessionID]?.streams.count ?? 0 }
 
     /// The events page for a query, with the reference's semantics.

@@ -66,6 +66,34 @@ extension ServiceRoutes {
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
     }
 
+    /// `GET /v1/code/sessions/{id}/events`: the v2 history, by `sequence_num`. `limit` 1...500
+    /// (default 50), `sort_order` asc or desc (default desc), an exclusive `cursor`; answers
+    /// `{data, next_cursor?, resume_cursor}` with `next_cursor` present exactly when more events lie
+    /// in that direction.
+    func listEnvelopes(_ request: Request, _ context: EmulatorContext) async throws -> Response {
+        let id = try await existingSession(context, allowInfra: true)
+        let query = request.uri.queryParameters
+        var limit = 50
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw APIFailure(400, "limit: Input should be between 1 and 500")
+            }
+            limit = value
+        }
+        let order = query.get("sort_order") ?? "desc"
+        guard order == "asc" || order == "desc" else { throw APIFailure(400, "sort_order: Input should be 'asc' or 'desc'") }
+        var cursor: Int?
+        if let text = query.get("cursor") {
+            guard let value = Int(text), value >= 0 else { throw APIFailure(400, "cursor must be a sequence number") }
+            cursor = value
+        }
+        let (data, more) = await store.envelopePage(id, limit: limit, ascending: order == "asc", cursor: cursor)
+        let last = data.last?["sequence_num"] ?? cursor.map { .string(String($0)) } ?? .null
+        var body: [String: JSON] = ["data": .array(data), "resume_cursor": last]
+        if more { body["next_cursor"] = last }
+        return Reply.json(.object(body))
+    }
+
     struct StreamDropped: Error {}
 
     private static func send(

@@ -15,6 +15,7 @@ struct ServiceRoutes {
         router.post("/v1/sessions/:id/events") { request, context in try await postEvents(request, context) }
         router.post("/v1/sessions/:id/archive") { _, context in try await archive(context) }
         router.post("/v1/code/sessions/:id/client/presence") { request, context in try await presence(request, context) }
+        router.get("/v1/code/sessions/:id/events") { request, context in try await listEnvelopes(request, context) }
         router.get("/v1/code/sessions/:id/events/stream") { request, context in
             try await openEventStream(request, context)
         }

@@ -150,4 +150,31 @@ import Testing
             #expect(stalled.events.filter { $0.name == "" }.count == 1)  // only the one sent on open
         }
     }
+
+    func list(_ port: Int, _ query: String) async throws -> (status: Int, json: JSONValue?) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/code/sessions/\(Seed.long)/events\(query)")
+        for (name, value) in Self.headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 24)
+        return (Int(response.status.code), JSONValue.parse(Data(body.readableBytesView)))
+    }
+
+    @Test func v2HistoryPagesBySequenceNumber() async throws {
+        try await withEmulator { (port: Int, emulator: Emulator) async throws in
+            let count = await emulator.store.eventCount(Seed.long)
+            let newest = try await list(port, "?limit=1")  // desc by default: the newest
+            #expect(newest.json?["data"]?.arrayValue?.first?["sequence_num"] == .string(String(count)))
+            #expect(newest.json?["next_cursor"] == .string(String(count)))
+            let older = try await list(port, "?limit=3&cursor=\(count)")
+            #expect(older.json?["data"]?.arrayValue?.compactMap { $0["sequence_num"]?.stringValue } == [count - 1, count - 2, count - 3].map(String.init))
+            let forward = try await list(port, "?sort_order=asc&limit=2&cursor=\(count - 2)")
+            #expect(forward.json?["data"]?.arrayValue?.compactMap { $0["sequence_num"]?.stringValue } == [count - 1, count].map(String.init))
+            #expect(forward.json?["next_cursor"] == nil)  // nothing more in that direction
+            #expect(forward.json?["resume_cursor"] == .string(String(count)))
+            let past = try await list(port, "?sort_order=asc&cursor=\(count + 5)")
+            #expect(past.json?["data"] == .array([]))
+            #expect(try await list(port, "?limit=501").status == 400)
+            #expect(try await list(port, "?sort_order=sideways").status == 400)
+        }
+    }
 }
