@@ -39,18 +39,6 @@ import Testing
             json: try? JSONDecoder().decode(JSON.self, from: Data(text.utf8)), text: text)
     }
 
-    func withEmulator(_ body: (Int, Emulator) async throws -> Void) async throws {
-        var configuration = EmulatorConfiguration()
-        configuration.longSessionEvents = 250
-        let emulator = Emulator(configuration: configuration)
-        let port = try await emulator.start()
-        do { try await body(port, emulator) } catch {
-            await emulator.stop()
-            throw error
-        }
-        await emulator.stop()
-    }
-
     func ids(_ answer: Answer) -> [String] {
         (answer.json?["data"]?.arrayValue ?? []).compactMap { $0["uuid"]?.stringValue ?? $0["id"]?.stringValue }
     }
@@ -87,7 +75,7 @@ import Testing
         try await withEmulator { (port: Int, _: Emulator) async throws in
             let base = "/v1/sessions/\(Seed.long)/events"
             #expect(try await call(port, path: base).json?["data"]?.arrayValue?.count == 20)
-            #expect(try await call(port, path: base + "?limit=1000").json?["data"]?.arrayValue?.count == 250)
+            #expect(try await call(port, path: base + "?limit=1000").json?["data"]?.arrayValue?.count == 300)
             for bad in ["0", "1001", "x"] {
                 let answer = try await call(port, path: base + "?limit=\(bad)")
                 #expect(answer.status == 400)

@@ -41,21 +41,6 @@ import Testing
         return Opened(status: 200, events: events, ended: true)
     }
 
-    func withEmulator(_ tune: (inout EmulatorConfiguration) -> Void = { _ in }, _ body: (Int, Emulator) async throws -> Void)
-        async throws
-    {
-        var configuration = EmulatorConfiguration()
-        configuration.longSessionEvents = 300
-        tune(&configuration)
-        let emulator = Emulator(configuration: configuration)
-        let port = try await emulator.start()
-        do { try await body(port, emulator) } catch {
-            await emulator.stop()
-            throw error
-        }
-        await emulator.stop()
-    }
-
     func post(_ port: Int, _ session: String, _ text: String) async throws {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/sessions/\(session)/events")
         request.method = .POST
