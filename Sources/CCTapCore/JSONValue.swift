@@ -104,11 +104,6 @@ extension JSONValue {
         if case .object(let value) = self { return value }
         return nil
     }
-
-    public var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,

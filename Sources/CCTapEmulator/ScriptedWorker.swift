@@ -54,9 +54,9 @@ extension EmulatorStore {
         }
     }
 
-    /// Returns whether a turn was running to interrupt.
+    /// Stops the running turn, or the queued one about to start; false when there is neither.
     func requestInterrupt(_ sessionID: String) -> Bool {
-        guard let session = sessions[sessionID], session.turnRunning else { return false }
+        guard let session = sessions[sessionID], session.turnRunning || !session.queue.isEmpty else { return false }
         session.interruptRequested = true
         return true
     }
@@ -65,9 +65,9 @@ extension EmulatorStore {
         while let session = sessions[sessionID], !session.queue.isEmpty {
             let text = session.queue.removeFirst()
             session.turnRunning = true
-            session.interruptRequested = false
             await runTurn(sessionID, text: text)
             session.turnRunning = false
+            session.interruptRequested = false  // an interrupt stops one turn
         }
         sessions[sessionID]?.workerBusy = false
     }

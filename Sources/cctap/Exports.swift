@@ -27,13 +27,17 @@ private func exported(_ body: () throws(CFailure) -> Void) -> Int32 {
     }
 }
 
-/// Runs an operation of `client` and stores its JSON in `out`.
+/// What an operation does with the client's `Tap`, once its arguments were read.
+typealias Work<T> = @Sendable (Tap) async throws -> T
+
+/// Runs an operation of `client` and stores its JSON in `out`. `prepare` reads and checks the C
+/// arguments on the caller's thread (before anything blocks) and returns the work to do.
 private func operation<T: Encodable & Sendable>(
-    _ client: CClient?, _ out: COut?, cancellable: Bool = false,
-    _ work: @escaping @Sendable (Tap) async throws -> T
+    _ client: CClient?, _ out: COut?, cancellable: Bool = false, _ prepare: () throws(CFailure) -> Work<T>
 ) -> Int32 {
     exported { () throws(CFailure) in
         let out = try CArguments.output(out)
+        let work = try prepare()
         let box = try Handles.acquire(client)
         let value = try BlockingBridge.run(cancellableOn: cancellable ? box : nil) { try await work(box.tap) }
         guard let json = strdup(ResultJSON.encode(value)) else { throw CFailure(CCTAP_E_INTERNAL, "out of memory") }
@@ -94,31 +98,25 @@ public func cctapClientCancel(_ client: CClient?) -> Int32 {
 
 @c(cctap_list_sessions)
 public func cctapListSessions(_ client: CClient?, _ statusFilter: UnsafePointer<CChar>?, _ out: COut?) -> Int32 {
-    do {
+    operation(client, out) { () throws(CFailure) -> Work<SessionList> in
         let filter = try CArguments.optionalString(statusFilter, "status_filter", limit: CArguments.shortLimit)
-        return operation(client, out) { try await $0.listSessions(status: filter) }
-    } catch {
-        return failed(error, out)
+        return { try await $0.listSessions(status: filter) }
     }
 }
 
 @c(cctap_get_session_info)
 public func cctapGetSessionInfo(_ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ out: COut?) -> Int32 {
-    do {
+    operation(client, out) { () throws(CFailure) -> Work<SessionInfo> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
-        return operation(client, out) { try await $0.sessionInfo(id) }
-    } catch {
-        return failed(error, out)
+        return { try await $0.sessionInfo(id) }
     }
 }
 
 @c(cctap_read_session)
 public func cctapReadSession(_ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ lastN: Int32, _ out: COut?) -> Int32 {
-    do {
+    operation(client, out) { () throws(CFailure) -> Work<Transcript> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
-        return operation(client, out) { try await $0.readSession(id, lastN: Int(lastN)) }
-    } catch {
-        return failed(error, out)
+        return { try await $0.readSession(id, lastN: Int(lastN)) }
     }
 }
 
@@ -127,12 +125,10 @@ public func cctapGetSessionEvents(
     _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ eventTypes: UnsafePointer<CChar>?, _ lastN: Int32,
     _ out: COut?
 ) -> Int32 {
-    do {
+    operation(client, out) { () throws(CFailure) -> Work<EventList> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
         let types = try CArguments.optionalString(eventTypes, "event_types", limit: CArguments.shortLimit)
-        return operation(client, out) { try await $0.events(id, typeList: types, lastN: Int(lastN)) }
-    } catch {
-        return failed(error, out)
+        return { try await $0.events(id, typeList: types, lastN: Int(lastN)) }
     }
 }
 
@@ -140,12 +136,10 @@ public func cctapGetSessionEvents(
 public func cctapSendMessage(
     _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ message: UnsafePointer<CChar>?, _ out: COut?
 ) -> Int32 {
-    do {
+    operation(client, out) { () throws(CFailure) -> Work<SendResult> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
         let text = try CArguments.string(message, "message", limit: CArguments.messageLimit)
-        return operation(client, out) { try await $0.sendMessage(id, message: text) }
-    } catch {
-        return failed(error, out)
+        return { try await $0.sendMessage(id, message: text) }
     }
 }
 
@@ -154,15 +148,11 @@ public func cctapSendAndWait(
     _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ message: UnsafePointer<CChar>?, _ timeout: Double,
     _ progress: cctap_progress_fn?, _ userData: UnsafeMutableRawPointer?, _ out: COut?
 ) -> Int32 {
-    do {
+    operation(client, out, cancellable: true) { () throws(CFailure) -> Work<WaitResult> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
         let text = try CArguments.string(message, "message", limit: CArguments.messageLimit)
         let report = ProgressCallback.make(progress, userData)
-        return operation(client, out, cancellable: true) {
-            try await $0.sendAndWait(id, message: text, timeout: timeout, progress: report)
-        }
-    } catch {
-        return failed(error, out)
+        return { try await $0.sendAndWait(id, message: text, timeout: timeout, progress: report) }
     }
 }
 
@@ -171,15 +161,11 @@ public func cctapWaitForReply(
     _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ cursor: UnsafePointer<CChar>?, _ timeout: Double,
     _ progress: cctap_progress_fn?, _ userData: UnsafeMutableRawPointer?, _ out: COut?
 ) -> Int32 {
-    do {
+    operation(client, out, cancellable: true) { () throws(CFailure) -> Work<WaitResult> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
         let position = try CArguments.string(cursor, "cursor", limit: 512)
         let report = ProgressCallback.make(progress, userData)
-        return operation(client, out, cancellable: true) {
-            try await $0.waitForReply(id, cursor: position, timeout: timeout, progress: report)
-        }
-    } catch {
-        return failed(error, out)
+        return { try await $0.waitForReply(id, cursor: position, timeout: timeout, progress: report) }
     }
 }
 
@@ -189,7 +175,7 @@ public func cctapRespondToPermission(
     _ decision: UnsafePointer<CChar>?, _ message: UnsafePointer<CChar>?, _ updatedInput: UnsafePointer<CChar>?,
     _ out: COut?
 ) -> Int32 {
-    do {
+    operation(client, out) { () throws(CFailure) -> Work<PermissionResponseResult> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
         let request = try CArguments.string(requestID, "request_id", limit: CArguments.idLimit)
         let decisionText = try CArguments.string(decision, "decision", limit: 16).lowercased()
@@ -198,28 +184,14 @@ public func cctapRespondToPermission(
         }
         let note = try CArguments.optionalString(message, "message", limit: CArguments.messageLimit)
         let input = try CArguments.jsonObject(updatedInput, "updated_input_json", limit: CArguments.updatedInputLimit)
-        return operation(client, out) {
-            try await $0.respondToPermission(id, requestID: request, decision: choice, message: note, updatedInput: input)
-        }
-    } catch {
-        return failed(error, out)
+        return { try await $0.respondToPermission(id, requestID: request, decision: choice, message: note, updatedInput: input) }
     }
 }
 
 @c(cctap_interrupt)
 public func cctapInterrupt(_ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ out: COut?) -> Int32 {
-    do {
+    operation(client, out) { () throws(CFailure) -> Work<InterruptResult> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
-        return operation(client, out) { try await $0.interrupt(id) }
-    } catch {
-        return failed(error, out)
+        return { try await $0.interrupt(id) }
     }
-}
-
-/// An argument failed its check before the call started: record it, clear the output, return it.
-private func failed(_ error: any Error, _ out: COut?) -> Int32 {
-    out?.pointee = nil
-    let failure = CFailure(error)
-    LastError.set(failure.status, failure.message)
-    return Int32(failure.status.rawValue)
 }

@@ -147,7 +147,8 @@ def test_full_conversation_with_permission_prompt(server_env):
         stop = await client.call_tool("interrupt_session", {"session_id": DEMO})
         assert not stop.is_error
         end = await client.call_tool("wait_for_reply", {"session_id": DEMO, "cursor": cursor, "timeout": 20})
-        assert end.structured_content["status"] in ("interrupted", "complete")
+        assert end.structured_content["status"] == "interrupted"
+        assert end.structured_content["result"]["subtype"] == "error_during_execution"
     call(server_env, body)
 
 

@@ -31,7 +31,6 @@ struct APIRequest: Sendable {
 struct APIResponse: Sendable {
     var status: Int
     var body: ByteBuffer
-    var requestID: String?
 
     func json(route: String) throws -> JSONValue {
         guard body.readableBytes > 0 else { return .null }
@@ -183,10 +182,9 @@ final class HTTPTransport: Sendable {
             throw TapError.network(networkMessage(error, request: request))
         }
         let elapsedMS = Int(Date().timeIntervalSince(started) * 1000)
-        let requestID = headers.first(name: "request-id")
         logger.debug("\(request.route) -> \(status) in \(elapsedMS) ms, \(body.readableBytes) bytes")
         if (200..<300).contains(status) {
-            return .success(APIResponse(status: status, body: body, requestID: requestID))
+            return .success(APIResponse(status: status, body: body))
         }
         return .failure(Self.errorDetails(status: status, headers: headers, body: body, route: request.route))
     }
