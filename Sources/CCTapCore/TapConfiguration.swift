@@ -22,8 +22,17 @@ public struct TapConfiguration: Sendable {
     public var maxRetryAfter: TimeInterval = 30
     /// Page size for list and event reads (the service's maximum is believed to be 1000).
     public var pageSize = 100
-    /// How often a wait polls for new events.
+    /// Where waits read new events from (`CCTAP_EVENT_SOURCE`).
+    public var eventSource: EventSourceMode = .auto
+    /// How often a polling wait reads new events while they keep coming; it stretches towards
+    /// `idlePollInterval` while the session is quiet.
     public var pollInterval: TimeInterval = 1.0
+    public var idlePollInterval: TimeInterval = 5
+    /// An event stream that sends nothing (keepalives included) for this long is dead.
+    public var streamStallTimeout: TimeInterval = 35
+    /// Reconnect backoff of the event stream: from `streamInitialBackoff`, doubling to `streamMaxBackoff`.
+    public var streamInitialBackoff: TimeInterval = 1
+    public var streamMaxBackoff: TimeInterval = 30
     /// While a wait sees no new events, how often it re-reads the session to notice it was archived.
     public var sessionCheckInterval: TimeInterval = 10
     /// Largest response body accepted.
@@ -39,7 +48,7 @@ public struct TapConfiguration: Sendable {
 
     public static let defaultBaseURL = "https://api.anthropic.com"
 
-    /// Reads `CCTAP_BASE_URL` and `CCTAP_POLL_INTERVAL` from the environment.
+    /// Reads `CCTAP_BASE_URL`, `CCTAP_EVENT_SOURCE` and `CCTAP_POLL_INTERVAL` from the environment.
     public static func fromEnvironment(_ host: HostEnvironment = .current) throws -> TapConfiguration {
         let url = try checkedBaseURL(host.value("CCTAP_BASE_URL") ?? defaultBaseURL)
         var configuration = try TapConfiguration(baseURL: url, host: host)
@@ -48,6 +57,9 @@ public struct TapConfiguration: Sendable {
                 throw TapError.invalidArgument("CCTAP_POLL_INTERVAL must be a number of seconds from 0.05 to 60 (got \(text)).")
             }
             configuration.pollInterval = seconds
+        }
+        if let text = host.value("CCTAP_EVENT_SOURCE") {
+            configuration.eventSource = try EventSourceMode(checking: text)
         }
         return configuration
     }
@@ -86,5 +98,24 @@ public struct TapConfiguration: Sendable {
         if bare == "localhost" || bare == "::1" { return true }
         let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+}
+
+/// Where waits read new events from.
+public enum EventSourceMode: String, Sendable, CaseIterable {
+    /// The per-session event stream, falling back to polling the v2 event list when the stream
+    /// delivers nothing twice (and to the v1 list when the v2 routes are not served).
+    case auto
+    /// Poll the v2 event list by sequence number; never open the stream.
+    case poll
+    /// Poll the v1 event list by event id, as the published cc-tap's routes do.
+    case pollV1 = "poll-v1"
+
+    public init(checking text: String) throws {
+        guard let mode = EventSourceMode(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw TapError.invalidArgument(
+                "event source '\(text.prefix(40))' is not one of: \(EventSourceMode.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        self = mode
     }
 }

@@ -100,7 +100,12 @@ extension ServiceRoutes {
         _ envelope: JSON, _ writer: inout any ResponseBodyWriter, fault: FaultRule?, sent: inout Int
     ) async throws {
         if let fault, sent >= (fault.frames ?? 0) {
-            if fault.kind == .streamDrop { throw StreamDropped() }
+            if fault.kind == .streamDrop {
+                // Let the frames already written reach the client first: a drop loses the
+                // connection, not what was sent before it.
+                try? await Task.sleep(nanoseconds: 50_000_000)
+                throw StreamDropped()
+            }
             if fault.kind == .streamStall { return }  // the live loop ends the stall
         }
         try await writer.write(

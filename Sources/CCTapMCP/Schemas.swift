@@ -101,8 +101,12 @@ enum Schema {
             "session_id": string(), "message_uuid": string(), "reply": string("the assistant's text in this turn"),
             "pending_permissions": array(permissionRequest), "result": turnResult,
             "cursor": string("pass to wait_for_reply to keep waiting"), "elapsed_seconds": number(),
-            "events_read": integer(), "hint": string("what to do next"),
-        ], required: ["status", "session_id", "reply", "pending_permissions", "cursor", "elapsed_seconds", "events_read", "hint"])
+            "events_read": integer(), "event_source": string("stream, poll or poll-v1: where the events came from"),
+            "hint": string("what to do next"),
+        ], required: [
+            "status", "session_id", "reply", "pending_permissions", "cursor", "elapsed_seconds", "events_read",
+            "event_source", "hint",
+        ])
 
     static let permissionResponse = object(
         [

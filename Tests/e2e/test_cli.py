@@ -40,6 +40,17 @@ def test_send_and_wait(env):
     result = json.loads(out.stdout)
     assert result["status"] == "complete"
     assert "hello from the CLI test" in result["reply"]
+    assert result["cursor"].startswith("seq:")
+    assert result["event_source"] == "stream"
+
+
+def test_send_and_wait_by_polling_the_v1_list(env):
+    polled = dict(env, CCTAP_EVENT_SOURCE="poll-v1")
+    out = run(["send", DEMO, "hello by polling", "--wait", "--timeout", "30", "--json"], polled)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["status"] == "complete"
+    assert result["event_source"] == "poll-v1"
     assert result["cursor"].startswith("sevt_")
 
 

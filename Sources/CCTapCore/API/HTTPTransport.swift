@@ -141,6 +141,84 @@ final class HTTPTransport: Sendable {
 
     /// One HTTP exchange. Network failures throw `.network`; any HTTP answer is an `Outcome`.
     func once(_ request: APIRequest, token: String, organization: String?) async throws -> Outcome {
+        let http = try httpRequest(request, token: token, organization: organization)
+        let started = Date()
+        let deadline = NIODeadline.now() + .milliseconds(Int64(request.timeout * 1000))
+        let status: Int
+        let headers: HTTPHeaders
+        let body: ByteBuffer
+        do {
+            let response = try await client.execute(http, deadline: deadline, logger: nil)
+            status = Int(response.status.code)
+            headers = response.headers
+            body = try await response.body.collect(upTo: configuration.maxResponseBytes)
+        } catch {
+            throw mapped(error, request: request)
+        }
+        let elapsedMS = Int(Date().timeIntervalSince(started) * 1000)
+        logger.debug("\(request.route) -> \(status) in \(elapsedMS) ms, \(body.readableBytes) bytes")
+        if (200..<300).contains(status) {
+            return .success(APIResponse(status: status, body: body))
+        }
+        return .failure(Self.errorDetails(status: status, headers: headers, body: body, route: request.route))
+    }
+
+    /// Opens a long-lived GET (a server-sent-event stream) and returns its body once the answer's
+    /// head has arrived; `request.timeout` bounds only that. A 401 re-reads the credential and
+    /// retries once; any other error answer throws `TapError.api`.
+    func openStream(_ request: APIRequest, organization: String?, headers extra: [(String, String)]) async throws
+        -> HTTPClientResponse.Body
+    {
+        var reread401 = false
+        while true {
+            try Task.checkCancellation()
+            var http = try httpRequest(request, token: try credentials.current().accessToken, organization: organization)
+            http.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
+            for (name, value) in extra { http.headers.add(name: name, value: value) }
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(
+                    http, deadline: .now() + .milliseconds(Int64(request.timeout * 1000)), logger: nil)
+            } catch {
+                throw mapped(error, request: request)
+            }
+            let status = Int(response.status.code)
+            logger.debug("\(request.route) -> \(status) (stream)")
+            if (200..<300).contains(status) { return response.body }
+            let body: ByteBuffer
+            do { body = try await response.body.collect(upTo: 64 * 1024) } catch { body = ByteBuffer() }
+            let details = Self.errorDetails(status: status, headers: response.headers, body: body, route: request.route)
+            if status == 401 && !reread401 {
+                reread401 = true
+                credentials.invalidate()
+                continue
+            }
+            throw TapError.api(details)
+        }
+    }
+
+    /// Turns what AsyncHTTPClient throws into a `TapError`.
+    private func mapped(_ error: any Error, request: APIRequest) -> TapError {
+        switch error {
+        case let error as TapError:
+            return error
+        case is NIOTooManyBytesError:
+            return TapError.badResponse(
+                "\(request.route) answered with more than \(configuration.maxResponseBytes / 1_048_576) MiB; refused.")
+        case is CancellationError:
+            return TapError.cancelled
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
+            return TapError.timeout(
+                "\(request.route) got no complete answer from \(configuration.baseURL.host ?? "the service") "
+                    + "within \(Int(request.timeout.rounded(.up))) s.")
+        default:
+            if Task.isCancelled { return TapError.cancelled }
+            return TapError.network(networkMessage(error, request: request))
+        }
+    }
+
+    /// The HTTP request for `request`, with the headers every route gets.
+    private func httpRequest(_ request: APIRequest, token: String, organization: String?) throws -> HTTPClientRequest {
         var http = HTTPClientRequest(url: url(for: request))
         http.method = request.method
         http.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -158,35 +236,7 @@ final class HTTPTransport: Sendable {
             http.headers.add(name: "Content-Type", value: "application/json")
             http.body = .bytes(ByteBuffer(bytes: data))
         }
-        let started = Date()
-        let deadline = NIODeadline.now() + .milliseconds(Int64(request.timeout * 1000))
-        let status: Int
-        let headers: HTTPHeaders
-        let body: ByteBuffer
-        do {
-            let response = try await client.execute(http, deadline: deadline, logger: nil)
-            status = Int(response.status.code)
-            headers = response.headers
-            body = try await response.body.collect(upTo: configuration.maxResponseBytes)
-        } catch is NIOTooManyBytesError {
-            throw TapError.badResponse(
-                "\(request.route) answered with more than \(configuration.maxResponseBytes / 1_048_576) MiB; refused.")
-        } catch is CancellationError {
-            throw TapError.cancelled
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw TapError.timeout(
-                "\(request.route) got no complete answer from \(configuration.baseURL.host ?? "the service") "
-                    + "within \(Int(request.timeout.rounded(.up))) s.")
-        } catch {
-            if Task.isCancelled { throw TapError.cancelled }
-            throw TapError.network(networkMessage(error, request: request))
-        }
-        let elapsedMS = Int(Date().timeIntervalSince(started) * 1000)
-        logger.debug("\(request.route) -> \(status) in \(elapsedMS) ms, \(body.readableBytes) bytes")
-        if (200..<300).contains(status) {
-            return .success(APIResponse(status: status, body: body))
-        }
-        return .failure(Self.errorDetails(status: status, headers: headers, body: body, route: request.route))
+        return http
     }
 
     private func networkMessage(_ error: any Error, request: APIRequest) -> String {

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOHTTP1
@@ -28,6 +29,41 @@ struct EventsQuery: Sendable {
     var beforeID: String? = nil
     /// The newest `limit` events (before `beforeID`, if set), in chronological order.
     var anchorToLatest = false
+}
+
+/// One event as the v2 routes carry it: `{event_id, event_type, sequence_num, source, payload, ...}`.
+/// `payload` is the SDK message the v1 routes list flat; it is passed on untouched.
+struct EventEnvelope: Sendable {
+    var sequence: Int
+    var payload: JSONValue
+
+    /// Nil when the object has no readable `sequence_num` (a decimal string; a number is accepted too).
+    init?(_ json: JSONValue) {
+        let number = json["sequence_num"]?.stringValue.flatMap { Int($0) } ?? json["sequence_num"]?.intValue.map { Int($0) }
+        guard let number, number > 0 else { return nil }
+        sequence = number
+        payload = json["payload"] ?? json
+    }
+}
+
+/// One page of the v2 event list (`{data, next_cursor?, resume_cursor}`).
+struct EnvelopePage: Sendable {
+    var envelopes: [EventEnvelope]
+    /// `next_cursor` was present: more events lie in the page's direction.
+    var hasMore: Bool
+
+    init(_ json: JSONValue, route: String) throws {
+        guard let data = json["data"]?.arrayValue else {
+            throw TapError.badResponse("\(route) answered without a `data` list; the API may have changed.")
+        }
+        envelopes = try data.map { item in
+            guard let envelope = EventEnvelope(item) else {
+                throw TapError.badResponse("\(route) listed an event without a sequence_num; the API may have changed.")
+            }
+            return envelope
+        }
+        hasMore = json["next_cursor"].map { $0 != .null } ?? false
+    }
 }
 
 /// The one seam between cc-tap and the undocumented service: every route, header and wire shape
@@ -136,6 +172,40 @@ final class RemoteAPI: Sendable {
     /// `POST /v1/sessions/{session_X}/events` with `{"events": [...]}`. Never retried here.
     func postEvents(_ id: SessionID, _ events: [JSONValue]) async throws {
         _ = try await compat(.POST, "/v1/sessions/\(id.compat)/events", body: ["events": .array(events)], retry: .never)
+    }
+
+    // MARK: v2 event routes (sequence numbers)
+
+    /// The v2 routes take the organisation header but, like the newer CLI, no beta header.
+    private func v2Request(_ path: String, query: [(String, String)] = [], timeout: TimeInterval? = nil) -> APIRequest {
+        APIRequest(
+            method: .GET, path: path, query: query, sendsOrganization: true, sendsBeta: false,
+            timeout: timeout ?? configuration.requestTimeout)
+    }
+
+    /// `GET /v1/code/sessions/{cse_X}/events?sort_order=…&cursor=…&limit=…`. The cursor is an
+    /// exclusive `sequence_num`; `limit` is 1...500.
+    func envelopePage(_ id: SessionID, cursor: Int?, ascending: Bool, limit: Int) async throws -> EnvelopePage {
+        var query = [("limit", String(min(500, max(1, limit)))), ("sort_order", ascending ? "asc" : "desc")]
+        if let cursor { query.append(("cursor", String(cursor))) }
+        let request = v2Request("/v1/code/sessions/\(id.infra)/events", query: query)
+        let org = try await resolveOrganization()
+        return try EnvelopePage(try await transport.send(request, organization: org.uuid).json(route: request.route), route: request.route)
+    }
+
+    /// The newest `sequence_num` (0 for an empty session): one event, newest first.
+    func latestSequence(_ id: SessionID) async throws -> Int {
+        try await envelopePage(id, cursor: nil, ascending: false, limit: 1).envelopes.first?.sequence ?? 0
+    }
+
+    /// `GET /v1/code/sessions/{cse_X}/events/stream`, resuming after `sequence` when given (both as
+    /// `from_sequence_num` and `Last-Event-ID`, as the observed web client does).
+    func openEventStream(_ id: SessionID, after sequence: Int?) async throws -> HTTPClientResponse.Body {
+        let query = sequence.map { [("from_sequence_num", String($0))] } ?? []
+        let request = v2Request("/v1/code/sessions/\(id.infra)/events/stream", query: query, timeout: min(15, configuration.requestTimeout))
+        let org = try await resolveOrganization()
+        return try await transport.openStream(
+            request, organization: org.uuid, headers: sequence.map { [("Last-Event-ID", String($0))] } ?? [])
     }
 
     /// `POST /v1/code/sessions/{cse_X}/client/presence`; returns `refresh_after_seconds` (default 20).

@@ -1,61 +1,77 @@
-/// A position in a session's event list and the reads that move it forward.
+/// A position in a session's events and the reads that move it forward.
 ///
-/// Each read asks only for what came after the cursor (`after_id`), so the cost of a wait does not
-/// grow with the session's length. Issue 5 adds a streaming source behind the same interface.
+/// Each read asks only for what came after the cursor (v1 `after_id`, or the v2 list's exclusive
+/// `cursor` by sequence number), so the cost of a read does not grow with the session's length.
 struct EventFeed: Sendable {
     let api: RemoteAPI
     let session: SessionID
-    /// The id of the last event seen; nil means the start of the session.
-    private(set) var position: String?
+    private(set) var position: EventCursor.Position
     private(set) var pagesRead = 0
 
     init(api: RemoteAPI, session: SessionID, cursor: EventCursor) {
         self.api = api
         self.session = session
-        self.position = cursor.eventID
+        self.position = cursor.position
     }
 
-    var cursor: EventCursor { EventCursor(eventID: position) }
+    var cursor: EventCursor { EventCursor(position) }
 
     /// Everything new since the cursor, oldest first; moves the cursor past it.
     mutating func readNew() async throws -> [JSONValue] {
-        var events: [JSONValue] = []
+        switch position {
+        case .sequence(let after):
+            var last = after
+            let envelopes = try await readEnvelopes(after: &last)
+            position = .sequence(last)
+            return envelopes.map(\.payload)
+        case .start, .eventID:
+            return try await readV1()
+        }
+    }
+
+    /// The v2 events after `sequence` up to now, in order; `sequence` ends at the last one read.
+    mutating func readEnvelopes(after sequence: inout Int) async throws -> [EventEnvelope] {
+        var envelopes: [EventEnvelope] = []
         for _ in 0..<1000 {
-            let page = try await api.eventsPage(session, EventsQuery(limit: api.configuration.pageSize, afterID: position))
+            let page = try await api.envelopePage(session, cursor: sequence, ascending: true, limit: 500)
+            pagesRead += 1
+            // Only strictly newer events, so a misbehaving page can neither repeat nor loop.
+            let fresh = page.envelopes.filter { $0.sequence > sequence }
+            envelopes += fresh
+            if let last = fresh.last { sequence = last.sequence }
+            guard page.hasMore, !fresh.isEmpty else { break }
+        }
+        return envelopes
+    }
+
+    private mutating func readV1() async throws -> [JSONValue] {
+        var events: [JSONValue] = []
+        var after = cursor.eventID
+        for _ in 0..<1000 {
+            let page = try await api.eventsPage(session, EventsQuery(limit: api.configuration.pageSize, afterID: after))
             pagesRead += 1
             events += page.data
-            if let last = page.lastID { position = last }
+            if let last = page.lastID {
+                after = last
+                position = .eventID(last)
+            }
             guard page.hasMore, page.lastID != nil, !page.data.isEmpty else { break }
         }
         return events
     }
 
-    /// The cursor at the newest event now (one small read).
-    static func latest(api: RemoteAPI, session: SessionID) async throws -> EventCursor {
-        let page = try await api.eventsPage(session, EventsQuery(limit: 1, anchorToLatest: true))
-        return EventCursor(eventID: page.lastID)
-    }
-}
-
-/// Where a wait resumes: after a given event, or from the start of an empty session.
-/// Its text form is the event id, or `start`.
-public struct EventCursor: Sendable, Equatable, CustomStringConvertible {
-    public var eventID: String?
-
-    public init(eventID: String?) {
-        self.eventID = eventID
-    }
-
-    public init(_ text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.utf8.count <= 512, !trimmed.contains(where: { $0.isNewline }) else {
-            throw TapError.invalidArgument(
-                "'\(text.prefix(60))' is not a cursor: pass the `cursor` field of a send or wait result.")
+    /// The cursor at the newest event now (one small read), in the numbering `mode` reads.
+    static func latest(api: RemoteAPI, session: SessionID, mode: EventSourceMode) async throws -> EventCursor {
+        if mode != .pollV1 {
+            do {
+                return EventCursor(.sequence(try await api.latestSequence(session)))
+            } catch let error as TapError where error.meansRouteNotServed {
+                // The v2 routes may not serve every session (see PROTOCOL.md): the v1 list still works.
+                api.configuration.logger.warning(
+                    "the v2 event list is not served for \(session.compat) (\(error.message)); polling the v1 list")
+            }
         }
-        eventID = trimmed == "start" ? nil : trimmed
+        let page = try await api.eventsPage(session, EventsQuery(limit: 1, anchorToLatest: true))
+        return EventCursor(page.lastID.map { .eventID($0) } ?? .start)
     }
-
-    public var description: String { eventID ?? "start" }
 }
-
-import Foundation

@@ -30,25 +30,34 @@ struct TurnWaiter {
     private func follow(
         from cursor: EventCursor, deadline: Date, started: Date, progress: (@Sendable (WaitProgress) -> Void)?
     ) async throws -> WaitResult {
-        var feed = EventFeed(api: api, session: session, cursor: cursor)
+        let feed = LiveFeed(api: api, session: session, cursor: cursor, pollInterval: pollInterval)
+        feed.start()
+        defer { feed.stop() }
         var tracker = TurnTracker(ownUUID: ownUUID)
         // The cursor to hand back: before our own message's echo we must not move past it, so a
         // resumed wait still recognises the turn.
         var resumeCursor = cursor
         var lastProgressReply = ""
-        var lastSessionCheck = Date()
-        while true {
-            let events = try await feed.readNew()
-            for event in events { tracker.consume(event) }
+        var lastActivity = Date()
+        for await item in feed.items {
+            switch item {
+            case .events(let events):
+                for event in events { tracker.consume(event) }
+                lastActivity = Date()
+            case .tick:
+                break
+            case .failed(let error):
+                throw error
+            }
             if tracker.sawOwnMessage { resumeCursor = feed.cursor }
             if let status = tracker.status {
-                return result(status, tracker, resumeCursor, started)
+                return result(status, tracker, resumeCursor, started, feed.source)
             }
-            if events.isEmpty, Date().timeIntervalSince(lastSessionCheck) >= api.configuration.sessionCheckInterval {
+            if Date().timeIntervalSince(lastActivity) >= api.configuration.sessionCheckInterval {
                 // A quiet session may have been archived: no turn will ever end there.
-                lastSessionCheck = Date()
+                lastActivity = Date()
                 if try await api.session(session)["session_status"]?.stringValue == "archived" {
-                    var ended = result(.error, tracker, resumeCursor, started)
+                    var ended = result(.error, tracker, resumeCursor, started, feed.source)
                     ended.hint = "The session was archived while waiting; it will not answer."
                     return ended
                 }
@@ -60,17 +69,14 @@ struct TurnWaiter {
                         sessionID: session.compat, reply: tracker.reply,
                         elapsedSeconds: Date().timeIntervalSince(started), eventsRead: tracker.eventsRead))
             }
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { return result(.timeout, tracker, resumeCursor, started) }
-            do {
-                try await Task.sleep(nanoseconds: UInt64(min(pollInterval, left) * 1_000_000_000))
-            } catch {
-                throw TapError.cancelled
-            }
+            if deadline.timeIntervalSinceNow <= 0 { return result(.timeout, tracker, resumeCursor, started, feed.source) }
         }
+        throw TapError.cancelled
     }
 
-    private func result(_ status: WaitStatus, _ tracker: TurnTracker, _ cursor: EventCursor, _ started: Date) -> WaitResult {
+    private func result(
+        _ status: WaitStatus, _ tracker: TurnTracker, _ cursor: EventCursor, _ started: Date, _ source: EventSource
+    ) -> WaitResult {
         let hint: String
         switch status {
         case .complete: hint = "The turn is complete."
@@ -85,7 +91,7 @@ struct TurnWaiter {
             status: status, sessionID: session.compat, messageUUID: ownUUID, reply: tracker.reply,
             pendingPermissions: tracker.pendingPermissions, result: tracker.result, cursor: cursor.description,
             elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, eventsRead: tracker.eventsRead,
-            hint: hint)
+            eventSource: source, hint: hint)
     }
 }
 

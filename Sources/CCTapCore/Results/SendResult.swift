@@ -46,11 +46,14 @@ public struct WaitResult: Codable, Sendable, Equatable {
     public var cursor: String
     public var elapsedSeconds: Double
     public var eventsRead: Int
+    /// Where the events came from at the end of the wait: `stream`, `poll` or `poll-v1`.
+    public var eventSource: EventSource
     /// What to do next, in one sentence.
     public var hint: String
 
     enum CodingKeys: String, CodingKey {
         case status, reply, result, cursor, hint
+        case eventSource = "event_source"
         case sessionID = "session_id"
         case messageUUID = "message_uuid"
         case pendingPermissions = "pending_permissions"

@@ -1,0 +1,347 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Which source a wait read its events from.
+public enum EventSource: String, Sendable, Codable {
+    /// The per-session event stream (server-sent events).
+    case stream
+    /// Polling the v2 event list by sequence number.
+    case poll
+    /// Polling the v1 event list by event id.
+    case pollV1 = "poll-v1"
+}
+
+/// Follows a session's new events as they are stored and hands them over in order, each exactly once.
+///
+/// From a sequence cursor it reads the per-session event stream (PROTOCOL.md §"Live events"): it
+/// resumes after a drop from the last sequence number it delivered, treats `streamStallTimeout`
+/// without a byte as a dead connection, answers a 410 by reading the missing events from the REST
+/// list and reopening without a position, waits out a 429's `Retry-After`, backs off with jitter
+/// between failed opens, and gives the stream up for polling after two opens that delivered no
+/// frame or an answer saying the route is not served. Gaps in the sequence are filled from the REST
+/// list and repeats are dropped, so a reconnect can neither lose nor repeat an event.
+///
+/// The consumer reads `items`; a `tick` comes every `tickInterval` so it can check its deadline.
+final class LiveFeed: Sendable {
+    enum Item: Sendable {
+        case events([JSONValue])
+        case tick
+        case failed(TapError)
+    }
+
+    let items: AsyncStream<Item>
+    private let continuation: AsyncStream<Item>.Continuation
+    private let api: RemoteAPI
+    private let session: SessionID
+    private let pollInterval: TimeInterval
+    private let state: Mutex<(position: EventCursor.Position, source: EventSource)>
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+
+    init(api: RemoteAPI, session: SessionID, cursor: EventCursor, pollInterval: TimeInterval) {
+        (items, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+        self.api = api
+        self.session = session
+        self.pollInterval = pollInterval
+        let streams: Bool
+        if case .sequence = cursor.position { streams = api.configuration.eventSource == .auto } else { streams = false }
+        let source: EventSource
+        if streams {
+            source = .stream
+        } else if case .sequence = cursor.position {
+            source = .poll
+        } else {
+            source = .pollV1
+        }
+        state = Mutex((cursor.position, source))
+    }
+
+    private var configuration: TapConfiguration { api.configuration }
+
+    /// Where a wait that stopped now would resume.
+    var cursor: EventCursor { EventCursor(state.withLock { $0.position }) }
+    var source: EventSource { state.withLock { $0.source } }
+
+    func start(tickInterval: TimeInterval = 0.2) {
+        let continuation = continuation
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(tickInterval * 1_000_000_000))
+                continuation.yield(.tick)
+            }
+        }
+        let follower = Task { [self] in
+            configuration.logger.debug("events of \(session.compat): following from \(cursor) by \(source.rawValue)")
+            if source == .stream { await followStream() }
+            if !Task.isCancelled { await poll() }
+        }
+        tasks.withLock { $0 = [ticker, follower] }
+    }
+
+    func stop() {
+        for task in tasks.withLock({ $0 }) { task.cancel() }
+        continuation.finish()
+    }
+
+    deinit { stop() }
+
+    // MARK: Stream
+
+    private enum StreamEnd {
+        /// No connection: the open failed or was answered with an error.
+        case refused(TapError)
+        /// The connection ended after delivering `frames` frames.
+        case closed(frames: Int, reason: String)
+        /// Nothing arrived for `streamStallTimeout`.
+        case stalled(frames: Int)
+        case cancelled
+    }
+
+    /// Follows the stream until cancelled or until it decides to fall back to polling.
+    private func followStream() async {
+        var emptyOpens = 0
+        var failures = 0
+        var lastWasGone = false
+        var reopenWithoutPosition = false
+        while !Task.isCancelled {
+            let end = await readStream(withoutPosition: reopenWithoutPosition)
+            reopenWithoutPosition = false
+            var delay: TimeInterval = 0
+            switch end {
+            case .cancelled:
+                return
+            case .closed(let frames, let reason):
+                configuration.logger.debug("event stream of \(session.compat) ended after \(frames) frame(s): \(reason)")
+                if frames > 0 { (emptyOpens, failures) = (0, 0) } else { (emptyOpens, failures) = (emptyOpens + 1, failures + 1) }
+                delay = frames > 0 ? 0.05 : streamBackoff(failures)
+                lastWasGone = false
+            case .stalled(let frames):
+                configuration.logger.debug(
+                    "event stream of \(session.compat) sent nothing for \(Int(configuration.streamStallTimeout)) s; reconnecting")
+                if frames == 0 { emptyOpens += 1 }
+                failures += 1
+                delay = streamBackoff(failures)
+                lastWasGone = false
+            case .refused(let error):
+                guard case .api(let details) = error else {
+                    if case .cancelled = error { return }
+                    (emptyOpens, failures) = (emptyOpens + 1, failures + 1)
+                    delay = streamBackoff(failures)
+                    configuration.logger.debug("event stream of \(session.compat) did not open: \(error.message)")
+                    break
+                }
+                switch details.status {
+                case 410:
+                    // Our position is older than the stream keeps: read the gap from the REST list,
+                    // then reopen without a position (and read the REST list once more after it opens).
+                    configuration.logger.debug("event stream of \(session.compat): 410 for our position; catching up by REST")
+                    if lastWasGone { emptyOpens += 1 }
+                    lastWasGone = true
+                    do { try await catchUp() } catch {
+                        failures += 1
+                        delay = streamBackoff(failures)
+                    }
+                    reopenWithoutPosition = true
+                case 429:
+                    (emptyOpens, failures) = (emptyOpens + 1, failures + 1)
+                    delay = min(configuration.streamMaxBackoff * 2, details.retryAfterSeconds ?? streamBackoff(failures))
+                    configuration.logger.debug("event stream of \(session.compat): 429; reopening in \(delay) s")
+                case 400..<500:
+                    configuration.logger.info(
+                        "event stream of \(session.compat) refused (HTTP \(details.status): \(details.message)); polling instead")
+                    return
+                default:
+                    (emptyOpens, failures) = (emptyOpens + 1, failures + 1)
+                    delay = streamBackoff(failures)
+                    configuration.logger.debug("event stream of \(session.compat): HTTP \(details.status); reopening")
+                }
+            }
+            if emptyOpens >= 2 {
+                configuration.logger.info(
+                    "event stream of \(session.compat) delivered nothing twice; polling the event list instead")
+                return
+            }
+            if delay > 0 {
+                do { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) } catch { return }
+            }
+        }
+    }
+
+    /// Jittered exponential backoff for reopening the stream: from 1 s, doubling to 30 s.
+    private func streamBackoff(_ failures: Int) -> TimeInterval {
+        let ceiling = min(
+            configuration.streamMaxBackoff, configuration.streamInitialBackoff * pow(2, Double(max(0, failures - 1))))
+        return ceiling / 2 + Double.random(in: 0...(ceiling / 2))
+    }
+
+    /// One connection: open, then read frames until it ends, stalls or the feed stops.
+    private func readStream(withoutPosition: Bool) async -> StreamEnd {
+        let body: HTTPClientResponse.Body
+        do {
+            body = try await api.openEventStream(session, after: withoutPosition ? nil : sequencePosition)
+        } catch let error as TapError {
+            return .refused(error)
+        } catch {
+            return Task.isCancelled ? .cancelled : .refused(.network(String(describing: error).prefix(200).description))
+        }
+        let activity = StreamActivity()
+        let stallTimeout = configuration.streamStallTimeout
+        return await withTaskGroup(of: StreamEnd.self) { group in
+            group.addTask { [self] in
+                do {
+                    if withoutPosition { try await catchUp() }
+                    var parser = ServerSentEventParser()
+                    for try await buffer in body {
+                        activity.lastByte.withLock { $0 = Date() }
+                        for event in try parser.feed(buffer.readableBytesView) {
+                            activity.frames.withLock { $0 += 1 }
+                            try await handle(event)
+                        }
+                    }
+                    return .closed(frames: activity.frames.withLock { $0 }, reason: "the server closed it")
+                } catch {
+                    if Task.isCancelled { return .cancelled }
+                    return .closed(frames: activity.frames.withLock { $0 }, reason: String(describing: error).prefix(200).description)
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(min(1, stallTimeout / 4) * 1_000_000_000))
+                    if Date().timeIntervalSince(activity.lastByte.withLock { $0 }) >= stallTimeout {
+                        return .stalled(frames: activity.frames.withLock { $0 })
+                    }
+                }
+                return .cancelled
+            }
+            let first = await group.next() ?? .cancelled
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Acts on one frame. Only `client_event` carries stored events; keepalives, `session_update`,
+    /// `delivery_update` and `ephemeral_event` (not stored, so not part of the history) only show
+    /// the stream is alive.
+    private func handle(_ event: ServerSentEvent) async throws {
+        switch event.name {
+        case "client_event":
+            guard let json = JSONValue.parse(Data(event.data.utf8)), let envelope = EventEnvelope(json) ?? fallbackEnvelope(json, event)
+            else {
+                configuration.logger.debug("event stream of \(session.compat): unreadable client_event skipped")
+                return
+            }
+            let position = sequencePosition
+            if envelope.sequence <= position { return }  // already delivered (a replay after a reconnect)
+            if envelope.sequence > position + 1 {
+                // A gap (events stored while we were away, or a replay cut short): the REST list fills it.
+                try await catchUp()
+            }
+            emit([envelope])
+        case "catch_up_truncated":
+            try await catchUp()
+        default:
+            break
+        }
+    }
+
+    /// A `client_event` without `sequence_num` in its body still has the frame's `id:`.
+    private func fallbackEnvelope(_ json: JSONValue, _ event: ServerSentEvent) -> EventEnvelope? {
+        guard let sequence = Int(event.lastEventID) else { return nil }
+        var copy = json
+        copy["sequence_num"] = .string(String(sequence))
+        return EventEnvelope(copy)
+    }
+
+    /// Reads every stored event after our position from the REST list and delivers it.
+    private func catchUp() async throws {
+        var feed = EventFeed(api: api, session: session, cursor: EventCursor(.sequence(sequencePosition)))
+        var sequence = sequencePosition
+        let envelopes = try await feed.readEnvelopes(after: &sequence)
+        emit(envelopes)
+    }
+
+    private var sequencePosition: Int {
+        if case .sequence(let number) = state.withLock({ $0.position }) { return number }
+        return 0
+    }
+
+    /// Delivers the envelopes newer than our position, in order, and moves past them.
+    private func emit(_ envelopes: [EventEnvelope]) {
+        var fresh: [JSONValue] = []
+        state.withLock { state in
+            guard case .sequence(var position) = state.position else { return }
+            for envelope in envelopes where envelope.sequence > position {
+                fresh.append(envelope.payload)
+                position = envelope.sequence
+            }
+            state.position = .sequence(position)
+        }
+        if !fresh.isEmpty { continuation.yield(.events(fresh)) }
+    }
+
+    // MARK: Polling
+
+    /// Reads the event list after our position: every `pollInterval` while events keep coming,
+    /// stretching towards `idlePollInterval` once the session has been quiet for a while.
+    private func poll() async {
+        let position = state.withLock { state in
+            if state.source == .stream { state.source = .poll }
+            return state.position
+        }
+        var feed = EventFeed(api: api, session: session, cursor: EventCursor(position))
+        var interval = AdaptiveInterval(fast: pollInterval, idle: max(pollInterval, configuration.idlePollInterval))
+        while !Task.isCancelled {
+            let events: [JSONValue]
+            do {
+                events = try await feed.readNew()
+            } catch let error as TapError {
+                if !Task.isCancelled { continuation.yield(.failed(error)) }
+                return
+            } catch {
+                return
+            }
+            let moved = feed.position
+            state.withLock { $0.position = moved }
+            if !events.isEmpty { continuation.yield(.events(events)) }
+            do {
+                try await Task.sleep(nanoseconds: UInt64(interval.next(sawEvents: !events.isEmpty) * 1_000_000_000))
+            } catch { return }
+        }
+    }
+}
+
+/// What the stall watchdog watches: when the last byte came, and how many frames did.
+private final class StreamActivity: Sendable {
+    let lastByte = Mutex(Date())
+    let frames = Mutex(0)
+}
+
+/// A polling interval that stays at `fast` while events arrive and, after `quietPolls` empty
+/// reads in a row, grows by half per read up to `idle`.
+struct AdaptiveInterval {
+    let fast: TimeInterval
+    let idle: TimeInterval
+    var quietPolls = 0
+    var current: TimeInterval
+
+    init(fast: TimeInterval, idle: TimeInterval, quietPolls: Int = 10) {
+        self.fast = fast
+        self.idle = idle
+        self.current = fast
+        self.quietThreshold = quietPolls
+    }
+
+    private let quietThreshold: Int
+
+    mutating func next(sawEvents: Bool) -> TimeInterval {
+        if sawEvents {
+            quietPolls = 0
+            current = fast
+        } else {
+            quietPolls += 1
+            if quietPolls > quietThreshold { current = min(idle, current * 1.5) }
+        }
+        return current
+    }
+}

@@ -1,0 +1,199 @@
+@testable import CCTapCore
+import CCTapEmulator
+import Foundation
+import Testing
+
+/// The live event feed against the emulator's event stream: resuming after drops, 410, stalls,
+/// rate limits and the fall back to polling, each checked for lost or repeated events.
+@Suite struct StreamingTests {
+    /// Stores `count` assistant events tagged `tag-<n>` in the demo session.
+    func inject(_ h: Harness, _ count: Int, tag: String) async {
+        for n in 0..<count {
+            await h.store.inject(
+                Seed.demo,
+                event: [
+                    "type": "assistant", "uuid": .string("\(tag)-\(n)"),
+                    "message": ["id": .string("msg_\(tag)_\(n)"), "role": "assistant", "content": []],
+                ])
+        }
+    }
+
+    /// A feed from the demo session's newest event now.
+    func feedFromNow(_ h: Harness) async throws -> (LiveFeed, Int) {
+        let session = try SessionID(Seed.demo)
+        let position = try await h.tap.api.latestSequence(session)
+        let feed = LiveFeed(api: h.tap.api, session: session, cursor: EventCursor(.sequence(position)), pollInterval: 0.05)
+        return (feed, position)
+    }
+
+    /// Reads the feed until `count` events came (or `seconds` passed), then `settle` seconds more
+    /// to catch any extra (repeated) event.
+    func collect(_ feed: LiveFeed, count: Int, within seconds: Double = 15, settle: Double = 0.5) async -> [String] {
+        var uuids: [String] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var settledAt: Date?
+        for await item in feed.items {
+            if case .events(let events) = item { uuids += events.map { $0["uuid"]?.stringValue ?? "?" } }
+            if uuids.count >= count, settledAt == nil { settledAt = Date().addingTimeInterval(settle) }
+            if let settledAt, Date() >= settledAt { break }
+            if Date() >= deadline { break }
+        }
+        return uuids
+    }
+
+    func streamOpens(_ h: Harness) async -> Int {
+        await h.store.requests().filter { $0.contains("/events/stream") }.count
+    }
+
+    func fastStream(_ configuration: inout TapConfiguration) {
+        configuration.streamInitialBackoff = 0.1
+        configuration.streamMaxBackoff = 0.4
+    }
+
+    @Test func sendAndWaitFollowsTheStream() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let result = try await h.tap.sendAndWait(Seed.demo, message: "hello there", timeout: 20)
+            #expect(result.status == .complete)
+            #expect(result.eventSource == .stream)
+            #expect(result.cursor.hasPrefix("seq:"))
+            #expect(!result.reply.isEmpty)
+            let requests = await h.store.requests()
+            #expect(requests.contains { $0.contains("/events/stream?from_sequence_num=") })
+            // Nothing polls the event lists while the stream answers.
+            #expect(!requests.contains { $0.contains("/v1/sessions/\(Seed.demo)/events?") })
+            // A later wait resumes from the sequence cursor.
+            let again = try await h.tap.waitForReply(Seed.demo, cursor: result.cursor, timeout: 0.3)
+            #expect(again.status == .timeout)
+            #expect(again.eventsRead == 0)
+        }
+    }
+
+    @Test func dropsAreResumedWithoutLossOrRepeats() async throws {
+        try await withEmulator(tune: fastStream) { (h: Harness) async throws in
+            // Every connection drops after 4 events; the feed must resume after the last one it delivered.
+            await h.store.addFault(FaultRule(kind: .streamDrop, path: "/events/stream", times: 12, frames: 4))
+            let (feed, _) = try await feedFromNow(h)
+            feed.start()
+            await inject(h, 40, tag: "drop")
+            let uuids = await collect(feed, count: 40)
+            feed.stop()
+            #expect(uuids == (0..<40).map { "drop-\($0)" })
+            #expect(await streamOpens(h) >= 10)
+            #expect(feed.source == .stream)
+        }
+    }
+
+    @Test func positionOutsideTheReplayWindowCatchesUpByREST() async throws {
+        var emulator = testEmulator()
+        emulator.streamReplayLimit = 5
+        try await withEmulator(emulator, tune: fastStream) { (h: Harness) async throws in
+            let (feed, _) = try await feedFromNow(h)
+            await inject(h, 20, tag: "old")  // stored before the feed opens: older than the window
+            feed.start()
+            try await Task.sleep(nanoseconds: 300_000_000)
+            await inject(h, 5, tag: "new")  // stored after: delivered by the reopened stream
+            let uuids = await collect(feed, count: 25)
+            feed.stop()
+            #expect(uuids == (0..<20).map { "old-\($0)" } + (0..<5).map { "new-\($0)" })
+            #expect(feed.source == .stream)
+            let requests = await h.store.requests()
+            #expect(requests.contains { $0.contains("/v1/code/sessions/") && $0.contains("/events?") && $0.contains("sort_order=asc") })
+            #expect(requests.last { $0.contains("/events/stream") }?.contains("from_sequence_num") == false)
+        }
+    }
+
+    @Test func aStalledStreamIsReopened() async throws {
+        try await withEmulator(tune: {
+            fastStream(&$0)
+            $0.streamStallTimeout = 1
+        }) { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .streamStall, path: "/events/stream", times: 1, seconds: 30, frames: 0))
+            let (feed, _) = try await feedFromNow(h)
+            feed.start()
+            await inject(h, 3, tag: "stall")
+            let started = Date()
+            let uuids = await collect(feed, count: 3)
+            feed.stop()
+            #expect(uuids == ["stall-0", "stall-1", "stall-2"])
+            #expect(Date().timeIntervalSince(started) >= 0.9)  // noticed by the watchdog, not by the server
+            #expect(await streamOpens(h) == 2)
+            #expect(feed.source == .stream)
+        }
+    }
+
+    @Test func twoEmptyOpensFallBackToPolling() async throws {
+        try await withEmulator(tune: fastStream) { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .status, path: "/events/stream", times: 2, status: 503))
+            let (feed, _) = try await feedFromNow(h)
+            feed.start()
+            await inject(h, 6, tag: "poll")
+            let uuids = await collect(feed, count: 6)
+            feed.stop()
+            #expect(uuids == (0..<6).map { "poll-\($0)" })
+            #expect(feed.source == .poll)
+            #expect(await streamOpens(h) == 2)
+        }
+    }
+
+    @Test func aRefusingStreamFallsBackAtOnce() async throws {
+        try await withEmulator(tune: fastStream) { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .status, path: "/events/stream", times: 1, status: 404))
+            let result = try await h.tap.sendAndWait(Seed.demo, message: "hello", timeout: 20)
+            #expect(result.status == .complete)
+            #expect(result.eventSource == .poll)
+            #expect(await streamOpens(h) == 1)
+        }
+    }
+
+    @Test func rateLimitedOpenWaitsForRetryAfter() async throws {
+        try await withEmulator(tune: fastStream) { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .status, path: "/events/stream", times: 1, status: 429, retryAfter: 1))
+            let (feed, _) = try await feedFromNow(h)
+            let started = Date()
+            feed.start()
+            await inject(h, 2, tag: "limited")
+            let uuids = await collect(feed, count: 2, settle: 0.1)
+            feed.stop()
+            #expect(uuids == ["limited-0", "limited-1"])
+            #expect(Date().timeIntervalSince(started) >= 0.95)
+            #expect(feed.source == .stream)
+        }
+    }
+
+    @Test func pollingModesNeverOpenTheStream() async throws {
+        for mode in [EventSourceMode.poll, .pollV1] {
+            try await withEmulator(tune: { $0.eventSource = mode }) { (h: Harness) async throws in
+                let result = try await h.tap.sendAndWait(Seed.demo, message: "hello", timeout: 20)
+                #expect(result.status == .complete)
+                #expect(result.eventSource == (mode == .poll ? .poll : .pollV1))
+                #expect(result.cursor.hasPrefix("seq:") == (mode == .poll))
+                #expect(await streamOpens(h) == 0)
+            }
+        }
+    }
+
+    @Test func eventSourceModeIsReadFromTheEnvironment() throws {
+        let host = HostEnvironment(variables: ["CCTAP_EVENT_SOURCE": "poll-v1"], homeDirectory: "/nonexistent")
+        #expect(try TapConfiguration.fromEnvironment(host).eventSource == .pollV1)
+        let bad = HostEnvironment(variables: ["CCTAP_EVENT_SOURCE": "carrier-pigeon"], homeDirectory: "/nonexistent")
+        #expect(throws: TapError.self) { try TapConfiguration.fromEnvironment(bad) }
+    }
+
+    @Test func cursorsKeepTheirNumbering() throws {
+        #expect(try EventCursor("seq:42").position == .sequence(42))
+        #expect(try EventCursor("start").position == .start)
+        #expect(try EventCursor("sevt_000000000012").position == .eventID("sevt_000000000012"))
+        #expect(throws: TapError.self) { try EventCursor("seq:-1") }
+        #expect(throws: TapError.self) { try EventCursor("seq:x") }
+    }
+
+    @Test func pollingStretchesOnlyWhenQuiet() {
+        var interval = AdaptiveInterval(fast: 0.5, idle: 5, quietPolls: 2)
+        #expect(interval.next(sawEvents: false) == 0.5)
+        #expect(interval.next(sawEvents: false) == 0.5)
+        #expect(interval.next(sawEvents: false) == 0.75)
+        for _ in 0..<20 { _ = interval.next(sawEvents: false) }
+        #expect(interval.next(sawEvents: false) == 5)
+        #expect(interval.next(sawEvents: true) == 0.5)
+    }
+}
