@@ -53,15 +53,22 @@ struct Doctor: AsyncParsableCommand {
             report(false, error.message)
             throw ExitCode(1)
         }
+        var probeSession: String?
         do {
             let started = Date()
             let list = try await tap.listSessions()
             let ms = Int(Date().timeIntervalSince(started) * 1000)
             report(true, "API answers: \(list.count) session(s) in \(list.pagesRead) page(s), \(ms) ms")
+            probeSession = (list.sessions.first { $0.status != "archived" } ?? list.sessions.first)?.id
         } catch let error as TapError {
             report(false, "API: \(error.message)")
         }
-        report(true, "event source: polling after the last seen event every \(configuration.pollInterval) s while waiting")
+        if let probeSession {
+            let probe = await tap.probeEventSource(probeSession)
+            report(probe.source == .stream ? true : nil, "event source: \(probe.source.rawValue): \(probe.detail)")
+        } else {
+            report(nil, "event source: not checked (no session to try it on); mode \(configuration.eventSource.rawValue)")
+        }
         if !healthy { throw ExitCode(1) }
     }
 }

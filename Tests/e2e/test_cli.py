@@ -79,6 +79,7 @@ def test_doctor_reports_without_secrets(env):
     assert "login: found in env CCTAP_ACCESS_TOKEN" in out.stdout
     assert ORG in out.stdout
     assert "API answers: 31 session(s)" in out.stdout
+    assert "event source: stream: the event stream of cse_" in out.stdout
     assert TOKEN not in out.stdout + out.stderr
 
 
