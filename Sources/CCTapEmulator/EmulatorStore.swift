@@ -42,6 +42,11 @@ public actor EmulatorStore {
     private(set) var userMessagesStored: [String: Int] = [:]
     private(set) var requestLog: [String] = []
     private(set) var presenceLog: [(session: String, clientID: String, clear: Bool)] = []
+    /// Bytes of response bodies sent on the service's routes (not `/_emulator/`), streams included.
+    private(set) var responseBytes = 0
+    /// Per session: when its newest `result` event was stored (seconds since 1970), for latency figures.
+    private(set) var lastResultStoredAt: [String: Double] = [:]
+    private var createdSessions = 0
 
     public init(configuration: EmulatorConfiguration) {
         self.configuration = configuration
@@ -100,6 +105,7 @@ public actor EmulatorStore {
         let envelope = Self.envelope(session.events[session.events.count - 1], sequence: session.events.count)
         for stream in session.streams.values { stream.yield(.event(envelope)) }
         if !seeding { session.resource["updated_at"] = .string(Clock.timestamp()) }
+        if body["type"]?.stringValue == "result" { lastResultStoredAt[sessionID] = Date().timeIntervalSince1970 }
         if body["type"]?.stringValue == "user", let uuid = body["uuid"]?.stringValue {
             userMessagesStored[uuid, default: 0] += 1
         }
@@ -212,6 +218,21 @@ public actor EmulatorStore {
         if requestLog.count > 10_000 { requestLog.removeFirst(5_000) }
     }
 
+    func noteResponseBytes(_ count: Int) { responseBytes += count }
+
+    /// Adds an idle, connected session holding `turns` finished turns (five events each); returns its id.
+    public func createSession(turns: Int, title: String?) -> String {
+        createdSessions += 1
+        let id = "session_01HCreated" + String(format: "%016d", createdSessions)
+        _ = addSession(Seed.resource(
+            id: id, title: title ?? "Created session #\(createdSessions)", status: "idle", connected: true,
+            minutesAgo: 1, cwd: "/home/user/created"))
+        for turn in 0..<turns {
+            appendTurn(id, user: "Step \(turn + 1): continue", reply: "Step \(turn + 1) done: one more module moved.")
+        }
+        return id
+    }
+
     func noteUserMessageReceived(_ uuid: String) { userMessagesReceived[uuid, default: 0] += 1 }
 
     func notePresence(_ session: String, clientID: String, clear: Bool) {
@@ -226,6 +247,8 @@ public actor EmulatorStore {
             "user_messages_stored": .object(userMessagesStored.mapValues { .int(Int64($0)) }),
             "presence": .array(presenceLog.map { ["session": .string($0.session), "client_id": .string($0.clientID), "clear": .bool($0.clear)] }),
             "requests": .int(Int64(requestLog.count)),
+            "response_bytes": .int(Int64(responseBytes)),
+            "last_result_at": .object(lastResultStoredAt.mapValues { .double($0) }),
         ])
     }
 

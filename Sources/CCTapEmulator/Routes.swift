@@ -66,6 +66,17 @@ struct ServiceMiddleware: RouterMiddleware {
         let requestID = "req_011" + IDs.random(22)
         var response = try await answer(request, context: context, requestID: requestID, next: next)
         response.headers[.requestID] = requestID
+        if !request.uri.path.hasPrefix("/_emulator/") {
+            // Count what clients read (the benchmark's "API bytes"), keeping the body's length header.
+            let body = response.body
+            let store = store
+            response.body = ResponseBody(contentLength: body.contentLength) { writer in
+                try await body.write(writer.map { buffer in
+                    await store.noteResponseBytes(buffer.readableBytes)
+                    return buffer
+                })
+            }
+        }
         return response
     }
 

@@ -37,6 +37,14 @@ struct ServiceRoutes {
             return Reply.json(["ok": true])
         }
         router.get("/_emulator/stats") { _, _ in Reply.json(await store.stats()) }
+        router.post("/_emulator/sessions") { request, context in
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            let json = JSON.parse(Data(body.readableBytesView)) ?? [:]
+            let turns = json["turns"]?.intValue.map { Int($0) } ?? 0
+            guard (0...100_000).contains(turns) else { throw APIFailure(400, "turns must be 0...100000") }
+            let id = await store.createSession(turns: turns, title: json["title"]?.stringValue)
+            return Reply.json(["id": .string(id), "events": .int(Int64(await store.eventCount(id)))])
+        }
         router.post("/_emulator/sessions/:id/connection") { request, context in
             let id = try sessionID(context)
             let body = try await request.body.collect(upTo: 1 << 12)

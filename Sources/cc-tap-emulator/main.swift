@@ -23,6 +23,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Seconds between the scripted worker's events.")
     var step = 0.05
 
+    @Option(help: "How long a turn asked to be slow (a message containing \"slow\") runs, in seconds.")
+    var slowTurnSeconds = 3.0
+
     @Option(help: "Events in the long seeded session.")
     var longSessionEvents = 5_000
 
@@ -33,6 +36,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         var configuration = EmulatorConfiguration()
         configuration.workerStepSeconds = step
         configuration.longSessionEvents = longSessionEvents
+        configuration.slowTurnSeconds = slowTurnSeconds
         if let token { configuration.validTokens = [token] }
         let emulator = Emulator(configuration: configuration)
         let bound = try await emulator.start(host: host, port: port)

@@ -50,6 +50,7 @@ final class HTTPTransport: Sendable {
     let configuration: TapConfiguration
     let credentials: CredentialStore
     private let client: HTTPClient
+    private let streamingClient: HTTPClient
 
     /// One client for the process, reused by every `Tap` (connections are pooled). Redirects are
     /// refused: following one could carry the bearer token to another host.
@@ -57,10 +58,22 @@ final class HTTPTransport: Sendable {
         eventLoopGroup: HTTPClient.defaultEventLoopGroup,
         configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10))))
 
-    init(configuration: TapConfiguration, credentials: CredentialStore, client: HTTPClient = HTTPTransport.sharedClient) {
+    /// Event streams hold their connection for as long as a wait runs, so they get a pool of their
+    /// own: with the default 8 connections per host, 8 pending waits would queue every other call.
+    static let streamingClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: .init(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))
+
+    init(
+        configuration: TapConfiguration, credentials: CredentialStore, client: HTTPClient = HTTPTransport.sharedClient,
+        streamingClient: HTTPClient = HTTPTransport.streamingClient
+    ) {
         self.configuration = configuration
         self.credentials = credentials
         self.client = client
+        self.streamingClient = streamingClient
     }
 
     var logger: Logger { configuration.logger }
@@ -177,7 +190,7 @@ final class HTTPTransport: Sendable {
             for (name, value) in extra { http.headers.add(name: name, value: value) }
             let response: HTTPClientResponse
             do {
-                response = try await client.execute(
+                response = try await streamingClient.execute(
                     http, deadline: .now() + .milliseconds(Int64(request.timeout * 1000)), logger: nil)
             } catch {
                 throw mapped(error, request: request)

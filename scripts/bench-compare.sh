@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Benchmarks our cc-tap against the published Python cc-tap 0.1.0 (PyPI) on one emulator and
+# prints the figures of both side by side. Needs network access to PyPI the first time.
+#   scripts/bench-compare.sh [--turns 20 --rounds 3 ...]   (options: python3 bench/compare.py --help)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Linking Foundation's networking statically into an executable needs libcurl's development files.
+if ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq libcurl4-openssl-dev
+    else
+        echo "bench-compare: install libcurl4-openssl-dev first (sudo apt-get install libcurl4-openssl-dev)" >&2
+        exit 1
+    fi
+fi
+
+# Our binaries as we ship them: release, Swift runtime linked in statically.
+swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap
+swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap-emulator
+
+# The published package wants mcp 1.x (0.1.0 does not start under mcp 2), so it gets its own venv;
+# the benchmark's MCP client runs there too and drives both servers the same way.
+venv=.venv-bench
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check 'cc-tap==0.1.0' 'mcp<2'
+
+exec "$venv/bin/python" bench/compare.py \
+    --ours .build-static/release/cc-tap --emulator .build-static/release/cc-tap-emulator "$@"
