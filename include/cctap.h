@@ -134,7 +134,9 @@ typedef struct cctap_client cctap_client;
  *   "organization_uuid"   string  skip the organisation lookup
  *   "claude_config_dir"   string  where Claude Code keeps .credentials.json and .claude.json
  *   "request_timeout"     number  seconds per read request (default 30)
- *   "poll_interval"       number  seconds between checks while waiting (default 1)
+ *   "poll_interval"       number  seconds between checks while a wait polls (default 1)
+ *   "event_source"        string  "auto" (default: the event stream, falling back to polling),
+ *                                 "poll" (the v2 event list) or "poll-v1" (the v1 event list)
  * Unknown keys are rejected, so a typo does not pass silently.
  *
  * No request is made here: login problems surface on the first operation.

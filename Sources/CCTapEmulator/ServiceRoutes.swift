@@ -41,7 +41,9 @@ struct ServiceRoutes {
             let body = try await request.body.collect(upTo: 64 * 1024)
             let json = JSON.parse(Data(body.readableBytesView)) ?? [:]
             let turns = json["turns"]?.intValue.map { Int($0) } ?? 0
-            guard (0...100_000).contains(turns) else { throw APIFailure(400, "turns must be 0...100000") }
+            guard (0...100_000).contains(turns) else {
+                return Reply.error(APIFailure(400, "turns must be between 0 and 100000"), requestID: "req_emulator_control")
+            }
             let id = await store.createSession(turns: turns, title: json["title"]?.stringValue)
             return Reply.json(["id": .string(id), "events": .int(Int64(await store.eventCount(id)))])
         }

@@ -6,6 +6,7 @@ import Foundation
 enum ClientOptions {
     static let known: Set<String> = [
         "base_url", "access_token", "organization_uuid", "claude_config_dir", "request_timeout", "poll_interval",
+        "event_source",
     ]
 
     static func configuration(from options: JSONValue?) throws(CFailure) -> TapConfiguration {
@@ -19,6 +20,7 @@ enum ClientOptions {
         for (key, variable) in [
             ("base_url", "CCTAP_BASE_URL"), ("access_token", "CCTAP_ACCESS_TOKEN"),
             ("organization_uuid", "CCR_ORG_UUID"), ("claude_config_dir", "CLAUDE_CONFIG_DIR"),
+            ("event_source", "CCTAP_EVENT_SOURCE"),
         ] {
             guard let value = settings[key] else { continue }
             guard let text = value.stringValue else {

@@ -61,6 +61,11 @@ import Testing
             #expect(requests.contains { $0.contains("/events/stream?from_sequence_num=") })
             // Nothing polls the event lists while the stream answers.
             #expect(!requests.contains { $0.contains("/v1/sessions/\(Seed.demo)/events?") })
+            // The wait's stream is closed when it ends.
+            for _ in 0..<100 where await h.store.openStreamCount(Seed.demo) > 0 {
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            #expect(await h.store.openStreamCount(Seed.demo) == 0)
             // A later wait resumes from the sequence cursor.
             let again = try await h.tap.waitForReply(Seed.demo, cursor: result.cursor, timeout: 0.3)
             #expect(again.status == .timeout)

@@ -173,4 +173,25 @@ import Testing
             #expect(try await call(port, path: "/v1/sessions").status == 200)
         }
     }
+
+    @Test func benchmarkCountersAndCreatedSessions() async throws {
+        try await withEmulator { (port: Int, emulator: Emulator) async throws in
+            let created = try await call(port, .POST, path: "/_emulator/sessions", body: #"{"turns": 180}"#)
+            let id = try #require(created.json?["id"]?.stringValue)
+            #expect(created.json?["events"] == .int(900))
+            #expect(await emulator.store.sessionStatus(id) == "idle")
+
+            // Response bytes count what clients read of the service's routes, not the control routes.
+            let before = try #require(try await call(port, path: "/_emulator/stats").json?["response_bytes"]?.intValue)
+            let page = try await call(port, path: "/v1/sessions/\(id)/events?limit=1000")
+            #expect(page.json?["data"]?.arrayValue?.count == 900)
+            let after = try #require(try await call(port, path: "/_emulator/stats").json?["response_bytes"]?.intValue)
+            #expect(after - before == Int64(page.text.utf8.count))
+
+            // The time the newest result was stored, for the turn-end latency figure.
+            let stamp = try await call(port, path: "/_emulator/stats").json?["last_result_at"]?[id]?.doubleValue
+            #expect(stamp.map { abs($0 - Date().timeIntervalSince1970) < 60 } == true)
+            #expect(try await call(port, .POST, path: "/_emulator/sessions", body: #"{"turns": -1}"#).status == 400)
+        }
+    }
 }

@@ -152,6 +152,23 @@ def test_full_conversation_with_permission_prompt(server_env):
     call(server_env, body)
 
 
+def test_waits_follow_the_stream_and_survive_its_refusal(server_env, emulator):
+    async def body(client):
+        streamed = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "hello stream"})
+        assert streamed.structured_content["status"] == "complete"
+        assert streamed.structured_content["event_source"] == "stream"
+        assert streamed.structured_content["cursor"].startswith("seq:")
+
+        # A stream that is not served: the wait polls the event list instead and still ends.
+        emulator_call(emulator, "POST", "/_emulator/faults",
+                      {"kind": "status", "path": "/events/stream", "status": 404, "times": 1})
+        polled = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "hello poll"})
+        assert polled.structured_content["status"] == "complete"
+        assert polled.structured_content["event_source"] == "poll"
+        assert "You said: hello poll" in polled.structured_content["reply"]
+    call(server_env, body)
+
+
 def test_deny_with_a_message(server_env):
     async def body(client):
         asked = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "run rm -rf /tmp/x"})

@@ -81,6 +81,8 @@ static void test_bad_arguments(cctap_client *client) {
     CHECK(cctap_client_new("{\"bogus\":1}", &bad) == CCTAP_E_INVALID_ARGUMENT);
     CHECK(cctap_client_new("not json", &bad) == CCTAP_E_INVALID_ARGUMENT);
     CHECK(cctap_client_new("{\"poll_interval\":-1}", &bad) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_client_new("{\"event_source\":\"telepathy\"}", &bad) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(strstr(cctap_last_error(), "poll-v1") != NULL);
     CHECK(cctap_client_new(NULL, NULL) == CCTAP_E_INVALID_ARGUMENT);
 
     /* A freed handle and a foreign pointer are recognised, and a double free is harmless. */
@@ -159,6 +161,7 @@ static void test_conversation(cctap_client *client) {
           CCTAP_OK);
     json_t *done = parse(out);
     CHECK(strcmp(json_string_value(json_object_get(done, "status")), "complete") == 0);
+    CHECK(strcmp(json_string_value(json_object_get(done, "event_source")), "stream") == 0);
     CHECK(strstr(json_string_value(json_object_get(done, "reply")), "`make test` ran") != NULL);
     json_decref(done);
     json_decref(asked);

@@ -199,12 +199,12 @@ class Client:
     def __init__(self, *, base_url: Optional[str] = None, access_token: Optional[str] = None,
                  organization_uuid: Optional[str] = None, claude_config_dir: Optional[str] = None,
                  request_timeout: Optional[float] = None, poll_interval: Optional[float] = None,
-                 library: Optional[str] = None) -> None:
+                 event_source: Optional[str] = None, library: Optional[str] = None) -> None:
         self._lib = load_library(library)
         options = {key: value for key, value in {
             "base_url": base_url, "access_token": access_token, "organization_uuid": organization_uuid,
             "claude_config_dir": claude_config_dir, "request_timeout": request_timeout,
-            "poll_interval": poll_interval,
+            "poll_interval": poll_interval, "event_source": event_source,
         }.items() if value is not None}
         handle = ctypes.c_void_p()
         status = self._lib.cctap_client_new(json.dumps(options).encode() if options else None, ctypes.byref(handle))

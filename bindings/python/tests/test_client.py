@@ -62,6 +62,7 @@ def test_conversation_with_progress_and_permission(client):
     seen = []
     answer = client.send_and_wait(DEMO, "slow python hello", timeout=30, on_progress=lambda p: seen.append(p["reply"]))
     assert answer["status"] == "complete" and "slow python hello" in answer["reply"]
+    assert answer["event_source"] == "stream"
     assert seen and all(answer["reply"].startswith(r) for r in seen)
 
     asked = client.send_and_wait(DEMO, "run pytest -q", timeout=30)
@@ -75,6 +76,14 @@ def test_conversation_with_progress_and_permission(client):
     client.interrupt(DEMO)
     stopped = client.wait_for_reply(DEMO, sent["cursor"], timeout=30)
     assert stopped["status"] == "interrupted"
+
+
+@pytest.mark.parametrize("source", ["poll", "poll-v1"])
+def test_polling_event_sources(emulator, source):
+    with cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG, event_source=source) as polled:
+        answer = polled.send_and_wait(DEMO, "hello by polling", timeout=30)
+    assert answer["status"] == "complete"
+    assert answer["event_source"] == source
 
 
 def test_timeout_then_resume(client):
