@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test:
 #   1. the Swift suites (core, emulator, MCP registry),
-#   2. the distributable C library (scripts/build-dist.sh),
+#   2. a bounded libFuzzer run of the server-sent-event parser (scripts/fuzz.sh),
+#      and the distributable C library (scripts/build-dist.sh),
 #   3. end-to-end tests with pytest: the CLI, the MCP server over stdio with the official Python MCP
 #      client, the C ABI (header checks, examples, AddressSanitizer and valgrind stress tests),
 #   4. the Python binding (ctypes) tests,
@@ -31,6 +32,9 @@ swift build --build-tests
 
 echo "== swift test"
 swift test --skip-build
+
+echo "== fuzzing the server-sent-event parser (bounded; longer runs: scripts/fuzz.sh sse 3600)"
+scripts/fuzz.sh sse 30
 
 echo "== the distributable C library (static Swift runtime)"
 scripts/build-dist.sh

@@ -21,9 +21,11 @@ public struct ServerSentEvent: Sendable, Equatable {
 /// sequence or a CRLF. (A keepalive that is only a comment dispatches nothing: a stall watchdog
 /// should count bytes received, not events.)
 ///
-/// No package on our list parses SSE on Linux (mattt/EventSource needs URLSession byte streams that
-/// FoundationNetworking lacks), hence this small one. Lines longer than `maxLineBytes` and events
-/// larger than `maxEventBytes` are an error, so a broken stream cannot exhaust memory.
+/// Why not the parser in mattt/EventSource (already in our graph through swift-sdk): it is an actor
+/// fed one byte per `await`, and its line and event buffers have no bound, so a long catch-up costs an
+/// actor hop per byte and a broken stream can grow them without limit. This one is a plain struct fed
+/// whole buffers; lines longer than `maxLineBytes` and events larger than `maxEventBytes` are an
+/// error. It is fuzzed by `scripts/fuzz.sh sse` (split input must parse as the whole does).
 public struct ServerSentEventParser: Sendable {
     public enum Failure: Error, Equatable, Sendable {
         case lineTooLong(Int)
