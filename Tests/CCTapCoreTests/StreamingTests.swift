@@ -33,7 +33,7 @@ import Testing
         let deadline = Date().addingTimeInterval(seconds)
         var settledAt: Date?
         for await item in feed.items {
-            if case .events(let events) = item { uuids += events.map { $0["uuid"]?.stringValue ?? "?" } }
+            if case .events(let events, _) = item { uuids += events.map { $0["uuid"]?.stringValue ?? "?" } }
             if uuids.count >= count, settledAt == nil { settledAt = Date().addingTimeInterval(settle) }
             if let settledAt, Date() >= settledAt { break }
             if Date() >= deadline { break }
@@ -51,7 +51,9 @@ import Testing
     }
 
     @Test func sendAndWaitFollowsTheStream() async throws {
-        try await withEmulator { (h: Harness) async throws in
+        var emulator = testEmulator()
+        emulator.streamKeepaliveSeconds = 0.1  // so the emulator notices a closed stream at once
+        try await withEmulator(emulator) { (h: Harness) async throws in
             let result = try await h.tap.sendAndWait(Seed.demo, message: "hello there", timeout: 20)
             #expect(result.status == .complete)
             #expect(result.eventSource == .stream)
@@ -61,7 +63,7 @@ import Testing
             #expect(requests.contains { $0.contains("/events/stream?from_sequence_num=") })
             // Nothing polls the event lists while the stream answers.
             #expect(!requests.contains { $0.contains("/v1/sessions/\(Seed.demo)/events?") })
-            // The wait's stream is closed when it ends.
+            // The wait's stream is closed when it ends (the emulator notices at its next keepalive).
             for _ in 0..<100 where await h.store.openStreamCount(Seed.demo) > 0 {
                 try await Task.sleep(nanoseconds: 10_000_000)
             }

@@ -26,7 +26,8 @@ public enum EventSource: String, Sendable, Codable {
 /// The consumer reads `items`; a `tick` comes every `tickInterval` so it can check its deadline.
 final class LiveFeed: Sendable {
     enum Item: Sendable {
-        case events([JSONValue])
+        /// New events, and the cursor just past them: where a wait that consumed them resumes.
+        case events([JSONValue], through: EventCursor)
         case tick
         case failed(TapError)
     }
@@ -59,7 +60,7 @@ final class LiveFeed: Sendable {
 
     private var configuration: TapConfiguration { api.configuration }
 
-    /// Where a wait that stopped now would resume.
+    /// Past the last event handed to `items` (the consumer may not have read them all yet).
     var cursor: EventCursor { EventCursor(state.withLock { $0.position }) }
     var source: EventSource { state.withLock { $0.source } }
 
@@ -105,6 +106,8 @@ final class LiveFeed: Sendable {
         var lastWasGone = false
         var reopenWithoutPosition = false
         while !Task.isCancelled {
+            let opened = Date()
+            let positionAtOpen = sequencePosition
             let end = await readStream(withoutPosition: reopenWithoutPosition)
             reopenWithoutPosition = false
             var delay: TimeInterval = 0
@@ -113,8 +116,17 @@ final class LiveFeed: Sendable {
                 return
             case .closed(let frames, let reason):
                 configuration.logger.debug("event stream of \(session.compat) ended after \(frames) frame(s): \(reason)")
-                if frames > 0 { (emptyOpens, failures) = (0, 0) } else { (emptyOpens, failures) = (emptyOpens + 1, failures + 1) }
-                delay = frames > 0 ? 0.05 : streamBackoff(failures)
+                if frames == 0 { emptyOpens += 1 } else { emptyOpens = 0 }
+                // Reopen at once after a connection that was worth it (it lasted, or it delivered events);
+                // back off after one that opened and closed with nothing to show, so a proxy that cuts
+                // streams short is not hammered.
+                if frames > 0 && (Date().timeIntervalSince(opened) >= 10 || sequencePosition > positionAtOpen) {
+                    failures = 0
+                    delay = 0.05
+                } else {
+                    failures += 1
+                    delay = streamBackoff(failures)
+                }
                 lastWasGone = false
             case .stalled(let frames):
                 configuration.logger.debug(
@@ -269,15 +281,16 @@ final class LiveFeed: Sendable {
     /// Delivers the envelopes newer than our position, in order, and moves past them.
     private func emit(_ envelopes: [EventEnvelope]) {
         var fresh: [JSONValue] = []
-        state.withLock { state in
-            guard case .sequence(var position) = state.position else { return }
+        let through: EventCursor.Position = state.withLock { state in
+            guard case .sequence(var position) = state.position else { return state.position }
             for envelope in envelopes where envelope.sequence > position {
                 fresh.append(envelope.payload)
                 position = envelope.sequence
             }
             state.position = .sequence(position)
+            return state.position
         }
-        if !fresh.isEmpty { continuation.yield(.events(fresh)) }
+        if !fresh.isEmpty { continuation.yield(.events(fresh, through: EventCursor(through))) }
     }
 
     // MARK: Polling
@@ -303,7 +316,7 @@ final class LiveFeed: Sendable {
             }
             let moved = feed.position
             state.withLock { $0.position = moved }
-            if !events.isEmpty { continuation.yield(.events(events)) }
+            if !events.isEmpty { continuation.yield(.events(events, through: EventCursor(moved))) }
             do {
                 try await Task.sleep(nanoseconds: UInt64(interval.next(sawEvents: !events.isEmpty) * 1_000_000_000))
             } catch { return }

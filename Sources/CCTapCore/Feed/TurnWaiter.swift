@@ -39,17 +39,19 @@ struct TurnWaiter {
         var resumeCursor = cursor
         var lastProgressReply = ""
         var lastActivity = Date()
+        var consumed = cursor
         for await item in feed.items {
             switch item {
-            case .events(let events):
+            case .events(let events, let through):
                 for event in events { tracker.consume(event) }
+                consumed = through
                 lastActivity = Date()
             case .tick:
                 break
             case .failed(let error):
                 throw error
             }
-            if tracker.sawOwnMessage { resumeCursor = feed.cursor }
+            if tracker.sawOwnMessage { resumeCursor = consumed }
             if let status = tracker.status {
                 return result(status, tracker, resumeCursor, started, feed.source)
             }
