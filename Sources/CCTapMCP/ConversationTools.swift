@@ -69,7 +69,9 @@ enum ConversationTools {
                 [
                     "session_id": SessionTools.sessionID, "message": Schema.string("The message text."),
                     "timeout": timeout,
-                    "poll_interval": Schema.number("Seconds between checks for new events (0.2-10, default 1)."),
+                    "poll_interval": Schema.number(
+                        "Seconds between reads of the event list when a wait has to poll (0.2-10, default 1); "
+                            + "waits follow the event stream when it is served, and this does not apply then."),
                 ], required: ["session_id", "message"]),
             annotations: .init(
                 title: "Send a message and wait for the reply", readOnlyHint: false, destructiveHint: false,
