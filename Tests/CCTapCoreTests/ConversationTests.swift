@@ -121,7 +121,7 @@ import Testing
 
     @Test func interruptEndsTheTurn() async throws {
         var configuration = testEmulator()
-        configuration.slowTurnSeconds = 4
+        configuration.slowTurnSeconds = 12  // streams for about 6 s: the interrupt lands mid-turn even on a busy machine
         try await withEmulator(configuration) { (h: Harness) async throws in
             let first = try await h.tap.sendAndWait(Seed.demo, message: "slow task", timeout: 0.3)
             #expect(first.status == .timeout)
