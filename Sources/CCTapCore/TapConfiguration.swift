@@ -24,8 +24,8 @@ public struct TapConfiguration: Sendable {
     public var pageSize = 100
     /// Where waits read new events from (`CCTAP_EVENT_SOURCE`).
     public var eventSource: EventSourceMode = .auto
-    /// How often a polling wait reads new events while they keep coming; it stretches towards
-    /// `idlePollInterval` while the session is quiet.
+    /// How often a polling wait reads new events while a turn runs or events keep coming; it
+    /// stretches towards `idlePollInterval` while the session is idle and quiet.
     public var pollInterval: TimeInterval = 1.0
     public var idlePollInterval: TimeInterval = 5
     /// An event stream that sends nothing (keepalives included) for this long is dead.

@@ -194,13 +194,17 @@ import Testing
         #expect(throws: TapError.self) { try EventCursor("seq:x") }
     }
 
-    @Test func pollingStretchesOnlyWhenQuiet() {
+    @Test func pollingStretchesOnlyWhenIdleAndQuiet() {
         var interval = AdaptiveInterval(fast: 0.5, idle: 5, quietPolls: 2)
+        // While a turn runs, polling stays quick however long the model is silent.
+        for _ in 0..<20 { #expect(interval.next(sawEvents: false, turnRunning: true) == 0.5) }
+        // Idle: quick for `quietPolls` reads, then growing by half per read up to `idle`.
         #expect(interval.next(sawEvents: false) == 0.5)
         #expect(interval.next(sawEvents: false) == 0.5)
         #expect(interval.next(sawEvents: false) == 0.75)
         for _ in 0..<20 { _ = interval.next(sawEvents: false) }
         #expect(interval.next(sawEvents: false) == 5)
         #expect(interval.next(sawEvents: true) == 0.5)
+        #expect(interval.next(sawEvents: false, turnRunning: true) == 0.5)
     }
 }

@@ -12,7 +12,7 @@ extension Tap {
     /// Tries the event sources a wait on `id` would use, in the same order, and says which one
     /// answers: the v2 list, then the event stream's first frame (within `seconds`).
     public func probeEventSource(_ id: String, within seconds: Double = 5) async -> EventSourceReport {
-        let interval = "\(configuration.pollInterval) s, stretching to \(configuration.idlePollInterval) s when quiet"
+        let interval = "\(configuration.pollInterval) s, stretching to \(configuration.idlePollInterval) s when idle"
         guard let session = try? SessionID(id) else {
             return EventSourceReport(source: .pollV1, detail: "'\(id)' is not a session id")
         }

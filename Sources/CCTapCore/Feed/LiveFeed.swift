@@ -39,6 +39,9 @@ final class LiveFeed: Sendable {
     private let pollInterval: TimeInterval
     private let state: Mutex<(position: EventCursor.Position, source: EventSource)>
     private let tasks = Mutex<[Task<Void, Never>]>([])
+    /// Whether the session is working on a turn, as the consumer last learned it; polling stays
+    /// quick while it is. A wait starts out assuming so.
+    private let turnRunning = Mutex(true)
 
     init(api: RemoteAPI, session: SessionID, cursor: EventCursor, pollInterval: TimeInterval) {
         (items, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
@@ -63,6 +66,10 @@ final class LiveFeed: Sendable {
     /// Past the last event handed to `items` (the consumer may not have read them all yet).
     var cursor: EventCursor { EventCursor(state.withLock { $0.position }) }
     var source: EventSource { state.withLock { $0.source } }
+
+    /// Tells the feed whether the session is working on a turn (`session_status` running or
+    /// requires_action), so polling can slow down only when it is idle.
+    func noteTurnRunning(_ running: Bool) { turnRunning.withLock { $0 = running } }
 
     func start(tickInterval: TimeInterval = 0.2) {
         let continuation = continuation
@@ -295,8 +302,8 @@ final class LiveFeed: Sendable {
 
     // MARK: Polling
 
-    /// Reads the event list after our position: every `pollInterval` while events keep coming,
-    /// stretching towards `idlePollInterval` once the session has been quiet for a while.
+    /// Reads the event list after our position: every `pollInterval` while a turn runs or events
+    /// keep coming, stretching towards `idlePollInterval` once the session is idle and quiet.
     private func poll() async {
         let position = state.withLock { state in
             if state.source == .stream { state.source = .poll }
@@ -318,7 +325,8 @@ final class LiveFeed: Sendable {
             state.withLock { $0.position = moved }
             if !events.isEmpty { continuation.yield(.events(events, through: EventCursor(moved))) }
             do {
-                try await Task.sleep(nanoseconds: UInt64(interval.next(sawEvents: !events.isEmpty) * 1_000_000_000))
+                let wait = interval.next(sawEvents: !events.isEmpty, turnRunning: turnRunning.withLock { $0 })
+                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
             } catch { return }
         }
     }
@@ -330,13 +338,14 @@ private final class StreamActivity: Sendable {
     let frames = Mutex(0)
 }
 
-/// A polling interval that stays at `fast` while events arrive and, after `quietPolls` empty
-/// reads in a row, grows by half per read up to `idle`.
+/// A polling interval: `fast` while a turn runs or events arrive; once the session is idle and
+/// `quietPolls` reads in a row found nothing, it grows by half per read up to `idle`.
 struct AdaptiveInterval {
     let fast: TimeInterval
     let idle: TimeInterval
-    var quietPolls = 0
-    var current: TimeInterval
+    private let quietThreshold: Int
+    private var quietPolls = 0
+    private var current: TimeInterval
 
     init(fast: TimeInterval, idle: TimeInterval, quietPolls: Int = 10) {
         self.fast = fast
@@ -345,10 +354,8 @@ struct AdaptiveInterval {
         self.quietThreshold = quietPolls
     }
 
-    private let quietThreshold: Int
-
-    mutating func next(sawEvents: Bool) -> TimeInterval {
-        if sawEvents {
+    mutating func next(sawEvents: Bool, turnRunning: Bool = false) -> TimeInterval {
+        if sawEvents || turnRunning {
             quietPolls = 0
             current = fast
         } else {

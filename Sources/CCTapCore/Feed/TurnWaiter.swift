@@ -56,9 +56,12 @@ struct TurnWaiter {
                 return result(status, tracker, resumeCursor, started, feed.source)
             }
             if Date().timeIntervalSince(lastActivity) >= api.configuration.sessionCheckInterval {
-                // A quiet session may have been archived: no turn will ever end there.
+                // A quiet session may have been archived: no turn will ever end there. Its status
+                // also tells a polling feed whether a turn is still running.
                 lastActivity = Date()
-                if try await api.session(session)["session_status"]?.stringValue == "archived" {
+                let status = try await api.session(session)["session_status"]?.stringValue
+                feed.noteTurnRunning(status == "running" || status == "requires_action")
+                if status == "archived" {
                     var ended = result(.error, tracker, resumeCursor, started, feed.source)
                     ended.hint = "The session was archived while waiting; it will not answer."
                     return ended
