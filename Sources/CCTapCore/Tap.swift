@@ -133,7 +133,7 @@ public final class Tap: Sendable {
     public func sendMessage(_ id: String, message: String) async throws -> SendResult {
         let session = try SessionID(id)
         let text = try Self.checkedMessage(message)
-        let cursor = try await EventFeed.latest(api: api, session: session, mode: configuration.eventSource)
+        let cursor = try await EventFeed.latest(api: api, session: session)
         return try await MessageDelivery(api: api, session: session).send(text: text, after: cursor)
     }
 
@@ -163,7 +163,7 @@ public final class Tap: Sendable {
         let seconds = try Self.checkedTimeout(timeout)
         let interval = try pollInterval.map(Self.checkedPollInterval) ?? configuration.pollInterval
         let started = Date()
-        let cursor = try await EventFeed.latest(api: api, session: session, mode: configuration.eventSource)
+        let cursor = try await EventFeed.latest(api: api, session: session)
         let sent = try await MessageDelivery(api: api, session: session).send(text: text, after: cursor)
         let remaining = max(0, seconds - Date().timeIntervalSince(started))
         return try await TurnWaiter(api: api, session: session, ownUUID: sent.uuid, pollInterval: interval)
@@ -265,7 +265,7 @@ public final class Tap: Sendable {
 
     /// A cursor at the session's newest event now (`start` for an empty session).
     public func latestCursor(_ id: String) async throws -> String {
-        try await EventFeed.latest(api: api, session: try SessionID(id), mode: configuration.eventSource).description
+        try await EventFeed.latest(api: api, session: try SessionID(id)).description
     }
 
     /// The events after `cursor`, oldest first, and the cursor past them. Reads only what is new.

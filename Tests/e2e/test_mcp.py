@@ -4,10 +4,8 @@ The client validates every structured result against the tool's outputSchema, so
 call here also checks that the result matches its declared schema.
 """
 import json
-import os
 import subprocess
 import time
-from pathlib import Path
 
 import anyio
 import pytest

@@ -3,7 +3,7 @@ included), MCP results, CLI output, error messages."""
 import json
 import subprocess
 
-from conftest import BIN, ORG, TOKEN, emulator_call, run
+from conftest import BIN, TOKEN, emulator_call, run
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 

@@ -137,7 +137,12 @@ final class HTTPTransport: Sendable {
     /// Exponential backoff with "equal jitter": half fixed, half random, so retries from many
     /// clients spread out but never collapse to zero.
     func backoff(attempt: Int) -> TimeInterval {
-        let ceiling = min(configuration.maxBackoff, configuration.initialBackoff * pow(2, Double(attempt - 1)))
+        Self.backoff(attempt: attempt, initial: configuration.initialBackoff, maximum: configuration.maxBackoff)
+    }
+
+    /// The same rule for any start and cap (the event stream's reconnects use their own).
+    static func backoff(attempt: Int, initial: TimeInterval, maximum: TimeInterval) -> TimeInterval {
+        let ceiling = min(maximum, initial * pow(2, Double(max(0, attempt - 1))))
         return ceiling / 2 + Double.random(in: 0...(ceiling / 2))
     }
 

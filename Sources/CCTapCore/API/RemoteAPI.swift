@@ -193,6 +193,22 @@ final class RemoteAPI: Sendable {
         return try EnvelopePage(try await transport.send(request, organization: org.uuid).json(route: request.route), route: request.route)
     }
 
+    /// Every stored event after `sequence`, oldest first, following pages. Only strictly newer
+    /// events are kept, so a misbehaving page can neither repeat an event nor loop.
+    func envelopes(_ id: SessionID, after sequence: Int) async throws -> [EventEnvelope] {
+        var envelopes: [EventEnvelope] = []
+        var last = sequence
+        for _ in 0..<1000 {
+            let page = try await envelopePage(id, cursor: last, ascending: true, limit: 500)
+            let fresh = page.envelopes.filter { $0.sequence > last }
+            envelopes += fresh
+            guard let newest = fresh.last else { break }
+            last = newest.sequence
+            guard page.hasMore else { break }
+        }
+        return envelopes
+    }
+
     /// The newest `sequence_num` (0 for an empty session): one event, newest first.
     func latestSequence(_ id: SessionID) async throws -> Int {
         try await envelopePage(id, cursor: nil, ascending: false, limit: 1).envelopes.first?.sequence ?? 0

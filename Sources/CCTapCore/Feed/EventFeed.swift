@@ -6,7 +6,6 @@ struct EventFeed: Sendable {
     let api: RemoteAPI
     let session: SessionID
     private(set) var position: EventCursor.Position
-    private(set) var pagesRead = 0
 
     init(api: RemoteAPI, session: SessionID, cursor: EventCursor) {
         self.api = api
@@ -20,28 +19,12 @@ struct EventFeed: Sendable {
     mutating func readNew() async throws -> [JSONValue] {
         switch position {
         case .sequence(let after):
-            var last = after
-            let envelopes = try await readEnvelopes(after: &last)
-            position = .sequence(last)
+            let envelopes = try await api.envelopes(session, after: after)
+            if let last = envelopes.last { position = .sequence(last.sequence) }
             return envelopes.map(\.payload)
         case .start, .eventID:
             return try await readV1()
         }
-    }
-
-    /// The v2 events after `sequence` up to now, in order; `sequence` ends at the last one read.
-    mutating func readEnvelopes(after sequence: inout Int) async throws -> [EventEnvelope] {
-        var envelopes: [EventEnvelope] = []
-        for _ in 0..<1000 {
-            let page = try await api.envelopePage(session, cursor: sequence, ascending: true, limit: 500)
-            pagesRead += 1
-            // Only strictly newer events, so a misbehaving page can neither repeat nor loop.
-            let fresh = page.envelopes.filter { $0.sequence > sequence }
-            envelopes += fresh
-            if let last = fresh.last { sequence = last.sequence }
-            guard page.hasMore, !fresh.isEmpty else { break }
-        }
-        return envelopes
     }
 
     private mutating func readV1() async throws -> [JSONValue] {
@@ -49,7 +32,6 @@ struct EventFeed: Sendable {
         var after = cursor.eventID
         for _ in 0..<1000 {
             let page = try await api.eventsPage(session, EventsQuery(limit: api.configuration.pageSize, afterID: after))
-            pagesRead += 1
             events += page.data
             if let last = page.lastID {
                 after = last
@@ -60,9 +42,10 @@ struct EventFeed: Sendable {
         return events
     }
 
-    /// The cursor at the newest event now (one small read), in the numbering `mode` reads.
-    static func latest(api: RemoteAPI, session: SessionID, mode: EventSourceMode) async throws -> EventCursor {
-        if mode != .pollV1 {
+    /// The cursor at the newest event now (one small read), in the numbering the configured
+    /// event source reads.
+    static func latest(api: RemoteAPI, session: SessionID) async throws -> EventCursor {
+        if api.configuration.eventSource != .pollV1 {
             do {
                 return EventCursor(.sequence(try await api.latestSequence(session)))
             } catch let error as TapError where error.meansRouteNotServed {

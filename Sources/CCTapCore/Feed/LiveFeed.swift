@@ -48,15 +48,10 @@ final class LiveFeed: Sendable {
         self.api = api
         self.session = session
         self.pollInterval = pollInterval
-        let streams: Bool
-        if case .sequence = cursor.position { streams = api.configuration.eventSource == .auto } else { streams = false }
         let source: EventSource
-        if streams {
-            source = .stream
-        } else if case .sequence = cursor.position {
-            source = .poll
-        } else {
-            source = .pollV1
+        switch cursor.position {
+        case .sequence: source = api.configuration.eventSource == .auto ? .stream : .poll
+        case .start, .eventID: source = .pollV1
         }
         state = Mutex((cursor.position, source))
     }
@@ -152,15 +147,11 @@ final class LiveFeed: Sendable {
                 }
                 switch details.status {
                 case 410:
-                    // Our position is older than the stream keeps: read the gap from the REST list,
-                    // then reopen without a position (and read the REST list once more after it opens).
+                    // Our position is older than the stream keeps: reopen without a position, and
+                    // once it is open read the gap from the REST list (so no event falls between).
                     configuration.logger.debug("event stream of \(session.compat): 410 for our position; catching up by REST")
                     if lastWasGone { emptyOpens += 1 }
                     lastWasGone = true
-                    do { try await catchUp() } catch {
-                        failures += 1
-                        delay = streamBackoff(failures)
-                    }
                     reopenWithoutPosition = true
                 case 429:
                     (emptyOpens, failures) = (emptyOpens + 1, failures + 1)
@@ -189,9 +180,8 @@ final class LiveFeed: Sendable {
 
     /// Jittered exponential backoff for reopening the stream: from 1 s, doubling to 30 s.
     private func streamBackoff(_ failures: Int) -> TimeInterval {
-        let ceiling = min(
-            configuration.streamMaxBackoff, configuration.streamInitialBackoff * pow(2, Double(max(0, failures - 1))))
-        return ceiling / 2 + Double.random(in: 0...(ceiling / 2))
+        HTTPTransport.backoff(
+            attempt: failures, initial: configuration.streamInitialBackoff, maximum: configuration.streamMaxBackoff)
     }
 
     /// One connection: open, then read frames until it ends, stalls or the feed stops.
@@ -274,10 +264,7 @@ final class LiveFeed: Sendable {
 
     /// Reads every stored event after our position from the REST list and delivers it.
     private func catchUp() async throws {
-        var feed = EventFeed(api: api, session: session, cursor: EventCursor(.sequence(sequencePosition)))
-        var sequence = sequencePosition
-        let envelopes = try await feed.readEnvelopes(after: &sequence)
-        emit(envelopes)
+        emit(try await api.envelopes(session, after: sequencePosition))
     }
 
     private var sequencePosition: Int {
