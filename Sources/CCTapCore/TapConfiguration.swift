@@ -48,7 +48,8 @@ public struct TapConfiguration: Sendable {
 
     public static let defaultBaseURL = "https://api.anthropic.com"
 
-    /// Reads `CCTAP_BASE_URL`, `CCTAP_EVENT_SOURCE` and `CCTAP_POLL_INTERVAL` from the environment.
+    /// Reads `CCTAP_BASE_URL`, `CCTAP_EVENT_SOURCE`, `CCTAP_POLL_INTERVAL`, `CCTAP_REQUEST_TIMEOUT` and
+    /// `CCTAP_LOG` (the log level) from the environment.
     public static func fromEnvironment(_ host: HostEnvironment = .current) throws -> TapConfiguration {
         let url = try checkedBaseURL(host.value("CCTAP_BASE_URL") ?? defaultBaseURL)
         var configuration = try TapConfiguration(baseURL: url, host: host)
@@ -57,6 +58,16 @@ public struct TapConfiguration: Sendable {
                 throw TapError.invalidArgument("CCTAP_POLL_INTERVAL must be a number of seconds from 0.05 to 60 (got \(text)).")
             }
             configuration.pollInterval = seconds
+        }
+        if let text = host.value("CCTAP_REQUEST_TIMEOUT") {
+            guard let seconds = Double(text), seconds >= 0.1, seconds <= 600 else {
+                throw TapError.invalidArgument("CCTAP_REQUEST_TIMEOUT must be a number of seconds from 0.1 to 600 (got \(text.prefix(40))).")
+            }
+            configuration.requestTimeout = seconds
+            configuration.sendTimeout = seconds
+        }
+        if let level = host.value("CCTAP_LOG").flatMap({ Logger.Level(rawValue: $0.lowercased()) }) {
+            configuration.logger.logLevel = level
         }
         if let text = host.value("CCTAP_EVENT_SOURCE") {
             configuration.eventSource = try EventSourceMode(checking: text)

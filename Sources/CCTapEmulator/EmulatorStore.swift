@@ -47,10 +47,16 @@ public actor EmulatorStore {
     /// Per session: when its newest `result` event was stored (seconds since 1970), for latency figures.
     private(set) var lastResultStoredAt: [String: Double] = [:]
     private var createdSessions = 0
+    /// The bearer tokens accepted now: the configuration's, until a test rotates the login.
+    private(set) var validTokens: Set<String>
 
     public init(configuration: EmulatorConfiguration) {
         self.configuration = configuration
+        self.validTokens = configuration.validTokens
     }
+
+    /// Replaces the accepted tokens, as when Claude Code refreshes the login and the old token stops working.
+    public func rotateTokens(_ tokens: Set<String>) { validTokens = tokens }
 
     // MARK: Sessions
 
@@ -200,6 +206,8 @@ public actor EmulatorStore {
 
     public func addFault(_ rule: FaultRule) { faults.append(rule) }
     public func clearFaults() { faults.removeAll() }
+    /// Rules not yet used up (a test checks its fault really was hit).
+    public func pendingFaults() -> [FaultRule] { faults }
 
     /// The first rule that matches (and that `accept` takes), used up by one.
     func takeFault(method: String, path: String, accept: @Sendable (FaultRule.Kind) -> Bool = { _ in true }) -> FaultRule? {
@@ -247,6 +255,7 @@ public actor EmulatorStore {
             "user_messages_stored": .object(userMessagesStored.mapValues { .int(Int64($0)) }),
             "presence": .array(presenceLog.map { ["session": .string($0.session), "client_id": .string($0.clientID), "clear": .bool($0.clear)] }),
             "requests": .int(Int64(requestLog.count)),
+            "faults_pending": .int(Int64(faults.count)),
             "response_bytes": .int(Int64(responseBytes)),
             "last_result_at": .object(lastResultStoredAt.mapValues { .double($0) }),
         ])

@@ -13,7 +13,7 @@ extension ServiceRoutes {
     func openEventStream(_ request: Request, _ context: EmulatorContext) async throws -> Response {
         let id = try await existingSession(context, allowInfra: true)
         let position = try Self.streamPosition(request)
-        let fault = await store.takeFault(method: "GET", path: request.uri.path, accept: { $0.isStreamFault })
+        let fault = await store.takeFault(method: "GET", path: request.uri.path, accept: { $0.isStreamBodyFault })
         let (items, continuation) = AsyncStream<EmulatorStore.StreamItem>.makeStream()
         let opened: (id: UUID, replay: [JSON], connection: String)
         do {
@@ -107,6 +107,20 @@ extension ServiceRoutes {
                 throw StreamDropped()
             }
             if fault.kind == .streamStall { return }  // the live loop ends the stall
+            let whole = frame(name: "client_event", id: envelope["sequence_num"]?.stringValue, data: envelope.jsonText())
+            if fault.kind == .truncatedBody {
+                try await writer.write(whole.getSlice(at: whole.readerIndex, length: whole.readableBytes / 2) ?? whole)
+                try? await Task.sleep(nanoseconds: 50_000_000)
+                throw StreamDropped()
+            }
+            if fault.kind == .malformedJSON, sent == (fault.frames ?? 0) {
+                // The event goes out mangled, once; the stream carries on.
+                let text = envelope.jsonText()
+                try await writer.write(
+                    frame(name: "client_event", id: envelope["sequence_num"]?.stringValue, data: String(text.prefix(text.count / 2))))
+                sent += 1
+                return
+            }
         }
         try await writer.write(
             frame(name: "client_event", id: envelope["sequence_num"]?.stringValue, data: envelope.jsonText()))

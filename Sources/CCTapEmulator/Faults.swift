@@ -20,6 +20,9 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case resetBefore = "reset_before"
         /// Handle the request (store what it posts), then reset the connection instead of answering.
         case resetAfter = "reset_after"
+        /// On an event stream, `malformed_json` sends event number `frames` as a frame whose data is
+        /// not JSON (the event itself is lost from the stream), and `truncated_body` sends half of that
+        /// frame and drops the connection: a response that never ends cannot be cut in half.
         /// On an event stream: close the connection after `frames` events.
         case streamDrop = "stream_drop"
         /// On an event stream: after `frames` events, send nothing (not even keepalives) for `seconds`
@@ -28,6 +31,8 @@ public struct FaultRule: Codable, Sendable, Equatable {
 
         /// Kinds the event-stream route applies itself, once the stream is open.
         var isStreamFault: Bool { self == .streamDrop || self == .streamStall }
+        /// Kinds that act on the body, which an event stream applies frame by frame instead.
+        var isStreamBodyFault: Bool { isStreamFault || self == .malformedJSON || self == .truncatedBody }
     }
 
     public var kind: Kind
@@ -35,6 +40,9 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var method: String?
     /// Only requests whose path contains this text (any if nil).
     public var path: String?
+    /// Only requests whose path is this route, `{id}` standing for one path segment
+    /// (`/v1/sessions/{id}` matches a session, not its events); any if nil.
+    public var route: String?
     /// How many matching requests it applies to; nil for all of them.
     public var times: Int?
     public var status: Int?
@@ -47,13 +55,13 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var frames: Int?
 
     enum CodingKeys: String, CodingKey {
-        case kind, method, path, times, status, message, seconds, body, frames
+        case kind, method, path, route, times, status, message, seconds, body, frames
         case errorType = "error_type"
         case retryAfter = "retry_after"
     }
 
     public init(
-        kind: Kind, method: String? = nil, path: String? = nil, times: Int? = 1, status: Int? = nil,
+        kind: Kind, method: String? = nil, path: String? = nil, route: String? = nil, times: Int? = 1, status: Int? = nil,
         errorType: String? = nil, message: String? = nil, retryAfter: Int? = nil, seconds: Double? = nil,
         body: String? = nil, frames: Int? = nil
     ) {
@@ -61,6 +69,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
         self.kind = kind
         self.method = method
         self.path = path
+        self.route = route
         self.times = times
         self.status = status
         self.errorType = errorType
@@ -73,6 +82,14 @@ public struct FaultRule: Codable, Sendable, Equatable {
     func matches(method: String, path: String) -> Bool {
         if let wanted = self.method, wanted.uppercased() != method.uppercased() { return false }
         if let fragment = self.path, !path.contains(fragment) { return false }
+        if let route {
+            let wanted = route.split(separator: "/", omittingEmptySubsequences: false)
+            let actual = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard wanted.count == actual.count else { return false }
+            for (pattern, segment) in zip(wanted, actual) where pattern != segment {
+                guard pattern == "{id}", !segment.isEmpty else { return false }
+            }
+        }
         return true
     }
 }

@@ -87,7 +87,11 @@ struct ServiceMiddleware: RouterMiddleware {
         await store.noteRequest("\(request.method.rawValue) \(request.uri.description)")
         if path.hasPrefix("/_emulator/") { return try await next(request, context) }
 
-        if let fault = await store.takeFault(method: request.method.rawValue, path: path, accept: { !$0.isStreamFault }) {
+        // An event stream applies body faults frame by frame itself (see FaultRule.Kind).
+        let isStream = path.hasSuffix("/events/stream")
+        if let fault = await store.takeFault(
+            method: request.method.rawValue, path: path, accept: { isStream ? !$0.isStreamBodyFault : !$0.isStreamFault })
+        {
             switch fault.kind {
             case .status:
                 let status = fault.status ?? 500
@@ -141,7 +145,7 @@ struct ServiceMiddleware: RouterMiddleware {
         _ request: Request, context: Context, requestID: String, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
-            try checkHeaders(request)
+            try checkHeaders(request, validTokens: await store.validTokens)
             return try await next(request, context)
         } catch let failure as APIFailure {
             return Reply.error(failure, requestID: requestID)
@@ -166,7 +170,7 @@ struct ServiceMiddleware: RouterMiddleware {
     }
 
     /// What the real front end is reported to check (see PROTOCOL.md for the evidence).
-    private func checkHeaders(_ request: Request) throws {
+    private func checkHeaders(_ request: Request, validTokens: Set<String>) throws {
         let agent = request.headers[.userAgent] ?? ""
         let lowerAgent = agent.lowercased()
         if agent.isEmpty || lowerAgent.hasPrefix("python-urllib") || lowerAgent.hasPrefix("python-httpx") {
@@ -179,7 +183,7 @@ struct ServiceMiddleware: RouterMiddleware {
         if configuration.expiredTokens.contains(token) {
             throw APIFailure(401, "OAuth token has expired. Please obtain a new token or refresh your existing token.")
         }
-        guard configuration.validTokens.contains(token) else { throw APIFailure(401, "Invalid bearer token") }
+        guard validTokens.contains(token) else { throw APIFailure(401, "Invalid bearer token") }
         guard request.headers[.anthropicVersion] != nil else {
             throw APIFailure(400, "anthropic-version: header is required")
         }

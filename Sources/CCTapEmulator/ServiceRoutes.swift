@@ -47,6 +47,21 @@ struct ServiceRoutes {
             let id = await store.createSession(turns: turns, title: json["title"]?.stringValue)
             return Reply.json(["id": .string(id), "events": .int(Int64(await store.eventCount(id)))])
         }
+        router.post("/_emulator/tokens") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            guard let tokens = JSON.parse(Data(body.readableBytesView))?["valid"]?.arrayValue?.compactMap(\.stringValue),
+                !tokens.isEmpty
+            else {
+                throw APIFailure(400, "Body must name the accepted tokens, e.g. {\"valid\":[\"sk-ant-oat01-...\"]}")
+            }
+            await store.rotateTokens(Set(tokens))
+            return Reply.json(["ok": true])
+        }
+        router.post("/_emulator/sessions/:id/archive") { _, context in
+            // The archive a user makes elsewhere (claude.ai, another client), without this client's login.
+            let id = try await existingSession(context)
+            return Reply.json(["archived": .bool(await store.archive(id))])
+        }
         router.post("/_emulator/sessions/:id/connection") { request, context in
             let id = try sessionID(context)
             let body = try await request.body.collect(upTo: 1 << 12)

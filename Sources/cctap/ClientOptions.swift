@@ -34,7 +34,10 @@ enum ClientOptions {
         } catch {
             throw CFailure(error)
         }
-        if let timeout = try seconds(settings, "request_timeout", 0.1...600) { configuration.requestTimeout = timeout }
+        if let timeout = try seconds(settings, "request_timeout", 0.1...600) {
+            configuration.requestTimeout = timeout
+            configuration.sendTimeout = timeout
+        }
         if let interval = try seconds(settings, "poll_interval", 0.05...60) { configuration.pollInterval = interval }
         return configuration
     }

@@ -237,7 +237,9 @@ final class LiveFeed: Sendable {
         case "client_event":
             guard let json = JSONValue.parse(Data(event.data.utf8)), let envelope = EventEnvelope(json) ?? fallbackEnvelope(json, event)
             else {
-                configuration.logger.debug("event stream of \(session.compat): unreadable client_event skipped")
+                // A stored event arrived mangled: read it, and anything after it, from the REST list.
+                configuration.logger.debug("event stream of \(session.compat): unreadable client_event, reading the list")
+                try await catchUp()
                 return
             }
             let position = sequencePosition
