@@ -86,6 +86,15 @@ let package = Package(
         ),
         // Benchmark baseline for the C ABI (scripts/bench-cabi.sh).
         .executableTarget(name: "cctap-bench", dependencies: ["CCTapCore"]),
+        // Soak: send-and-wait cycles under random faults, with memory and message accounting (scripts/soak.sh).
+        .executableTarget(
+            name: "cctap-soak",
+            dependencies: [
+                "CCTapCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .executableTarget(
             name: "cc-tap-emulator",
             dependencies: [

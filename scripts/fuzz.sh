@@ -1,18 +1,34 @@
 #!/usr/bin/env bash
-# Fuzzes a parser with libFuzzer under AddressSanitizer.
-#   scripts/fuzz.sh [target] [seconds]     e.g. scripts/fuzz.sh sse 30 (the test command's bounded run)
-#   scripts/fuzz.sh sse 3600               a longer run
-# Targets: sse (the server-sent-event parser). The committed seeds are in Fuzz/corpus/<target>; new
-# inputs libFuzzer finds go to .build-fuzz/<target>-corpus, crashes to .build-fuzz/<target>-crash-*.
-# The target and the one source file it tests are compiled directly with swiftc, so a fuzz build does
-# not rebuild the package.
+# Fuzzes the core's readers of untrusted input with libFuzzer under AddressSanitizer.
+#   scripts/fuzz.sh [target] [seconds]     e.g. scripts/fuzz.sh sse 30
+#   scripts/fuzz.sh all [seconds]          every target in turn (the test command runs `all 20`)
+#   scripts/fuzz.sh events 3600            a longer run
+# Targets:
+#   sse          the server-sent-event parser (Fuzz/ServerSentEventParserFuzz.swift)
+#   events       event JSON decoding, transcript rendering, the turn tracker and result JSON
+#                (Fuzz/EventTranscriptFuzz.swift)
+#   credentials  the credentials file, Keychain text and .claude.json readers (Fuzz/CredentialFileFuzz.swift)
+# The committed seeds are in Fuzz/corpus/<target>; new inputs libFuzzer finds go to
+# .build-fuzz/<target>-corpus, crashes to .build-fuzz/<target>-crash-*.
+# Each target is compiled directly with swiftc from the few source files it tests, so a fuzz build
+# does not rebuild the package (those files must not need the package's dependencies).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-sse}
 seconds=${2:-30}
+core=Sources/CCTapCore
+if [ "$target" = all ]; then
+  for each in sse events credentials; do "$0" "$each" "$seconds"; done
+  exit 0
+fi
 case "$target" in
-  sse) sources=(Sources/CCTapCore/Feed/ServerSentEvents.swift Fuzz/ServerSentEventParserFuzz.swift) ;;
-  *) echo "unknown fuzz target '$target' (known: sse)" >&2; exit 2 ;;
+  sse) sources=($core/Feed/ServerSentEvents.swift Fuzz/ServerSentEventParserFuzz.swift) ;;
+  events) sources=($core/JSONValue.swift $core/Transcript/TranscriptBuilder.swift $core/Results/*.swift
+                   $core/Feed/TurnTracker.swift $core/Feed/EventSource.swift $core/API/SessionID.swift
+                   $core/API/TapError.swift Fuzz/EventTranscriptFuzz.swift) ;;
+  credentials) sources=($core/JSONValue.swift $core/Auth/Credentials.swift $core/Auth/HostEnvironment.swift
+                        $core/Auth/OrganizationResolver.swift $core/API/TapError.swift Fuzz/CredentialFileFuzz.swift) ;;
+  *) echo "unknown fuzz target '$target' (known: sse, events, credentials, all)" >&2; exit 2 ;;
 esac
 mkdir -p .build-fuzz/"$target"-corpus
 rm -f .build-fuzz/"$target"-crash-*

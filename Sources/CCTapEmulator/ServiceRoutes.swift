@@ -62,6 +62,12 @@ struct ServiceRoutes {
             let id = try await existingSession(context)
             return Reply.json(["archived": .bool(await store.archive(id))])
         }
+        router.get("/_emulator/sessions/:id/user-messages") { _, context in
+            // What the session holds from users (clients), for tests and the soak's accounting.
+            let id = try await existingSession(context)
+            let texts = await store.allEvents(id).filter { $0["type"] == "user" }.map { JSON.string(Self.text(of: $0)) }
+            return Reply.json(["texts": .array(texts)])
+        }
         router.post("/_emulator/sessions/:id/connection") { request, context in
             let id = try sessionID(context)
             let body = try await request.body.collect(upTo: 1 << 12)

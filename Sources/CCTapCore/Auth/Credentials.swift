@@ -57,7 +57,7 @@ public struct CredentialResolver: Sendable {
         }
         let path = host.credentialsFilePath
         if FileManager.default.fileExists(atPath: path) {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let data = host.contents(ofFile: path) else {
                 throw .credentials("Could not read \(path). Check its permissions (it should be readable by you).")
             }
             var credential = try parse(data, source: .credentialsFile, path: path)

@@ -36,6 +36,18 @@ public struct HostEnvironment: Sendable {
         return value
     }
 
+    /// A file's bytes; nil when it is missing or unreadable.
+    ///
+    /// An empty file is answered without reading it: FoundationEssentials' `FileManager.contents(atPath:)`
+    /// leaks its 4 KiB read buffer on a zero-byte file (found by Fuzz/CredentialFileFuzz.swift).
+    public func contents(ofFile path: String) -> Data? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        if (attributes[.size] as? NSNumber)?.intValue == 0, attributes[.type] as? FileAttributeType == .typeRegular {
+            return FileManager.default.isReadableFile(atPath: path) ? Data() : nil
+        }
+        return FileManager.default.contents(atPath: path)
+    }
+
     /// Claude Code's configuration folder: `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
     public var claudeConfigDirectory: String {
         value("CLAUDE_CONFIG_DIR") ?? (homeDirectory as NSString).appendingPathComponent(".claude")

@@ -23,7 +23,7 @@ struct OrganizationResolver: Sendable {
             if let value = host.value(name) { return Organization(uuid: value, source: .environment) }
         }
         let path = host.claudeGlobalConfigPath
-        if let data = FileManager.default.contents(atPath: path),
+        if let data = host.contents(ofFile: path),
             let json = try? JSONDecoder().decode(JSONValue.self, from: data),
             let uuid = json["oauthAccount"]?["organizationUuid"]?.stringValue, !uuid.isEmpty
         {

@@ -3,16 +3,6 @@ import Foundation
 import NIOCore
 import Synchronization
 
-/// Which source a wait read its events from.
-public enum EventSource: String, Sendable, Codable {
-    /// The per-session event stream (server-sent events).
-    case stream
-    /// Polling the v2 event list by sequence number.
-    case poll
-    /// Polling the v1 event list by event id.
-    case pollV1 = "poll-v1"
-}
-
 /// Follows a session's new events as they are stored and hands them over in order, each exactly once.
 ///
 /// From a sequence cursor it reads the per-session event stream (PROTOCOL.md §"Live events"): it
