@@ -52,7 +52,9 @@ struct ServiceRoutes {
             guard let tokens = JSON.parse(Data(body.readableBytesView))?["valid"]?.arrayValue?.compactMap(\.stringValue),
                 !tokens.isEmpty
             else {
-                throw APIFailure(400, "Body must name the accepted tokens, e.g. {\"valid\":[\"sk-ant-oat01-...\"]}")
+                return Reply.error(
+                    APIFailure(400, "Body must name the accepted tokens, e.g. {\"valid\":[\"sk-ant-oat01-...\"]}"),
+                    requestID: "req_emulator_control")
             }
             await store.rotateTokens(Set(tokens))
             return Reply.json(["ok": true])

@@ -102,6 +102,18 @@ import Testing
         }
     }
 
+    @Test func oversizedBodiesAreRefusedNotRetried() async throws {
+        try await withEmulator(testEmulator(longSession: true), tune: { $0.maxResponseBytes = 8 * 1024 }) { (h: Harness) async throws in
+            let before = await h.store.requests().count
+            let error = await tapError { _ = try await h.tap.events(Seed.long, lastN: 1000) }
+            #expect(error?.kind == "bad_response")
+            #expect(error?.message.contains("more than 8 KiB; refused") == true)
+            #expect(await h.store.requests().count == before + 1)
+            // Small answers still pass.
+            #expect(try await h.tap.sessionInfo(Seed.demo).session.id == Seed.demo)
+        }
+    }
+
     @Test func notFoundIsNotRetried() async throws {
         try await withEmulator { (h: Harness) async throws in
             await h.store.addFault(FaultRule(kind: .status, path: "/v1/sessions/", times: 5, status: 404))

@@ -194,4 +194,34 @@ import Testing
             #expect(try await call(port, .POST, path: "/_emulator/sessions", body: #"{"turns": -1}"#).status == 400)
         }
     }
+
+    @Test func aFaultCanTargetOneRoute() async throws {
+        try await withEmulator { (port: Int, emulator: Emulator) async throws in
+            let rule = #"{"kind":"status","status":503,"method":"GET","route":"/v1/sessions/{id}","times":1}"#
+            #expect(try await call(port, .POST, path: "/_emulator/faults", body: rule).status == 200)
+            // Neither the list nor a session's events match; the session itself does, once.
+            #expect(try await call(port, path: "/v1/sessions").status == 200)
+            #expect(try await call(port, path: "/v1/sessions/\(Seed.demo)/events").status == 200)
+            #expect(try await call(port, path: "/_emulator/stats").json?["faults_pending"] == .int(1))
+            #expect(try await call(port, path: "/v1/sessions/\(Seed.demo)").status == 503)
+            #expect(try await call(port, path: "/v1/sessions/\(Seed.demo)").status == 200)
+            #expect(await emulator.store.pendingFaults().isEmpty)
+        }
+    }
+
+    @Test func theLoginCanBeRotatedAndSessionsArchivedByOthers() async throws {
+        try await withEmulator { (port: Int, emulator: Emulator) async throws in
+            #expect(try await call(port, .POST, path: "/_emulator/tokens", body: #"{"valid":["sk-ant-oat01-next"]}"#).status == 200)
+            let refused = try await call(port, path: "/v1/sessions")
+            #expect(refused.status == 401)
+            #expect(refused.json?["error"]?["type"] == .string("authentication_error"))
+            #expect(try await call(port, .POST, path: "/_emulator/tokens", body: #"{"valid":[]}"#).status == 400)
+
+            let archived = try await call(port, .POST, path: "/_emulator/sessions/\(Seed.demo)/archive")
+            #expect(archived.json?["archived"] == .bool(true))
+            #expect(await emulator.store.sessionStatus(Seed.demo) == "archived")
+            let texts = try await call(port, path: "/_emulator/sessions/\(Seed.demo)/user-messages")
+            #expect(texts.json?["texts"]?.arrayValue?.isEmpty == false)
+        }
+    }
 }

@@ -136,6 +136,26 @@ import Testing
         }
     }
 
+    @Test func bodyFaultsApplyToOneFrameOfAStream() async throws {
+        try await withEmulator({ $0.streamKeepaliveSeconds = 0.1 }) { (port: Int, emulator: Emulator) async throws in
+            let path = "/v1/code/sessions/\(Seed.demo)/events/stream?from_sequence_num=0"
+            let count = await emulator.store.eventCount(Seed.demo)
+            // malformed_json: event number 1 goes out as a frame that is not JSON; the stream carries on.
+            await emulator.store.addFault(FaultRule(kind: .malformedJSON, route: "/v1/code/sessions/{id}/events/stream", frames: 1))
+            let mangled = try await stream(port, path) { events in events.filter { $0.name == "client_event" }.count < count }
+            let frames = mangled.events.filter { $0.name == "client_event" }
+            #expect(frames.count == count)
+            #expect(JSONValue.parse(Data(frames[1].data.utf8)) == nil)
+            #expect(Self.clientEvents(mangled.events).count == count - 1)
+
+            // truncated_body: event number 2 is cut in half and the connection drops.
+            await emulator.store.addFault(FaultRule(kind: .truncatedBody, path: "/events/stream", frames: 2))
+            let cut = try await stream(port, path) { _ in true }
+            #expect(cut.ended)
+            #expect(Self.clientEvents(cut.events).count == 2)
+        }
+    }
+
     func list(_ port: Int, _ query: String) async throws -> (status: Int, json: JSONValue?) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/code/sessions/\(Seed.long)/events\(query)")
         for (name, value) in Self.headers { request.headers.add(name: name, value: value) }

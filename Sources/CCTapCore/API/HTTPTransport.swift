@@ -215,6 +215,10 @@ final class HTTPTransport: Sendable {
         }
     }
 
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1_048_576 ? "\(bytes / 1_048_576) MiB" : bytes >= 1024 ? "\(bytes / 1024) KiB" : "\(bytes) bytes"
+    }
+
     /// Turns what AsyncHTTPClient throws into a `TapError`.
     private func mapped(_ error: any Error, request: APIRequest) -> TapError {
         switch error {
@@ -222,7 +226,7 @@ final class HTTPTransport: Sendable {
             return error
         case is NIOTooManyBytesError:
             return TapError.badResponse(
-                "\(request.route) answered with more than \(configuration.maxResponseBytes / 1_048_576) MiB; refused.")
+                "\(request.route) answered with more than \(Self.size(configuration.maxResponseBytes)); refused.")
         case is CancellationError:
             return TapError.cancelled
         case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
