@@ -196,7 +196,10 @@ typedef void (*cctap_progress_fn)(const char *progress_json, void *user_data);
  * JSON: {"status":"complete"|"waiting_for_permission"|"timeout"|"interrupted"|"error",
  *        "reply","pending_permissions":[...],"result":{...},"cursor","hint",...}
  * A timeout is a success (CCTAP_OK) with status "timeout": keep waiting with
- * cctap_wait_for_reply() and "cursor"; do not send the message again. */
+ * cctap_wait_for_reply() and "cursor"; do not send the message again.
+ * If the message was stored but following the reply then failed, the status is that failure's and
+ * cctap_last_error() says "The message was sent and stored (uuid ...)" with the cursor to keep
+ * waiting from: do not send it again. */
 int cctap_send_and_wait(cctap_client *client, const char *session_id, const char *message, double timeout_seconds,
                         cctap_progress_fn progress, void *user_data, char **out_json);
 

@@ -166,8 +166,12 @@ public final class Tap: Sendable {
         let cursor = try await EventFeed.latest(api: api, session: session)
         let sent = try await MessageDelivery(api: api, session: session).send(text: text, after: cursor)
         let remaining = max(0, seconds - Date().timeIntervalSince(started))
-        return try await TurnWaiter(api: api, session: session, ownUUID: sent.uuid, pollInterval: interval)
-            .wait(from: cursor, timeout: remaining, started: started, progress: progress)
+        do {
+            return try await TurnWaiter(api: api, session: session, ownUUID: sent.uuid, pollInterval: interval)
+                .wait(from: cursor, timeout: remaining, started: started, progress: progress)
+        } catch let error as TapError where error != .cancelled {
+            throw TapError.waitFailedAfterSend(uuid: sent.uuid, cursor: sent.cursor, cause: error)
+        }
     }
 
     /// Waits from `cursor` (from a send or an earlier wait) for the turn to end, a permission

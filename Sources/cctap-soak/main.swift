@@ -47,8 +47,8 @@ struct Soak: AsyncParsableCommand {
         let started = Date()
         let end = started.addingTimeInterval(minutes * 60)
         var nextReport = started
-        print("cctap-soak: \(minutes) min, fault rate \(faultRate), \(ids.count) sessions, emulator \(service.baseURL)")
-        print(String(format: "%8@  %9@  %7@  %@", "elapsed" as NSString, "RSS MiB" as NSString, "calls" as NSString, "outcomes" as NSString))
+        say("cctap-soak: \(minutes) min, fault rate \(faultRate), \(ids.count) sessions, emulator \(service.baseURL)")
+        say(String(format: "%8@  %9@  %7@  %@", "elapsed" as NSString, "RSS MiB" as NSString, "calls" as NSString, "outcomes" as NSString))
         var cycle = 0
         while Date() < end {
             if Date() >= nextReport {
@@ -68,6 +68,9 @@ struct Soak: AsyncParsableCommand {
             do {
                 let result = try await tap.sendAndWait(session, message: text, timeout: 20)
                 ledger.note(text, session: session, outcome: result.status == .complete ? "ok" : "wait_\(result.status.rawValue)", fault: faultName)
+            } catch TapError.waitFailedAfterSend(_, _, let cause) {
+                // Told it was sent: it counts as sent (lost if it is not stored).
+                ledger.note(text, session: session, outcome: "wait_failed_after_send(\(cause.kind))", fault: faultName)
             } catch let error as TapError {
                 ledger.note(text, session: session, outcome: error.kind, fault: faultName)
             }
@@ -87,7 +90,7 @@ struct Soak: AsyncParsableCommand {
             for text in try await control.userMessages(id) where text.hasPrefix("soak message #") { stored[text, default: 0] += 1 }
         }
         let verdict = ledger.verdict(stored: stored)
-        print(verdict.text)
+        say(verdict.text)
         if !verdict.clean { throw ExitCode(1) }
     }
 }
@@ -111,7 +114,7 @@ struct Ledger {
         let rss = Self.residentMiB()
         rssSamples.append(rss)
         let kinds = outcomes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        print(String(format: "%7.0fs  %9.1f  %7d  %@", elapsed, rss, calls, kinds as NSString))
+        say(String(format: "%7.0fs  %9.1f  %7d  %@", elapsed, rss, calls, kinds as NSString))
     }
 
     func verdict(stored: [String: Int]) -> (text: String, clean: Bool) {
@@ -120,7 +123,7 @@ struct Ledger {
             let count = stored[message.text] ?? 0
             if count > 1 { duplicated += 1 }
             switch message.outcome {
-            case "ok", "wait_error", "wait_timeout", "wait_interrupted", "wait_waiting_for_permission":
+            case let sent where sent == "ok" || sent.hasPrefix("wait_"):
                 if count == 0 { lost += 1 }
             case "send_outcome_unknown":
                 if count == 1 { unknownStored += 1 } else if count == 0 { unknownNotStored += 1 }
@@ -244,4 +247,9 @@ final class EmulatorProcess {
         process.terminate()
         process.waitUntilExit()
     }
+}
+
+/// Writes a line at once, also into a file or a pipe (`print` would buffer it there, and a soak runs for minutes).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -13,6 +13,9 @@ struct CFailure: Error {
 
     init(_ error: TapError) {
         self.message = error.message
+        var error = error
+        // Sent, then the wait failed: the status of what failed, the message that says it was sent.
+        while case .waitFailedAfterSend(_, _, let cause) = error { error = cause }
         switch error {
         case .invalidArgument: status = CCTAP_E_INVALID_ARGUMENT
         case .credentials: status = CCTAP_E_CREDENTIALS
@@ -31,6 +34,7 @@ struct CFailure: Error {
         case .badResponse: status = CCTAP_E_BAD_RESPONSE
         case .sendOutcomeUnknown: status = CCTAP_E_SEND_OUTCOME_UNKNOWN
         case .cancelled: status = CCTAP_E_CANCELLED
+        case .waitFailedAfterSend: status = CCTAP_E_INTERNAL  // unwrapped above
         }
     }
 

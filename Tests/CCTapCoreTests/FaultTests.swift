@@ -193,6 +193,23 @@ import Testing
         }
     }
 
+    @Test func aWaitThatFailsAfterSendingSaysTheMessageWasSent() async throws {
+        try await withEmulator(tune: { $0.sessionCheckInterval = 0.3 }) { (h: Harness) async throws in
+            // Nobody answers, and the session check the quiet wait makes is refused.
+            await h.store.addFault(FaultRule(kind: .status, method: "GET", route: "/v1/sessions/{id}", times: nil, status: 404))
+            let error = await tapError { _ = try await h.tap.sendAndWait(Seed.disconnected, message: "still there?", timeout: 20) }
+            guard case .waitFailedAfterSend(let uuid, let cursor, let cause)? = error else {
+                Issue.record("expected waitFailedAfterSend, got \(String(describing: error))")
+                return
+            }
+            #expect(cause.kind == "not_found")
+            #expect(error?.kind == "not_found")
+            #expect(error?.message.contains("sent and stored") == true)
+            #expect(error?.message.contains("wait_for_reply with cursor \(cursor)") == true)
+            #expect(await h.store.storedCount(uuid: uuid) == 1)
+        }
+    }
+
     @Test func clientErrorIsFinal() async throws {
         try await withEmulator { (h: Harness) async throws in
             let error = await tapError { _ = try await h.tap.sendMessage(Seed.archived, message: "hello?") }

@@ -24,6 +24,9 @@ public enum TapError: Error, Sendable, Equatable {
     case sendOutcomeUnknown(uuid: String, detail: String)
     /// The operation was cancelled by the caller.
     case cancelled
+    /// `send_and_wait` stored the message, then following the reply failed with `cause`. Said apart
+    /// from `cause` so nobody sends the message again: waiting on from `cursor` is the way on.
+    indirect case waitFailedAfterSend(uuid: String, cursor: String, cause: TapError)
 
     /// A short machine-readable name for the failure class.
     public var kind: String {
@@ -46,6 +49,7 @@ public enum TapError: Error, Sendable, Equatable {
         case .badResponse: return "bad_response"
         case .sendOutcomeUnknown: return "send_outcome_unknown"
         case .cancelled: return "cancelled"
+        case .waitFailedAfterSend(_, _, let cause): return cause.kind
         }
     }
 
@@ -53,6 +57,7 @@ public enum TapError: Error, Sendable, Equatable {
     public var isTransportFailure: Bool {
         switch self {
         case .network, .timeout: return true
+        case .waitFailedAfterSend(_, _, let cause): return cause.isTransportFailure
         default: return false
         }
     }
@@ -74,6 +79,9 @@ public enum TapError: Error, Sendable, Equatable {
             return "The message (uuid \(uuid)) may or may not have been stored: \(detail). "
                 + "Read the session before sending it again, or it may appear twice."
         case .cancelled: return "The operation was cancelled."
+        case .waitFailedAfterSend(let uuid, let cursor, let cause):
+            return "The message was sent and stored (uuid \(uuid)), but following the reply failed: \(cause.message) "
+                + "Do not send it again: call wait_for_reply with cursor \(cursor) to keep waiting."
         }
     }
 }
