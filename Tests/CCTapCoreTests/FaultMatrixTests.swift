@@ -1,6 +1,7 @@
 import CCTapCore
 import CCTapEmulator
 import Foundation
+import Synchronization
 import Testing
 
 /// The fault matrix of `Tests/fault-matrix.json`, through the core: every fault on every route,
@@ -106,27 +107,19 @@ import Testing
 }
 
 /// The credentials file a cell may renew; cc-tap must only ever read it.
-struct LoginFile {
+final class LoginFile: Sendable {
     let path: String
-    private let written = LockedBox<Data?>(nil)
+    private let written = Mutex<Data?>(nil)
+
+    init(path: String) { self.path = path }
 
     func write(_ token: String) {
         let text = #"{"claudeAiOauth":{"accessToken":"\#(token)","expiresAt":4102444800000,"scopes":["user:inference","user:profile","user:sessions:claude_code"]}}"#
-        written.value = Data(text.utf8)
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        written.withLock { $0 = Data(text.utf8) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]))
     }
 
-    var isUnchanged: Bool { FileManager.default.contents(atPath: path) == written.value }
-}
-
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
+    var isUnchanged: Bool { FileManager.default.contents(atPath: path) == written.withLock { $0 } }
 }
 
 private func storedCounts(_ store: EmulatorStore) async -> [Int] {

@@ -7,9 +7,9 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
-from conftest import ORG, ROOT, TOKEN, emulator_call
+from conftest import ROOT, TOKEN, emulator_call
 
 MATRIX = json.loads((ROOT / "Tests" / "fault-matrix.json").read_text())
 
@@ -65,7 +65,7 @@ def settled_stored_total(base: str, before: int, late: bool) -> int:
     return last
 
 
-def judge(fault: dict, route: dict, outcome: Outcome, stored: int, fired: bool, duplicates: int) -> (bool, str):
+def judge(fault: dict, route: dict, outcome: Outcome, stored: int, fired: bool, duplicates: int) -> Tuple[bool, str]:
     if not fired:
         return False, "the fault was never hit"
     if duplicates:
@@ -91,7 +91,7 @@ def judge(fault: dict, route: dict, outcome: Outcome, stored: int, fired: bool, 
     return False, f"expected {expected}, got {outcome.kind}: {outcome.message[:160]}"
 
 
-def run_matrix(base: str, login: LoginFile, call: Callable[[str, dict], Outcome], title: str) -> (List[str], str):
+def run_matrix(base: str, login: LoginFile, call: Callable[[str, dict], Outcome], title: str) -> Tuple[List[str], str]:
     """Runs every cell through `call`; returns the failures and the table to print."""
     session = MATRIX["session"]
     routes = MATRIX["routes"]
@@ -134,7 +134,7 @@ def run_matrix(base: str, login: LoginFile, call: Callable[[str, dict], Outcome]
     return failures, table(title, [r["name"] for r in routes], rows, failures)
 
 
-def archived_cell(base: str, call: Callable[[str, dict], Outcome], names: List[str]) -> (bool, str):
+def archived_cell(base: str, call: Callable[[str, dict], Outcome], names: List[str]) -> Tuple[bool, str]:
     """A wait on a session nobody answers, archived while the wait runs: it must end and say so."""
     emulator_call(base, "DELETE", "/_emulator/faults")
     session = emulator_call(base, "POST", "/_emulator/sessions", {"turns": 0, "title": "archived mid-wait"})["id"]
