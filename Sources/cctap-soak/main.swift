@@ -67,12 +67,12 @@ struct Soak: AsyncParsableCommand {
             let text = "soak message #\(cycle)"
             do {
                 let result = try await tap.sendAndWait(session, message: text, timeout: 20)
-                ledger.note(text, session: session, outcome: result.status == .complete ? "ok" : "wait_\(result.status.rawValue)", fault: faultName)
+                ledger.note(outcome: result.status == .complete ? "ok" : "wait_\(result.status.rawValue)", fault: faultName)
             } catch TapError.waitFailedAfterSend(_, _, let cause) {
                 // Told it was sent: it counts as sent (lost if it is not stored).
-                ledger.note(text, session: session, outcome: "wait_failed_after_send(\(cause.kind))", fault: faultName)
+                ledger.note(outcome: "wait_failed_after_send(\(cause.kind))", fault: faultName)
             } catch let error as TapError {
-                ledger.note(text, session: session, outcome: error.kind, fault: faultName)
+                ledger.note(outcome: error.kind, fault: faultName)
             }
             if cycle % 10 == 0 {
                 // The other reads, now and then.
@@ -106,7 +106,7 @@ struct Ledger {
     var outcomeNames: [String] = []
     var rssSamples: [Double] = []
 
-    mutating func note(_ text: String, session: String, outcome: String, fault: String) {
+    mutating func note(outcome: String, fault: String) {
         calls += 1
         outcomes[outcome, default: 0] += 1
         faults[fault, default: 0] += 1

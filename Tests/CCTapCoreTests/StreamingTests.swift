@@ -94,6 +94,21 @@ import Testing
         }
     }
 
+    @Test func aGarbledLastFrameIsReadFromTheList() async throws {
+        // The turn's `result` arrives unreadable and nothing follows it: only reading the list ends the wait.
+        try await withEmulator(tune: fastStream) { (h: Harness) async throws in
+            let before = await h.store.eventCount(Seed.demo)
+            _ = try await h.tap.sendAndWait(Seed.demo, message: "count the frames", timeout: 20)
+            let perTurn = await h.store.eventCount(Seed.demo) - before
+            await h.store.addFault(FaultRule(
+                kind: .malformedJSON, route: "/v1/code/sessions/{id}/events/stream", frames: perTurn - 1))
+            let waited = try await h.tap.sendAndWait(Seed.demo, message: "again", timeout: 8)
+            #expect(waited.status == .complete)
+            #expect(waited.eventSource == .stream)
+            #expect(await h.store.pendingFaults().isEmpty)
+        }
+    }
+
     @Test func dropsAreResumedWithoutLossOrRepeats() async throws {
         try await withEmulator(tune: fastStream) { (h: Harness) async throws in
             // Every connection drops after 4 events; the feed must resume after the last one it delivered.

@@ -108,7 +108,9 @@ import Testing
                 events.filter { $0.name == "" }.count < 4
             }
             #expect(opened.events.filter { $0.name == "" }.count == 4)
-            #expect(Date().timeIntervalSince(started) < 3)
+            // Periodic at 0.1 s, not the default 13 s (which would take 39 s): a wide bound, so a loaded
+            // machine (the fault matrix runs beside this) cannot fail it.
+            #expect(Date().timeIntervalSince(started) < 10)
             for _ in 0..<100 where await emulator.store.openStreamCount(Seed.demo) > 0 {
                 try await Task.sleep(nanoseconds: 20_000_000)
             }
