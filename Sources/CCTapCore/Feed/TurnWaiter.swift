@@ -129,13 +129,16 @@ final class PresenceKeeper: Sendable {
             })
     }
 
-    /// Stops the heartbeat and withdraws presence. The clear runs in its own task so a cancelled
-    /// wait still sends it; a finished wait awaits it, so a CLI that exits next does not lose it.
+    /// Stops the heartbeat and withdraws presence. The clear waits for the heartbeat task to end,
+    /// so a refresh still in flight cannot land after it and leave presence on. It runs in its own
+    /// task so a cancelled wait still sends it; a finished wait awaits it, so a CLI that exits next
+    /// does not lose it.
     func stop(awaitingClear: Bool) async {
-        task.cancel()
+        let heartbeat = task.cancel()
         let api = api
         let session = session
         let clear = Task {
+            await heartbeat?.value
             do { _ = try await api.presence(session, clear: true) } catch {
                 api.configuration.logger.debug("clearing presence for \(session.compat) failed: \(error)")
             }
@@ -149,5 +152,11 @@ import Synchronization
 final class LockedTask: Sendable {
     private let box = Mutex<Task<Void, Never>?>(nil)
     func set(_ task: Task<Void, Never>) { box.withLock { $0 = task } }
-    func cancel() { box.withLock { $0?.cancel() } }
+    /// Cancels the task and hands it back, so the caller can wait for it to finish.
+    func cancel() -> Task<Void, Never>? {
+        box.withLock { task in
+            task?.cancel()
+            return task
+        }
+    }
 }
