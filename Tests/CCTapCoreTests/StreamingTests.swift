@@ -175,7 +175,9 @@ import Testing
     }
 
     @Test func rateLimitedOpenWaitsForRetryAfter() async throws {
-        try await withEmulator(tune: fastStream) { (h: Harness) async throws in
+        // A Retry-After is honoured up to twice the largest backoff; fastStream's 0.4 s would cap
+        // this 1 s at 0.8 s.
+        try await withEmulator(tune: { fastStream(&$0); $0.streamMaxBackoff = 2 }) { (h: Harness) async throws in
             await h.store.addFault(FaultRule(kind: .status, path: "/events/stream", times: 1, status: 429, retryAfter: 1))
             let (uuids, seconds, feed) = try await followInjected(h, 2, tag: "limited", settle: 0.1)
             #expect(uuids == ["limited-0", "limited-1"])
