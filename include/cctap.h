@@ -133,8 +133,9 @@ typedef struct cctap_client cctap_client;
  *   "access_token"        string  use this OAuth token instead of the stored login
  *   "organization_uuid"   string  skip the organisation lookup
  *   "claude_config_dir"   string  where Claude Code keeps .credentials.json and .claude.json
- *   "request_timeout"     number  seconds per request (default 30 for reads, 35 for posting a message)
- *   "poll_interval"       number  seconds between checks while a wait polls (default 1)
+ *   "request_timeout"     number  seconds per request, 0.1..600 (default 30 for reads, 35 for
+ *                                 posting a message; when given, it bounds both)
+ *   "poll_interval"       number  seconds between checks while a wait polls, 0.05..60 (default 1)
  *   "event_source"        string  "auto" (default: the event stream, falling back to polling),
  *                                 "poll" (the v2 event list) or "poll-v1" (the v1 event list)
  * Unknown keys are rejected, so a typo does not pass silently.

@@ -151,7 +151,7 @@ public final class Tap: Sendable {
     // MARK: Waiting
 
     /// Largest wait accepted, in seconds.
-    public static let maxWaitSeconds: Double = 3600
+    public static var maxWaitSeconds: Double { SecondsSetting.wait.range.upperBound }
 
     /// Sends a message and waits for the turn it starts to end, a permission prompt, or the timeout.
     public func sendAndWait(
@@ -189,17 +189,11 @@ public final class Tap: Sendable {
     }
 
     static func checkedTimeout(_ value: Double) throws -> Double {
-        guard value.isFinite, value >= 0, value <= maxWaitSeconds else {
-            throw TapError.invalidArgument("timeout must be between 0 and \(Int(maxWaitSeconds)) seconds (got \(value)).")
-        }
-        return value
+        try SecondsSetting.wait.checked(value, name: "timeout")
     }
 
     static func checkedPollInterval(_ value: Double) throws -> Double {
-        guard value.isFinite, value >= 0.05, value <= 60 else {
-            throw TapError.invalidArgument("poll_interval must be between 0.05 and 60 seconds (got \(value)).")
-        }
-        return value
+        try SecondsSetting.pollInterval.checked(value, name: "poll_interval")
     }
 
     // MARK: Control

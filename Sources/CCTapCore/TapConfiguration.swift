@@ -46,6 +46,13 @@ public struct TapConfiguration: Sendable {
         self.host = host
     }
 
+    /// One bound for every read and every post, as `CCTAP_REQUEST_TIMEOUT` and the C option
+    /// `request_timeout` set it (a caller who names a timeout means it for posts too).
+    public mutating func useRequestTimeout(_ seconds: TimeInterval) {
+        requestTimeout = seconds
+        sendTimeout = seconds
+    }
+
     public static let defaultBaseURL = "https://api.anthropic.com"
 
     /// Reads `CCTAP_BASE_URL`, `CCTAP_EVENT_SOURCE`, `CCTAP_POLL_INTERVAL`, `CCTAP_REQUEST_TIMEOUT` and
@@ -54,17 +61,12 @@ public struct TapConfiguration: Sendable {
         let url = try checkedBaseURL(host.value("CCTAP_BASE_URL") ?? defaultBaseURL)
         var configuration = try TapConfiguration(baseURL: url, host: host)
         if let text = host.value("CCTAP_POLL_INTERVAL") {
-            guard let seconds = Double(text), seconds >= 0.05, seconds <= 60 else {
-                throw TapError.invalidArgument("CCTAP_POLL_INTERVAL must be a number of seconds from 0.05 to 60 (got \(text)).")
-            }
-            configuration.pollInterval = seconds
+            configuration.pollInterval = try SecondsSetting.pollInterval.checked(
+                Double(text), name: "CCTAP_POLL_INTERVAL", given: text)
         }
         if let text = host.value("CCTAP_REQUEST_TIMEOUT") {
-            guard let seconds = Double(text), seconds >= 0.1, seconds <= 600 else {
-                throw TapError.invalidArgument("CCTAP_REQUEST_TIMEOUT must be a number of seconds from 0.1 to 600 (got \(text.prefix(40))).")
-            }
-            configuration.requestTimeout = seconds
-            configuration.sendTimeout = seconds
+            configuration.useRequestTimeout(
+                try SecondsSetting.requestTimeout.checked(Double(text), name: "CCTAP_REQUEST_TIMEOUT", given: text))
         }
         if let level = host.value("CCTAP_LOG").flatMap({ Logger.Level(rawValue: $0.lowercased()) }) {
             configuration.logger.logLevel = level

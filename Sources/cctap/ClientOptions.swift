@@ -34,23 +34,21 @@ enum ClientOptions {
         } catch {
             throw CFailure(error)
         }
-        if let timeout = try seconds(settings, "request_timeout", 0.1...600) {
-            configuration.requestTimeout = timeout
-            configuration.sendTimeout = timeout
+        if let timeout = try seconds(settings, "request_timeout", .requestTimeout) {
+            configuration.useRequestTimeout(timeout)
         }
-        if let interval = try seconds(settings, "poll_interval", 0.05...60) { configuration.pollInterval = interval }
+        if let interval = try seconds(settings, "poll_interval", .pollInterval) { configuration.pollInterval = interval }
         return configuration
     }
 
-    private static func seconds(_ settings: [String: JSONValue], _ key: String, _ range: ClosedRange<Double>) throws(CFailure)
+    private static func seconds(_ settings: [String: JSONValue], _ key: String, _ setting: SecondsSetting) throws(CFailure)
         -> Double?
     {
         guard let value = settings[key] else { return nil }
-        guard let number = value.doubleValue, range.contains(number) else {
-            throw CFailure(
-                CCTAP_E_INVALID_ARGUMENT,
-                "options_json: \(key) must be a number of seconds from \(range.lowerBound) to \(range.upperBound).")
+        do {
+            return try setting.checked(value.doubleValue, name: "options_json: \(key)", given: value.jsonText())
+        } catch {
+            throw CFailure(error)
         }
-        return number
     }
 }

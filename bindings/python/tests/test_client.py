@@ -48,6 +48,14 @@ def test_errors_map_to_exceptions(client, emulator):
     assert "run `claude`" in str(refused.value) and "wrong" not in str(refused.value)
     with pytest.raises(cctap.InvalidArgumentError):
         cctap.Client(base_url="http://example.com")
+    # Durations are checked by the core's one rule, in the words of the option the caller used.
+    for bad in (0, 1e9, "30"):
+        with pytest.raises(cctap.InvalidArgumentError) as refused:
+            cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG, request_timeout=bad)
+        assert "options_json: request_timeout must be a number of seconds from 0.1 to 600" in str(refused.value)
+    with pytest.raises(cctap.InvalidArgumentError) as refused:
+        cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG, poll_interval=0.01)
+    assert "poll_interval must be a number of seconds from 0.05 to 60 (got 0.01)" in str(refused.value)
 
 
 def test_closed_client_raises(emulator):
