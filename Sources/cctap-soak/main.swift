@@ -110,8 +110,9 @@ struct Ledger {
         calls += 1
         outcomes[outcome, default: 0] += 1
         faults[fault, default: 0] += 1
-        if !outcomeNames.contains(outcome) { outcomeNames.append(outcome) }
-        messages.append(UInt8(outcomeNames.firstIndex(of: outcome)!))
+        let code = outcomeNames.firstIndex(of: outcome) ?? outcomeNames.count
+        if code == outcomeNames.count { outcomeNames.append(outcome) }
+        messages.append(UInt8(code))
     }
 
     mutating func report(elapsed: TimeInterval) {

@@ -9,9 +9,10 @@ import Testing
         try TapConfiguration.fromEnvironment(HostEnvironment(variables: variables, homeDirectory: "/nonexistent"))
     }
 
-    func message(_ body: () throws -> Void) -> String? {
+    /// The text of the invalid-argument error `body` throws (nil if it throws nothing).
+    func message(_ body: () async throws -> Void) async -> String? {
         do {
-            try body()
+            try await body()
             return nil
         } catch let error as TapError {
             guard case .invalidArgument(let text) = error else { return "not an invalid argument: \(error)" }
@@ -21,7 +22,7 @@ import Testing
         }
     }
 
-    @Test func durationsFromTheEnvironment() throws {
+    @Test func durationsFromTheEnvironment() async throws {
         let set = try configuration(["CCTAP_POLL_INTERVAL": "0.2", "CCTAP_REQUEST_TIMEOUT": "2.5"])
         #expect(set.pollInterval == 0.2)
         // One timeout for reads and posts alike.
@@ -33,15 +34,15 @@ import Testing
 
         for bad in ["0", "601", "abc", "nan", "inf", "1e999", "-5"] {
             #expect(
-                message { _ = try configuration(["CCTAP_REQUEST_TIMEOUT": bad]) }
+                await message { _ = try configuration(["CCTAP_REQUEST_TIMEOUT": bad]) }
                     == "CCTAP_REQUEST_TIMEOUT must be a number of seconds from 0.1 to 600 (got \(bad)).")
         }
         #expect(
-            message { _ = try configuration(["CCTAP_POLL_INTERVAL": "0.01"]) }
+            await message { _ = try configuration(["CCTAP_POLL_INTERVAL": "0.01"]) }
                 == "CCTAP_POLL_INTERVAL must be a number of seconds from 0.05 to 60 (got 0.01).")
         // Whatever was given is echoed shortened: it may be anything.
         let long = String(repeating: "9", count: 500)
-        #expect(message { _ = try configuration(["CCTAP_POLL_INTERVAL": long]) }?.count ?? 0 < 120)
+        #expect(await message { _ = try configuration(["CCTAP_POLL_INTERVAL": long]) }?.count ?? 0 < 120)
     }
 
     @Test func waitArgumentsFollowTheSameRule() async throws {
@@ -49,28 +50,16 @@ import Testing
             let cursor = try await h.tap.latestCursor(Seed.demo)
             let events = await h.store.eventCount(Seed.demo)
             #expect(
-                await asyncMessage { _ = try await h.tap.waitForReply(Seed.demo, cursor: cursor, timeout: 3601) }
+                await message { _ = try await h.tap.waitForReply(Seed.demo, cursor: cursor, timeout: 3601) }
                     == "timeout must be a number of seconds from 0 to 3600 (got 3601).")
             #expect(
-                await asyncMessage { _ = try await h.tap.waitForReply(Seed.demo, cursor: cursor, timeout: 1, pollInterval: 0) }
+                await message { _ = try await h.tap.waitForReply(Seed.demo, cursor: cursor, timeout: 1, pollInterval: 0) }
                     == "poll_interval must be a number of seconds from 0.05 to 60 (got 0).")
             #expect(
-                await asyncMessage { _ = try await h.tap.sendAndWait(Seed.demo, message: "hi", timeout: .nan) }
+                await message { _ = try await h.tap.sendAndWait(Seed.demo, message: "hi", timeout: .nan) }
                     == "timeout must be a number of seconds from 0 to 3600 (got nan).")
             // Nothing was sent by the refused call.
             #expect(await h.store.eventCount(Seed.demo) == events)
-        }
-    }
-
-    func asyncMessage(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as TapError {
-            guard case .invalidArgument(let text) = error else { return "not an invalid argument: \(error)" }
-            return text
-        } catch {
-            return "not a TapError: \(error)"
         }
     }
 }
