@@ -63,14 +63,16 @@ let package = Package(
                 "CCTapCore",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            exclude: ["cctap.map"],
+            // GNU linker flags (ld.bfd, gold, lld in GNU mode): Linux only, so the package still builds on macOS.
             linkerSettings: [
                 .unsafeFlags([
                     "-Xlinker", "-soname=libcctap.so.0",
                     // Swift and NIO threads outlive a dlclose(): the library must stay mapped.
                     "-Xlinker", "-znodelete",
                     // Export only cctap_* (everything else, Swift's and the packages', stays local).
-                    "-Xlinker", "--version-script=\(Context.packageDirectory)/cctap.map",
-                ])
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/cctap/cctap.map",
+                ], .when(platforms: [.linux]))
             ]
         ),
         .executableTarget(
