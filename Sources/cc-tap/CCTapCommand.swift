@@ -11,7 +11,7 @@ struct CCTapCommand: AsyncParsableCommand {
         commandName: "cc-tap",
         abstract: "See into and talk to Claude Code Remote Control sessions.",
         version: CCTap.version,
-        subcommands: [Serve.self, Sessions.self, Read.self, Send.self, Doctor.self, Demo.self, ToolsCommand.self],
+        subcommands: [Serve.self, Sessions.self, Info.self, Read.self, Send.self, Doctor.self, Demo.self, ToolsCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -72,6 +72,21 @@ struct Sessions: AsyncParsableCommand {
         let tap = try options.makeTap()
         let list = try await reportingErrors { try await tap.listSessions(status: status) }
         Output.emit(list, json: options.json, human: Render.sessions)
+    }
+}
+
+struct Info: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one session: its state and any prompt it waits on.")
+
+    @Argument(help: "Session id (session_..., cse_... or the bare suffix).")
+    var id: String
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let tap = try options.makeTap()
+        let info = try await reportingErrors { try await tap.sessionInfo(id) }
+        Output.emit(info, json: options.json, human: Render.sessionInfo)
     }
 }
 
