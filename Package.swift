@@ -105,9 +105,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the Swift suites share: the one emulator launcher. (The Python tests share Tests/e2e/harness.py.)
+        .target(name: "CCTapTestSupport", dependencies: ["CCTapEmulator"], path: "Tests/CCTapTestSupport"),
         .testTarget(
             name: "CCTapCoreTests",
-            dependencies: ["CCTapCore", "CCTapEmulator", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["CCTapCore", "CCTapEmulator", "CCTapTestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "CCTapMCPTests",
@@ -115,7 +117,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CCTapEmulatorTests",
-            dependencies: ["CCTapEmulator", "CCTapCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "CCTapEmulator", "CCTapCore", "CCTapTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
     ]
 )

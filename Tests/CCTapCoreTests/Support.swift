@@ -1,5 +1,6 @@
 import CCTapCore
 import CCTapEmulator
+import CCTapTestSupport
 import Foundation
 import Testing
 
@@ -20,46 +21,37 @@ func temporaryHome() -> String {
 }
 
 func write(_ text: String, to path: String) {
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
 }
 
-/// Starts an emulator, runs `body` with a `Tap` whose env is `variables` (plus the base URL and, by
-/// default, the emulator's token and organisation), then stops it.
-/// Emulator settings for tests: a short long-session (seeding 5,000 events in every test would
-/// only slow the suite); tests of long sessions ask for `longSession`.
+/// Emulator settings for tests; tests of long sessions ask for `longSession` (5,000 events).
 func testEmulator(longSession: Bool = false) -> EmulatorConfiguration {
-    var configuration = EmulatorConfiguration()
-    configuration.longSessionEvents = longSession ? 5_000 : 200
-    return configuration
+    testEmulatorConfiguration(longSessionEvents: longSession ? 5_000 : 200)
 }
 
+/// Runs an emulator (see `withRunningEmulator`) and `body` with a `Tap` whose environment is `variables`
+/// (plus the base URL; by default the emulator's token and organisation), made through the real
+/// configuration path. Backoff and polling are short so tests do not wait on production pacing.
 func withEmulator(
     _ emulatorConfiguration: EmulatorConfiguration = testEmulator(),
     variables: [String: String]? = nil,
     tune: (inout TapConfiguration) -> Void = { _ in },
     _ body: (Harness) async throws -> Void
 ) async throws {
-    let emulator = Emulator(configuration: emulatorConfiguration)
-    let port = try await emulator.start()
-    let home = temporaryHome()
-    var env = variables ?? [
-        "CCTAP_ACCESS_TOKEN": EmulatorConfiguration.defaultToken,
-        "CCR_ORG_UUID": emulatorConfiguration.organizationUUID,
-    ]
-    env["CCTAP_BASE_URL"] = "http://127.0.0.1:\(port)"
-    var configuration = try TapConfiguration.fromEnvironment(HostEnvironment(variables: env, homeDirectory: home))
-    configuration.pollInterval = 0.05
-    configuration.initialBackoff = 0.05
-    configuration.maxBackoff = 0.2
-    tune(&configuration)
-    let harness = Harness(emulator: emulator, tap: Tap(configuration: configuration), home: home)
-    do {
-        try await body(harness)
-    } catch {
-        await emulator.stop()
-        throw error
+    try await withRunningEmulator(emulatorConfiguration) { emulator, port in
+        let home = temporaryHome()
+        var env = variables ?? [
+            "CCTAP_ACCESS_TOKEN": EmulatorConfiguration.defaultToken,
+            "CCR_ORG_UUID": emulatorConfiguration.organizationUUID,
+        ]
+        env["CCTAP_BASE_URL"] = "http://127.0.0.1:\(port)"
+        var configuration = try TapConfiguration.fromEnvironment(HostEnvironment(variables: env, homeDirectory: home))
+        configuration.pollInterval = 0.05
+        configuration.initialBackoff = 0.05
+        configuration.maxBackoff = 0.2
+        tune(&configuration)
+        try await body(Harness(emulator: emulator, tap: Tap(configuration: configuration), home: home))
     }
-    await emulator.stop()
 }
 
 /// Runs `body` and returns the `TapError` it throws (failing the test if it throws none).

@@ -1,47 +1,15 @@
-"""Fixtures for end-to-end tests: the built binaries and a cc-tap-emulator process on loopback."""
-import json
-import os
-import re
+"""Fixtures for end-to-end tests: the built binaries and a cc-tap-emulator process on loopback
+(the shared pieces are in harness.py). Tests marked `full` belong to the full tier
+(scripts/test.sh --full); the fast tier deselects them with -m "not full"."""
 import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(os.environ.get("CCTAP_BIN_DIR", ROOT / ".build" / "debug"))
-TOKEN = "sk-ant-oat01-emulator-0000000000000000"
-ORG = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
+from harness import BIN, ORG, TOKEN, clean_environment, running_emulator
 
 
-def start_emulator():
-    """Starts a cc-tap-emulator on a free loopback port; returns (process, base URL)."""
-    proc = subprocess.Popen(
-        [str(BIN / "cc-tap-emulator"), "--port", "0", "--step", "0.01"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    base = None
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        match = re.match(r"CCTAP_BASE_URL=(\S+)", line)
-        if match:
-            base = match.group(1)
-            break
-    if base is None:
-        proc.kill()
-        raise RuntimeError("cc-tap-emulator did not start")
-    return proc, base
-
-
-def running_emulator():
-    """Yields the base URL of an emulator that stops when the fixture ends."""
-    proc, base = start_emulator()
-    try:
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def pytest_configure(config):
+    config.addinivalue_line("markers", "full: a deep check, run by scripts/test.sh --full only")
 
 
 @pytest.fixture(scope="session")
@@ -51,30 +19,23 @@ def emulator():
 
 
 @pytest.fixture
+def own_emulator():
+    """An emulator of the test's own, for tests that change sessions, logins or faults."""
+    yield from running_emulator()
+
+
+@pytest.fixture
 def env(emulator, tmp_path):
     """An environment pointing cc-tap at the emulator with the emulator's login."""
     home = tmp_path / "home"
     home.mkdir()
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("CCTAP_", "CCR_", "CLAUDE_"))}
-    base.update({"HOME": str(home), "CCTAP_BASE_URL": emulator, "CCTAP_ACCESS_TOKEN": TOKEN, "CCR_ORG_UUID": ORG})
-    return base
+    return clean_environment(HOME=str(home), CCTAP_BASE_URL=emulator, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG)
 
 
 @pytest.fixture
 def server_env(env):
     """The environment for a cc-tap MCP server process: the emulator, and fast polling."""
-    env = dict(env)
-    env["CCTAP_POLL_INTERVAL"] = "0.1"
-    return env
-
-
-def emulator_call(base, method, path, body=None):
-    """A call to the emulator's own control routes (/_emulator/...)."""
-    import urllib.request
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
+    return dict(env, CCTAP_POLL_INTERVAL="0.1")
 
 
 def run(args, env, timeout=60):

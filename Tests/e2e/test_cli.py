@@ -1,7 +1,8 @@
 """The cc-tap command line, run as a person or a script would, against cc-tap-emulator."""
 import json
 
-from conftest import ORG, TOKEN, run
+from conftest import run
+from harness import ORG, TOKEN
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 LONG = "session_01HLongSession5000ev0006"

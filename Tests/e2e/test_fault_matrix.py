@@ -1,9 +1,11 @@
-"""The fault matrix (Tests/fault-matrix.json) through the MCP server over stdio and through the C ABI
-(libcctap.so via the ctypes binding). Each run has its own emulator, reads the login from a credentials
-file, logs at debug level, and ends by searching everything it saw (results, errors, logs) for every
-token it used."""
+"""The fault matrix (Tests/fault-matrix.json) through every surface: the core (the cc-tap command line,
+one process a call), the MCP server over stdio with the official client, and the C ABI (libcctap through
+the ctypes binding). The fast tier runs the smoke cells on each; the full tier every cell through the
+core. Each run has its own emulator, reads the login from a credentials file, logs at debug level, and
+ends by searching everything it saw (results, errors, logs) for every token it used."""
 import json
 import os
+import subprocess
 
 import anyio
 import anyio.from_thread
@@ -11,24 +13,16 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from conftest import BIN, ORG, ROOT, running_emulator
 from fault_matrix import MATRIX, Outcome, login_dir, run_matrix
+from harness import BIN, LIBRARY, ORG, clean_environment
 
-LIBRARY = ROOT / "dist" / "lib" / "libcctap.so.0"
-
-
-@pytest.fixture
-def matrix_emulator():
-    """An emulator of its own: the matrix renews logins and archives a session."""
-    yield from running_emulator()
+UNKNOWN_OUTCOME = "may or may not have been stored"
 
 
-def clean_env(base, login):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CCTAP_", "CCR_", "CLAUDE_"))}
-    env.update({"CCTAP_BASE_URL": base, "CLAUDE_CONFIG_DIR": str(login.path.parent), "CCR_ORG_UUID": ORG,
-                "CCTAP_REQUEST_TIMEOUT": str(MATRIX["request_timeout"]), "CCTAP_POLL_INTERVAL": "0.1",
-                "CCTAP_LOG": "debug"})
-    return env
+def matrix_env(base, login):
+    return clean_environment(CCTAP_BASE_URL=base, CLAUDE_CONFIG_DIR=str(login.path.parent), CCR_ORG_UUID=ORG,
+                             CCTAP_REQUEST_TIMEOUT=str(MATRIX["request_timeout"]), CCTAP_POLL_INTERVAL="0.1",
+                             CCTAP_LOG="debug")
 
 
 def assert_no_token(texts, tokens):
@@ -38,9 +32,46 @@ def assert_no_token(texts, tokens):
         assert "sk-ant-oat01-" not in text
 
 
-def test_fault_matrix_over_mcp(matrix_emulator, tmp_path, capfd):
+def report(capfd, printed):
+    with capfd.disabled():
+        print(printed, flush=True)
+
+
+CLI_ARGUMENTS = {
+    "list_sessions": lambda a: ["sessions"],
+    "get_session_info": lambda a: ["info", a["session_id"]],
+    "read_session": lambda a: ["read", a["session_id"]],
+    "send_message": lambda a: ["send", a["session_id"], a["message"]],
+    "send_and_wait": lambda a: ["send", a["session_id"], a["message"], "--wait", "--timeout", str(a["timeout"])],
+}
+
+
+@pytest.mark.parametrize("which", ["smoke", pytest.param("all", marks=pytest.mark.full)])
+def test_fault_matrix_through_the_core(own_emulator, tmp_path, capfd, which):
     login = login_dir(tmp_path)
-    env = clean_env(matrix_emulator, login)
+    env = matrix_env(own_emulator, login)
+    seen = []
+
+    def call(name, arguments):
+        done = subprocess.run([str(BIN / "cc-tap"), *CLI_ARGUMENTS[name](arguments), "--json", "--verbose"],
+                              env=env, capture_output=True, text=True, timeout=120)
+        seen.extend([done.stdout, done.stderr])
+        if done.returncode != 0:
+            kind = "send_outcome_unknown" if UNKNOWN_OUTCOME in done.stderr else "error"
+            return Outcome(False, kind, done.stderr)
+        return Outcome(True, result=json.loads(done.stdout))
+
+    failures, printed = run_matrix(own_emulator, login, call, f"Fault matrix through the core (cc-tap CLI), {which} cells", which)
+    report(capfd, printed)
+    assert any("debug" in text for text in seen), "debug logging was not on"
+    assert_no_token(seen, login.tokens)
+    assert login.unchanged(), "the credentials file was modified"
+    assert not failures, failures
+
+
+def test_fault_matrix_over_mcp(own_emulator, tmp_path, capfd):
+    login = login_dir(tmp_path)
+    env = matrix_env(own_emulator, login)
     stderr_path = tmp_path / "server-stderr.log"
     seen = []
 
@@ -53,13 +84,11 @@ def test_fault_matrix_over_mcp(matrix_emulator, tmp_path, capfd):
                 seen.append(text)
                 seen.append(json.dumps(result.structured_content))
                 if result.is_error:
-                    kind = "send_outcome_unknown" if "may or may not have been stored" in text else "error"
-                    return Outcome(False, kind, text)
+                    return Outcome(False, "send_outcome_unknown" if UNKNOWN_OUTCOME in text else "error", text)
                 return Outcome(True, result=result.structured_content)
 
-            failures, printed = run_matrix(matrix_emulator, login, call, "Fault matrix through the MCP server (stdio)")
-    with capfd.disabled():
-        print(printed, flush=True)
+            failures, printed = run_matrix(own_emulator, login, call, "Fault matrix through the MCP server (stdio), smoke cells", "smoke")
+    report(capfd, printed)
     logs = stderr_path.read_text()
     assert "debug" in logs, "debug logging was not on"
     assert_no_token(seen + [logs], login.tokens)
@@ -67,17 +96,17 @@ def test_fault_matrix_over_mcp(matrix_emulator, tmp_path, capfd):
     assert not failures, failures
 
 
-def test_fault_matrix_over_c_abi(matrix_emulator, tmp_path, capfd):
+def test_fault_matrix_over_c_abi(own_emulator, tmp_path, capfd):
     import cctap
 
     login = login_dir(tmp_path)
-    env = clean_env(matrix_emulator, login)
+    env = matrix_env(own_emulator, login)
     seen = []
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)  # CCTAP_LOG for the library's logger
     try:
-        with cctap.Client(base_url=matrix_emulator, claude_config_dir=str(login.path.parent), organization_uuid=ORG,
+        with cctap.Client(base_url=own_emulator, claude_config_dir=str(login.path.parent), organization_uuid=ORG,
                           request_timeout=MATRIX["request_timeout"], poll_interval=0.1, library=str(LIBRARY)) as client:
             def call(name, arguments):
                 try:
@@ -89,13 +118,12 @@ def test_fault_matrix_over_c_abi(matrix_emulator, tmp_path, capfd):
                 seen.append(json.dumps(result))
                 return Outcome(True, result=result)
 
-            failures, printed = run_matrix(matrix_emulator, login, call, "Fault matrix through the C ABI (libcctap.so, ctypes)")
+            failures, printed = run_matrix(own_emulator, login, call, "Fault matrix through the C ABI (libcctap, ctypes), smoke cells", "smoke")
     finally:
         os.environ.clear()
         os.environ.update(saved)
     captured = capfd.readouterr()
-    with capfd.disabled():
-        print(printed, flush=True)
+    report(capfd, printed)
     assert "debug" in captured.out + captured.err, "debug logging was not on"
     assert_no_token(seen + [captured.out, captured.err], login.tokens)
     assert login.unchanged(), "the credentials file was modified"

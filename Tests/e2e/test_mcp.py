@@ -11,7 +11,7 @@ import anyio
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
-from conftest import BIN, ROOT, emulator_call
+from harness import BIN, ROOT, emulator_call
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 PENDING = "session_01HPendingPermission0003"

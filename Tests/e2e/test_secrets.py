@@ -3,7 +3,8 @@ included), MCP results, CLI output, error messages."""
 import json
 import subprocess
 
-from conftest import BIN, TOKEN, emulator_call, run
+from conftest import run
+from harness import BIN, TOKEN, emulator_call
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 

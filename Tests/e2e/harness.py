@@ -1,0 +1,89 @@
+"""What every Python test of cc-tap shares: where the binaries are, the emulator's login, an emulator
+process on loopback, its control routes, and waiting for an event (never for a fixed time).
+The end-to-end tests import it directly; bindings/python/tests puts this folder on sys.path."""
+import json
+import os
+import re
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+ROOT = Path(__file__).resolve().parents[2]
+# The debug build by default; CCTAP_BIN_DIR points elsewhere (e.g. a release build).
+BIN = Path(os.environ.get("CCTAP_BIN_DIR", ROOT / ".build" / "debug"))
+# The C library under test, laid out as installed (lib/, include/, lib/pkgconfig): the debug build's in
+# .build/debug-dist (scripts/build-dist.sh --debug) by default, dist/ when CCTAP_DIST says so (full tier).
+DIST = Path(os.environ.get("CCTAP_DIST", ROOT / ".build" / "debug-dist"))
+# CCTAP_LIBRARY is also what the Python binding reads.
+LIBRARY = Path(os.environ.get("CCTAP_LIBRARY", DIST / "lib" / "libcctap.so.0"))
+# The emulator's own login and organisation (EmulatorConfiguration.defaultToken / defaultOrganization).
+TOKEN = "sk-ant-oat01-emulator-0000000000000000"
+ORG = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
+
+T = TypeVar("T")
+
+
+def start_emulator(*extra: str):
+    """Starts a cc-tap-emulator on a free loopback port; returns (process, base URL)."""
+    proc = subprocess.Popen(
+        [str(BIN / "cc-tap-emulator"), "--port", "0", "--step", "0.01", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    # The emulator prints its banner once it listens; readline blocks until then ('' if it died).
+    for line in iter(proc.stdout.readline, ""):
+        match = re.match(r"CCTAP_BASE_URL=(\S+)", line)
+        if match:
+            return proc, match.group(1)
+    proc.kill()
+    raise RuntimeError("cc-tap-emulator exited before it printed its address")
+
+
+def running_emulator(*extra: str):
+    """Yields the base URL of an emulator that stops when the fixture ends."""
+    proc, base = start_emulator(*extra)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def clean_environment(**settings: str) -> dict:
+    """This process's environment without any CCTAP_/CCR_/CLAUDE_ setting, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CCTAP_", "CCR_", "CLAUDE_"))}
+    env.update(settings)
+    return env
+
+
+def emulator_call(base: str, method: str, path: str, body=None):
+    """A call to the emulator's own control routes (/_emulator/...)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def stats(base: str) -> dict:
+    return emulator_call(base, "GET", "/_emulator/stats")
+
+
+def wait_until(check: Callable[[], Optional[T]], what: str, timeout: float = 60) -> T:
+    """Polls `check` until it returns something truthy and returns that; fails after `timeout`
+    seconds, a generous bound that only a broken feature (not a busy machine) should reach."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.02)
+
+
+def settle(base: str) -> dict:
+    """Waits until the emulator has finished every service request it received (a stalled one
+    included), so its counters say everything the client's calls did; returns the stats."""
+    return wait_until(lambda: (lambda s: s if s["requests_in_progress"] == 0 else None)(stats(base)),
+                      "the emulator to finish the requests it received")
