@@ -3,19 +3,18 @@
 #   dist/lib/libcctap.so.0 (+ libcctap.so link), dist/include/cctap.h, dist/lib/pkgconfig/cctap.pc
 # The Swift runtime is linked in statically (-Xswiftc -static-stdlib; --static-swift-stdlib does not
 # work for dynamic libraries), so the library needs only system libraries at run time.
+#
+#   scripts/build-dist.sh --debug   lays out the debug build's library (.build/debug/libcctap.so, which
+#                                   loads the toolchain's Swift runtime) the same way in .build/debug-dist,
+#                                   without a release build: what the fast test tier compiles C against.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cctap
-built=.build-static/release/libcctap.so
-
-rm -rf dist
-mkdir -p dist/lib/pkgconfig dist/include
-strip --strip-unneeded -o dist/lib/libcctap.so.0 "$built"
-ln -s libcctap.so.0 dist/lib/libcctap.so
-cp include/cctap.h dist/include/
-version=$(sed -n 's/^#define CCTAP_VERSION "\(.*\)"$/\1/p' include/cctap.h)
-cat > dist/lib/pkgconfig/cctap.pc <<PC
+# The pkg-config file, relative to where it lies, so the folder can move.
+write_pc() {
+    local version
+    version=$(sed -n 's/^#define CCTAP_VERSION "\(.*\)"$/\1/p' include/cctap.h)
+    cat > "$1/lib/pkgconfig/cctap.pc" <<PC
 prefix=\${pcfiledir}/../..
 libdir=\${prefix}/lib
 includedir=\${prefix}/include
@@ -26,6 +25,30 @@ Version: ${version}
 Libs: -L\${libdir} -Wl,-rpath,\${libdir} -lcctap
 Cflags: -I\${includedir}
 PC
+}
+
+if [ "${1:-}" = --debug ]; then
+    out=.build/debug-dist
+    swift build --product cctap
+    rm -rf "$out"
+    mkdir -p "$out/lib/pkgconfig" "$out/include"
+    ln -s "$PWD/.build/debug/libcctap.so" "$out/lib/libcctap.so.0"
+    ln -s libcctap.so.0 "$out/lib/libcctap.so"
+    cp include/cctap.h "$out/include/"
+    write_pc "$out"
+    echo "$out ready (debug build)"
+    exit 0
+fi
+
+swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cctap
+built=.build-static/release/libcctap.so
+
+rm -rf dist
+mkdir -p dist/lib/pkgconfig dist/include
+strip --strip-unneeded -o dist/lib/libcctap.so.0 "$built"
+ln -s libcctap.so.0 dist/lib/libcctap.so
+cp include/cctap.h dist/include/
+write_pc dist
 
 echo "dist/ ready:"
 ls -l dist/lib dist/include

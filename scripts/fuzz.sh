@@ -11,7 +11,8 @@
 # The committed seeds are in Fuzz/corpus/<target>; new inputs libFuzzer finds go to
 # .build-fuzz/<target>-corpus, crashes to .build-fuzz/<target>-crash-*.
 # Each target is compiled directly with swiftc from the few source files it tests, so a fuzz build
-# does not rebuild the package (those files must not need the package's dependencies).
+# does not rebuild the package (those files must not need the package's dependencies); the binary is
+# kept in .build-fuzz and reused until one of those files, this script or the compiler changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-sse}
@@ -33,10 +34,17 @@ esac
 mkdir -p .build-fuzz/"$target"-corpus
 rm -f .build-fuzz/"$target"-crash-*
 binary=.build-fuzz/"$target"-fuzzer
-rm -f "$binary"
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FuzzTarget "${sources[@]}" -o "$binary" 2>&1 \
-  | grep -v "Cannot export local symbol" || true
-[ -x "$binary" ] || { echo "fuzz: build of $target failed" >&2; exit 1; }
+# A binary is reused while its sources, this script and the compiler are what built it.
+key=$( { swiftc --version 2>&1; cat "$0" "${sources[@]}"; } | sha256sum | cut -d' ' -f1)
+if [ -x "$binary" ] && [ "$(cat "$binary.key" 2>/dev/null)" = "$key" ]; then
+  echo "fuzz: $target binary is up to date"
+else
+  rm -f "$binary" "$binary.key"
+  swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FuzzTarget "${sources[@]}" -o "$binary" 2>&1 \
+    | grep -v "Cannot export local symbol" || true
+  [ -x "$binary" ] || { echo "fuzz: build of $target failed" >&2; exit 1; }
+  echo "$key" > "$binary.key"
+fi
 echo "== fuzzing $target for $seconds s"
 # `timeout`: a finding's report must not hold the test command up (the crash input is kept either way).
 timeout $((seconds + 120)) "$binary" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 -artifact_prefix=.build-fuzz/"$target"-crash- \

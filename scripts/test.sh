@@ -1,66 +1,126 @@
 #!/usr/bin/env bash
-# Runs every test:
-#   1. the Swift suites (core, emulator, MCP registry), the core's part of the fault matrix included,
-#   2. the core's concurrency tests again under ThreadSanitizer (a separate build in .build-tsan),
-#   3. bounded libFuzzer runs of every fuzz target (scripts/fuzz.sh all 20),
-#      and the distributable C library (scripts/build-dist.sh),
-#   4. end-to-end tests with pytest: the CLI, the MCP server over stdio with the official Python MCP
-#      client, the C ABI (header checks, examples, AddressSanitizer and valgrind stress tests), the
-#      fault matrix through the MCP server and the C ABI, and the token-leak checks,
-#   5. the Python binding (ctypes) tests,
-#   6. the demo, and a 20-second soak smoke run (the real soak is scripts/soak.sh, 10 minutes).
-# Installs what it needs: Debian packages (as root, when missing) and a venv in .venv-test with
-# pytest and mcp 2.3.0. Every test talks to an emulator on 127.0.0.1, never to the real service.
+# The test command, in two tiers.
+#
+#   scripts/test.sh          the fast tier (minutes): one debug build, and every surface for real:
+#                            1. the Swift suites (core, emulator, MCP registry),
+#                            2. the C header checks, the C API test and the C examples against the
+#                               debug build's libcctap.so (laid out by scripts/build-dist.sh --debug),
+#                            3. the end-to-end tests with pytest: the CLI, the MCP server over stdio with
+#                               the official Python MCP client, the token-leak checks, and the fault
+#                               matrix's smoke cells (each error class once) through the core, the MCP
+#                               server and the C ABI,
+#                            4. the Python binding (ctypes) tests, and 5. the demo.
+#   scripts/test.sh --deep   the deep checks the fast tier leaves out:
+#                            1. the core's concurrency suites under ThreadSanitizer (a build of its own),
+#                            2. bounded libFuzzer runs of every fuzz target (binaries reused while their
+#                               sources are unchanged),
+#                            3. the release C library (scripts/build-dist.sh): self-contained, its header
+#                               against Swift's, the C tests, AddressSanitizer stress (10,000 calls) and
+#                               valgrind stress (2,000 calls; CCTAP_VALGRIND_CALLS=10000 for more), and
+#                               the Python binding, all against it,
+#                            4. the whole fault matrix through the core, 5. a 20-second soak smoke run,
+#                            6. a short pass of the benchmark against the published cc-tap 0.1.0.
+#   scripts/test.sh --full   both tiers, one after the other (what CI runs).
+#
+# Each step prints its elapsed time, and a summary closes the run. Installs what it needs: Debian
+# packages (as root, when missing) and a venv in .venv-test with pytest and mcp 2.3.0. Every test talks
+# to an emulator on 127.0.0.1, never to the real service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-missing=()
-for tool in gcc g++ make pkg-config valgrind objcopy readelf; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-pkg-config --exists jansson 2>/dev/null || missing+=(libjansson-dev)
-python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
-if [ ${#missing[@]} -gt 0 ]; then
+fast=0 deep=0
+case "${1:-}" in
+  "") fast=1 ;;
+  --deep) deep=1 ;;
+  --full) fast=1 deep=1 ;;
+  *) echo "usage: scripts/test.sh [--deep | --full]" >&2; exit 2 ;;
+esac
+
+summary=()
+run_started=$SECONDS
+# step NAME COMMAND...: runs one step, prints how long it took, and remembers it for the summary.
+step() {
+  local name=$1 started=$SECONDS
+  shift
+  echo
+  echo "== $name"
+  "$@"
+  local took=$((SECONDS - started))
+  summary+=("$(printf '%4d s  %s' "$took" "$name")")
+  echo "-- $name: ${took} s"
+}
+
+install_what_is_missing() {
+  local missing=()
+  for tool in gcc g++ make pkg-config valgrind objcopy readelf; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  pkg-config --exists jansson 2>/dev/null || missing+=(libjansson-dev)
+  python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+  [ ${#missing[@]} -eq 0 ] && { echo "all present"; return; }
   if [ "$(id -u)" = 0 ]; then
-    echo "== installing Debian packages for: ${missing[*]}"
+    echo "installing Debian packages for: ${missing[*]}"
     apt-get update -qq
     apt-get install -y -qq build-essential pkg-config libjansson-dev valgrind binutils python3-venv >/dev/null
   else
     echo "missing: ${missing[*]}; install: sudo apt-get install build-essential pkg-config libjansson-dev valgrind python3-venv" >&2
     exit 1
   fi
+}
+
+python_environment() {
+  [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
+  .venv-test/bin/python -m pip install --quiet --disable-pip-version-check "pytest>=8" "mcp==2.3.0" ./bindings/python
+}
+
+pytest() { .venv-test/bin/python -m pytest -q -W ignore::DeprecationWarning "$@"; }
+
+# The debug build's library, laid out as installed, is what the fast tier's C and Python tests load.
+debug_library() { CCTAP_DIST="$PWD/.build/debug-dist" CCTAP_LIBRARY="$PWD/.build/debug-dist/lib/libcctap.so.0" "$@"; }
+# The release library in dist/, for the deep tier.
+release_library() { CCTAP_DIST="$PWD/dist" CCTAP_LIBRARY="$PWD/dist/lib/libcctap.so.0" "$@"; }
+
+demo() {
+  swift run --skip-build cc-tap demo --step 0.02 > .build/cc-tap-demo.out
+  grep -q "waiting_for_permission" .build/cc-tap-demo.out
+  grep -q 'The command `git status` ran' .build/cc-tap-demo.out
+  echo "demo: ok"
+}
+
+thread_sanitizer() {
+  swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+  TSAN_OPTIONS="halt_on_error=1" swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
+    --filter "CCTapCoreTests.(StreamingTests|ConversationTests|DeliveryTests|FaultTests)"
+}
+
+step "Debian packages and tools" install_what_is_missing
+# Both tiers use the debug build (the deep tier's matrix, soak and Python tests run its binaries); when
+# the fast tier has just made it, this is a no-op.
+step "swift build (debug, all targets, tests included)" swift build --build-tests
+step "Python test environment (.venv-test: pytest, mcp 2.3.0, the cctap binding)" python_environment
+
+if [ $fast = 1 ]; then
+  step "fast: Swift suites" swift test --skip-build
+  step "fast: the debug build's C library laid out (.build/debug-dist)" scripts/build-dist.sh --debug
+  step "fast: end-to-end (CLI, MCP over stdio, C ABI, matrix smoke cells, secrets)" \
+    debug_library pytest -m "not full" Tests/e2e
+  step "fast: Python binding over the debug libcctap" debug_library pytest bindings/python/tests
+  step "fast: demo (cc-tap demo against the embedded emulator)" demo
 fi
 
-echo "== swift build (all targets, tests included)"
-swift build --build-tests
+if [ $deep = 1 ]; then
+  step "deep: ThreadSanitizer (streaming, waits, delivery, faults)" thread_sanitizer
+  step "deep: fuzzing, 20 s a target (longer: scripts/fuzz.sh events 3600)" scripts/fuzz.sh all 20
+  step "deep: the release C library (static Swift runtime, dist/)" scripts/build-dist.sh
+  step "deep: C ABI against dist/ (self-contained, header, API test, examples, ASan and valgrind stress)" \
+    release_library pytest Tests/e2e/test_c_abi.py
+  step "deep: Python binding over dist/" release_library pytest bindings/python/tests
+  step "deep: the whole fault matrix through the core" pytest -s -m full Tests/e2e/test_fault_matrix.py
+  step "deep: soak smoke run (20 s; the 10-minute soak is scripts/soak.sh)" \
+    swift run --skip-build cctap-soak --minutes 0.33 --every 10 --emulator .build/debug/cc-tap-emulator
+  step "deep: benchmark against the published cc-tap 0.1.0 (short pass; figures printed, not judged)" \
+    scripts/bench-compare.sh --startups 2 --turns 3 --rounds 1 --samples-per-round 20 --long-timeout 5
+fi
 
-echo "== swift test"
-swift test --skip-build
-
-echo "== ThreadSanitizer: the core's concurrency tests (streaming, waits, delivery, faults)"
-swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-TSAN_OPTIONS="halt_on_error=1" swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
-  --filter "CCTapCoreTests.(StreamingTests|ConversationTests|DeliveryTests|FaultTests)"
-
-echo "== fuzzing: SSE parser, events and transcripts, credential files (20 s each; longer: scripts/fuzz.sh events 3600)"
-scripts/fuzz.sh all 20
-
-echo "== the distributable C library (static Swift runtime)"
-scripts/build-dist.sh
-
-echo "== Python test environment (.venv-test)"
-[ -x .venv-test/bin/python ] || python3 -m venv .venv-test
-.venv-test/bin/python -m pip install --quiet --disable-pip-version-check "pytest>=8" "mcp==2.3.0" ./bindings/python
-
-echo "== end-to-end tests (pytest): CLI, MCP server over stdio, C ABI"
-.venv-test/bin/python -m pytest -q -W ignore::DeprecationWarning Tests/e2e
-
-echo "== Python binding tests (pytest, ctypes over dist/lib/libcctap.so.0)"
-CCTAP_LIBRARY="$PWD/dist/lib/libcctap.so.0" .venv-test/bin/python -m pytest -q bindings/python/tests
-
-echo "== demo smoke test: cc-tap demo against the embedded emulator"
-swift run --skip-build cc-tap demo --step 0.02 > .build/cc-tap-demo.out
-grep -q "waiting_for_permission" .build/cc-tap-demo.out
-grep -q 'The command `git status` ran' .build/cc-tap-demo.out
-echo "demo: ok"
-
-echo "== soak smoke run (20 s; the 10-minute soak is scripts/soak.sh)"
-swift run --skip-build cctap-soak --minutes 0.33 --every 10 --emulator .build/debug/cc-tap-emulator
+echo
+echo "== elapsed, by step"
+printf '%s\n' "${summary[@]}"
+echo "total: $((SECONDS - run_started)) s"

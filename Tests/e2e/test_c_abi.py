@@ -1,26 +1,33 @@
-"""libcctap through its C ABI: the header checks, the examples, the API test, and the stress test
-under AddressSanitizer and valgrind. Needs dist/ (scripts/build-dist.sh) and libjansson-dev."""
+"""libcctap through its C ABI: the header checks, the examples and the API test (fast tier, against
+the library in CCTAP_DIST: the debug build's by default), and the release library's self-containment
+and the stress test under AddressSanitizer and valgrind (full tier, against dist/)."""
 import os
 import re
 import subprocess
 
 import pytest
 
-from conftest import ORG, ROOT, TOKEN, running_emulator
+from harness import DIST, LIBRARY, ORG, ROOT, TOKEN, clean_environment, running_emulator
 
 C = ROOT / "bindings" / "c"
-DIST = ROOT / "dist"
 DEMO = "session_01HFlakyLoginTestDemo0001"
 PENDING = "session_01HPendingPermission0003"
+# Programs built against a given library get a build folder of their own.
+BUILD = C / "build" / DIST.name
+
+
+def make(*targets, env=None, timeout=600):
+    return subprocess.run(["make", "-C", str(C), f"BUILD={BUILD}", f"PKG_CONFIG_PATH={DIST / 'lib' / 'pkgconfig'}",
+                           *targets], env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
 def built():
-    if not (DIST / "lib" / "libcctap.so.0").exists():
-        pytest.fail("dist/ is missing: run scripts/build-dist.sh first")
-    out = subprocess.run(["make", "-C", str(C), "all"], capture_output=True, text=True)
+    if not LIBRARY.exists():
+        pytest.fail(f"{LIBRARY} is missing: run scripts/build-dist.sh (or --debug) first")
+    out = make("all")
     assert out.returncode == 0, out.stdout + out.stderr
-    return C / "build"
+    return BUILD
 
 
 @pytest.fixture(scope="module")
@@ -31,28 +38,29 @@ def c_emulator():
 
 @pytest.fixture
 def c_env(c_emulator):
-    emulator = c_emulator
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CCTAP_", "CCR_", "CLAUDE_"))}
-    env.update({"CCTAP_BASE_URL": emulator, "CCTAP_ACCESS_TOKEN": TOKEN, "CCR_ORG_UUID": ORG,
-                "CCTAP_POLL_INTERVAL": "0.1"})
-    return env
+    return clean_environment(CCTAP_BASE_URL=c_emulator, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                             CCTAP_POLL_INTERVAL="0.1")
 
 
 def run(args, env, timeout=120):
     return subprocess.run([str(a) for a in args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
-def test_library_is_self_contained():
-    lib = DIST / "lib" / "libcctap.so.0"
-    needed = re.findall(r"NEEDED.*\[(.*)\]", subprocess.run(["readelf", "-d", lib], capture_output=True, text=True).stdout)
-    assert not [n for n in needed if "swift" in n.lower() or "Foundation" in n], needed
-    soname = subprocess.run(["readelf", "-d", lib], capture_output=True, text=True).stdout
-    assert "Library soname: [libcctap.so.0]" in soname
-    symbols = subprocess.run(["nm", "-D", "--defined-only", lib], capture_output=True, text=True).stdout.split("\n")
+def test_library_exports_exactly_the_header():
+    dynamic = subprocess.run(["readelf", "-d", LIBRARY], capture_output=True, text=True).stdout
+    assert "Library soname: [libcctap.so.0]" in dynamic
+    symbols = subprocess.run(["nm", "-D", "--defined-only", LIBRARY], capture_output=True, text=True).stdout.split("\n")
     exported = {line.split()[-1].split("@")[0] for line in symbols if re.match(r"^\S+ [A-Z] ", line)}
     exported.discard("CCTAP_0")
     declared = set(re.findall(r"^\w[\w\s\*]*?\b(cctap_\w+)\(", (ROOT / "include" / "cctap.h").read_text(), re.M))
     assert exported == declared
+
+
+@pytest.mark.full
+def test_release_library_is_self_contained():
+    needed = re.findall(r"NEEDED.*\[(.*)\]", subprocess.run(["readelf", "-d", LIBRARY], capture_output=True, text=True).stdout)
+    assert needed, "readelf found no NEEDED entries"
+    assert not [n for n in needed if "swift" in n.lower() or "Foundation" in n], needed
 
 
 def test_header_compiles_cleanly_as_c99_and_cpp17():
@@ -65,8 +73,10 @@ def test_header_compiles_cleanly_as_c99_and_cpp17():
 
 
 def test_header_matches_what_swift_exports():
-    generated = list((ROOT / ".build-static").glob("*/release/cctap.build/include/cctap-Swift.h"))
-    assert generated, "no generated header: build with scripts/build-dist.sh"
+    # The header SwiftPM generates from the @c exports, from whichever build made the library under test.
+    build = (".build-static", "release") if DIST.name == "dist" else (".build", "debug")
+    generated = list((ROOT / build[0]).glob(f"*/{build[1]}/cctap.build/include/cctap-Swift.h"))
+    assert generated, f"no generated header in {build[0]}: build the library first"
     out = subprocess.run(["gcc", "-fsyntax-only", "-w", "-x", "c", "-I", ROOT / "include", "-include",
                           ROOT / "include" / "cctap.h", generated[0]], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
@@ -92,17 +102,20 @@ def test_examples(built, c_env):
     assert missing.returncode == 1 and "CCTAP_E_NOT_FOUND" in missing.stderr
 
 
+@pytest.mark.full
 def test_stress_under_address_sanitizer(built, c_env):
-    out = run([built / "stress-asan", "10000", "8"], dict(c_env, ASAN_OPTIONS="detect_leaks=1"), timeout=900)
+    calls = os.environ.get("CCTAP_STRESS_CALLS", "10000")
+    out = run([built / "stress-asan", calls, "8"], dict(c_env, ASAN_OPTIONS="detect_leaks=1"), timeout=900)
     assert out.returncode == 0, out.stdout + out.stderr[-3000:]
-    assert "10000 calls on 8 threads: 10000 passed, 0 failed" in out.stdout
+    assert f"{calls} calls on 8 threads: {calls} passed, 0 failed" in out.stdout
     assert "ERROR: AddressSanitizer" not in out.stderr and "LeakSanitizer" not in out.stderr
 
 
+@pytest.mark.full
 def test_stress_under_valgrind(built, c_env):
-    calls = os.environ.get("CCTAP_VALGRIND_CALLS", "10000")
-    out = subprocess.run(["make", "-C", str(C), "valgrind", f"VALGRIND_CALLS={calls}"], env=c_env,
-                         capture_output=True, text=True, timeout=3000)
+    # 2,000 calls by default (about a fifth of the time of 10,000); CCTAP_VALGRIND_CALLS=10000 for more.
+    calls = os.environ.get("CCTAP_VALGRIND_CALLS", "2000")
+    out = make("valgrind", f"VALGRIND_CALLS={calls}", env=c_env, timeout=3000)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-4000:]
     assert f"{calls} calls on 8 threads: {calls} passed, 0 failed" in out.stdout
     assert "ERROR SUMMARY: 0 errors" in out.stderr and "definitely lost: 0 bytes" in out.stderr
