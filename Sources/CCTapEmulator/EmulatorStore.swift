@@ -46,7 +46,9 @@ public actor EmulatorStore {
     private(set) var responseBytes = 0
     /// Service requests whose answer is still being made (a stalled one counts until its delay ends),
     /// so a test can wait until everything a client sent has had its effect.
-    private(set) var requestsInProgress = 0
+    public private(set) var requestsInProgress = 0
+    /// Service requests received (the control routes under /_emulator/ are not counted).
+    private(set) var serviceRequests = 0
     /// Per session: when its newest `result` event was stored (seconds since 1970), for latency figures.
     private(set) var lastResultStoredAt: [String: Double] = [:]
     private var createdSessions = 0
@@ -231,7 +233,10 @@ public actor EmulatorStore {
 
     func noteResponseBytes(_ count: Int) { responseBytes += count }
 
-    func noteRequestStarted() { requestsInProgress += 1 }
+    func noteRequestStarted() {
+        serviceRequests += 1
+        requestsInProgress += 1
+    }
     func noteRequestFinished() { requestsInProgress -= 1 }
 
     /// Adds an idle, connected session holding `turns` finished turns (five events each); returns its id.
@@ -263,6 +268,7 @@ public actor EmulatorStore {
             "requests": .int(Int64(requestLog.count)),
             "faults_pending": .int(Int64(faults.count)),
             "response_bytes": .int(Int64(responseBytes)),
+            "service_requests": .int(Int64(serviceRequests)),
             "requests_in_progress": .int(Int64(requestsInProgress)),
             "last_result_at": .object(lastResultStoredAt.mapValues { .double($0) }),
         ])

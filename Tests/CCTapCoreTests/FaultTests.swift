@@ -1,5 +1,6 @@
 import CCTapCore
 import CCTapEmulator
+import CCTapTestSupport
 import Foundation
 import Testing
 
@@ -36,9 +37,18 @@ import Testing
     }
 
     @Test func rateLimitWithoutRetryAfterBacksOff() async throws {
-        try await withEmulator { (h: Harness) async throws in
+        // A backoff is at least half its ceiling: 0.25 s after the first 429 and 0.5 s after the second
+        // (ceilings 0.5 s and 1 s), so the read cannot end sooner than 0.75 s after it began.
+        try await withEmulator(tune: { $0.initialBackoff = 0.5; $0.maxBackoff = 1 }) { (h: Harness) async throws in
             await h.store.addFault(FaultRule(kind: .status, path: "/events", times: 2, status: 429))
-            _ = try await h.tap.readSession(Seed.demo)
+            let before = await h.store.requests().count
+            let started = ContinuousClock.now
+            let transcript = try await h.tap.readSession(Seed.demo)
+            let elapsed = ContinuousClock.now - started
+            #expect(transcript.entries.count == 3)
+            #expect(await h.store.pendingFaults().isEmpty)  // both 429s were answered
+            #expect(await h.store.requests().dropFirst(before).filter { $0.contains("/events") }.count == 3)
+            #expect(elapsed >= .milliseconds(750))
         }
     }
 
@@ -92,13 +102,14 @@ import Testing
 
     @Test func stallLongerThanTheTimeoutIsReported() async throws {
         try await withEmulator(tune: { $0.requestTimeout = 0.5; $0.maxAttempts = 2 }) { (h: Harness) async throws in
+            // Every answer stalls 6 s: a client that waited one out would get the list, not an error.
             await h.store.addFault(FaultRule(kind: .delay, method: "GET", path: "/v1/sessions", times: nil, seconds: 6))
-            let started = Date()
+            let before = await h.store.requests().count
             let error = await tapError { _ = try await h.tap.listSessions() }
             #expect(error?.kind == "timeout")
             #expect(error?.message.contains("within 1 s") == true)
-            // Two attempts of 0.5 s and a backoff: far less than waiting out even one 6 s stall.
-            #expect(Date().timeIntervalSince(started) < 5)
+            // Each attempt gave up after its own timeout: two attempts, no more.
+            #expect(await h.store.requests().dropFirst(before).filter { $0.contains("/v1/sessions") }.count == 2)
         }
     }
 
@@ -185,9 +196,7 @@ import Testing
             }
             #expect(error?.message.contains("before sending it again") == true)
             // The stalled request completes on the server: stored once, never twice.
-            for _ in 0..<100 where await h.store.storedCount(uuid: uuid) == 0 {
-                try await Task.sleep(nanoseconds: 50_000_000)
-            }
+            #expect(await eventually { await h.store.requestsInProgress == 0 })
             #expect(await h.store.storedCount(uuid: uuid) == 1)
             #expect(await h.store.receivedCount(uuid: uuid) == 1)
         }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CCTapEmulator
+import CCTapTestSupport
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -146,13 +147,8 @@ import Testing
             let uuid = UUID().uuidString.lowercased()
             let body = #"{"events":[{"type":"user","uuid":"\#(uuid)","session_id":"\#(Seed.demo)","parent_tool_use_id":null,"message":{"role":"user","content":"hi"}}]}"#
             #expect(try await call(port, .POST, path: "/v1/sessions/\(Seed.demo)/events", body: body).status == 200)
-            var types: [String] = []
-            for _ in 0..<200 {
-                let events = await emulator.store.allEvents(Seed.demo)
-                types = events.compactMap { $0["type"]?.stringValue }
-                if types.last == "result" && types.count > 6 { break }
-                try await Task.sleep(nanoseconds: 20_000_000)
-            }
+            #expect(await eventually { await emulator.store.allEvents(Seed.demo).last?["type"] == .string("result") })
+            let types = await emulator.store.allEvents(Seed.demo).compactMap { $0["type"]?.stringValue }
             #expect(Array(types.suffix(6)) == ["user", "system", "assistant", "assistant", "assistant", "result"])
             let events = await emulator.store.allEvents(Seed.demo)
             let copies = events.suffix(4).prefix(3).compactMap { $0["message"]?["id"]?.stringValue }

@@ -24,3 +24,15 @@ public func testEmulatorConfiguration(longSessionEvents: Int = 200) -> EmulatorC
     configuration.longSessionEvents = longSessionEvents
     return configuration
 }
+
+/// Checks `condition` every 20 ms until it holds and returns true, or returns false once `timeout`
+/// seconds have passed. Tests wait on the event they mean with this; the timeout is generous, so only
+/// a broken feature (never a busy machine) reaches it.
+public func eventually(timeout: Double = 60, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}

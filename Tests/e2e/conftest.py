@@ -1,11 +1,9 @@
 """Fixtures for end-to-end tests: the built binaries and a cc-tap-emulator process on loopback
 (the shared pieces are in harness.py). Tests marked `full` belong to the full tier
 (scripts/test.sh --full); the fast tier deselects them with -m "not full"."""
-import subprocess
-
 import pytest
 
-from harness import BIN, ORG, TOKEN, clean_environment, running_emulator
+from harness import ORG, TOKEN, clean_environment, running_emulator
 
 
 def pytest_configure(config):
@@ -36,8 +34,3 @@ def env(emulator, tmp_path):
 def server_env(env):
     """The environment for a cc-tap MCP server process: the emulator, and fast polling."""
     return dict(env, CCTAP_POLL_INTERVAL="0.1")
-
-
-def run(args, env, timeout=60):
-    """Runs cc-tap with args; returns the completed process."""
-    return subprocess.run([str(BIN / "cc-tap"), *args], env=env, capture_output=True, text=True, timeout=timeout)

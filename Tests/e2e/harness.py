@@ -50,6 +50,11 @@ def running_emulator(*extra: str):
         proc.wait(timeout=10)
 
 
+def run(args, env, timeout=60):
+    """Runs cc-tap with args; returns the completed process."""
+    return subprocess.run([str(BIN / "cc-tap"), *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
 def clean_environment(**settings: str) -> dict:
     """This process's environment without any CCTAP_/CCR_/CLAUDE_ setting, plus `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CCTAP_", "CCR_", "CLAUDE_"))}

@@ -1,8 +1,10 @@
 """The cc-tap command line, run as a person or a script would, against cc-tap-emulator."""
 import json
+import re
+import uuid
 
-from conftest import run
-from harness import ORG, TOKEN
+import cctap
+from harness import LIBRARY, ORG, TOKEN, emulator_call, run
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 LONG = "session_01HLongSession5000ev0006"
@@ -55,10 +57,21 @@ def test_send_and_wait_by_polling_the_v1_list(env):
     assert result["cursor"].startswith("sevt_")
 
 
-def test_send_without_wait_returns_a_cursor(env):
-    out = run(["send", DEMO, "fire and forget"], env)
+def test_send_without_wait_returns_a_cursor(env, emulator):
+    """The cursor `send` prints is where the reply starts: a wait from it (here through the C library)
+    returns that reply."""
+    text = f"fire and forget {uuid.uuid4().hex[:8]}"
+    out = run(["send", DEMO, text], env)
     assert out.returncode == 0, out.stderr
-    assert "cursor" in out.stdout
+    printed = re.fullmatch(r"Sent \(uuid ([0-9a-f-]{36})\)\. Wait for the reply with cursor (\S+)\.\n", out.stdout)
+    assert printed, out.stdout
+    cursor = printed.group(2)
+    assert re.fullmatch(r"seq:\d+|sevt_\w+", cursor), cursor
+    assert text in emulator_call(emulator, "GET", f"/_emulator/sessions/{DEMO}/user-messages")["texts"]
+    with cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG, library=str(LIBRARY)) as client:
+        reply = client.wait_for_reply(DEMO, cursor, timeout=30)
+    assert reply["status"] == "complete"
+    assert f"You said: {text}" in reply["reply"]
 
 
 def test_bad_session_id_is_a_clear_error(env):

@@ -3,8 +3,7 @@ included), MCP results, CLI output, error messages."""
 import json
 import subprocess
 
-from conftest import run
-from harness import BIN, TOKEN, emulator_call
+from harness import BIN, TOKEN, emulator_call, run
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 
