@@ -27,9 +27,8 @@ struct Soak: AsyncParsableCommand {
         let control = EmulatorControl(base: service.baseURL)
 
         var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CCTAP_") && !$0.key.hasPrefix("CLAUDE_") }
-        variables["CCTAP_BASE_URL"] = service.baseURL
-        variables["CCTAP_ACCESS_TOKEN"] = "sk-ant-oat01-emulator-0000000000000000"
-        variables["CCR_ORG_UUID"] = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
+        // The emulator's banner says where it listens and which login and organisation it accepts.
+        variables.merge(service.banner) { _, announced in announced }
         var configuration = try TapConfiguration.fromEnvironment(HostEnvironment(variables: variables, homeDirectory: NSTemporaryDirectory()))
         configuration.requestTimeout = 1
         configuration.sendTimeout = 1
@@ -227,7 +226,9 @@ struct EmulatorControl {
 /// A cc-tap-emulator child process on a free loopback port.
 final class EmulatorProcess {
     let process = Process()
-    let baseURL: String
+    /// The banner's settings: CCTAP_BASE_URL, CCTAP_ACCESS_TOKEN and CCR_ORG_UUID.
+    let banner: [String: String]
+    var baseURL: String { banner["CCTAP_BASE_URL"] ?? "" }
 
     init(path: String) throws {
         process.executableURL = URL(fileURLWithPath: path)
@@ -237,15 +238,21 @@ final class EmulatorProcess {
         process.standardError = FileHandle.nullDevice
         try process.run()
         var text = ""
-        while !text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().contains(where: { $0.hasPrefix("CCTAP_BASE_URL=") }) {
+        var settings: [String: String] = [:]
+        // The organisation is the banner's last setting: once its line is whole, the banner is read.
+        while settings["CCR_ORG_UUID"] == nil {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { throw ValidationError("cc-tap-emulator at \(path) exited before it listened") }
             text += String(decoding: chunk, as: UTF8.self)
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                let parts = line.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { settings[String(parts[0])] = String(parts[1]) }
+            }
         }
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CCTAP_BASE_URL=") }) else {
-            throw ValidationError("cc-tap-emulator did not print its address")
+        guard settings["CCTAP_BASE_URL"] != nil, settings["CCTAP_ACCESS_TOKEN"] != nil else {
+            throw ValidationError("cc-tap-emulator did not print its address and login")
         }
-        baseURL = String(line.dropFirst("CCTAP_BASE_URL=".count))
+        banner = settings
     }
 
     func stop() {
