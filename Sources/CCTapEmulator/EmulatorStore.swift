@@ -210,6 +210,23 @@ public actor EmulatorStore {
     // MARK: Faults and counters
 
     public func addFault(_ rule: FaultRule) { faults.append(rule) }
+
+    /// Requests a `hold` fault is holding now, and how many times held requests were released.
+    public private(set) var heldRequests = 0
+    private var releases = 0
+
+    /// Lets every held request go on (each is then handled as usual).
+    public func releaseHeldRequests() { releases += 1 }
+
+    func holdUntilReleased(atMost seconds: Double) async {
+        let release = releases
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        heldRequests += 1
+        while releases == release, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        heldRequests -= 1
+    }
     public func clearFaults() { faults.removeAll() }
     /// Rules not yet used up (a test checks its fault really was hit).
     public func pendingFaults() -> [FaultRule] { faults }
@@ -270,6 +287,7 @@ public actor EmulatorStore {
             "response_bytes": .int(Int64(responseBytes)),
             "service_requests": .int(Int64(serviceRequests)),
             "requests_in_progress": .int(Int64(requestsInProgress)),
+            "held_requests": .int(Int64(heldRequests)),
             "last_result_at": .object(lastResultStoredAt.mapValues { .double($0) }),
         ])
     }

@@ -16,6 +16,10 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case truncatedBody = "truncated_body"
         /// Wait `seconds` before handling (a stall).
         case delay
+        /// Hold the request until a test releases held requests (`POST /_emulator/faults/release`), or
+        /// `seconds` pass (default 60), then handle it: a stall that ends exactly when the test says,
+        /// for checks of what a client does after its own timeout, whatever the machine's load.
+        case hold
         /// Reset the connection without handling the request.
         case resetBefore = "reset_before"
         /// Handle the request (store what it posts), then reset the connection instead of answering.

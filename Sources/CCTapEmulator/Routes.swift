@@ -119,6 +119,8 @@ struct ServiceMiddleware: RouterMiddleware {
                     body: .init(byteBuffer: ByteBuffer(string: fault.body ?? "upstream connect error or disconnect/reset before headers")))
             case .delay:
                 try? await Task.sleep(nanoseconds: UInt64(min(max(0, fault.seconds ?? 5), 3600) * 1_000_000_000))
+            case .hold:
+                await store.holdUntilReleased(atMost: min(max(0, fault.seconds ?? 60), 3600))
             case .resetBefore:
                 try await reset(context.channel)
                 throw APIFailure(500, "connection reset")

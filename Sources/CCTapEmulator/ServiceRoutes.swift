@@ -36,6 +36,10 @@ struct ServiceRoutes {
             await store.clearFaults()
             return Reply.json(["ok": true])
         }
+        router.post("/_emulator/faults/release") { _, _ in
+            await store.releaseHeldRequests()
+            return Reply.json(["ok": true])
+        }
         router.get("/_emulator/stats") { _, _ in Reply.json(await store.stats()) }
         router.post("/_emulator/sessions") { request, context in
             let body = try await request.body.collect(upTo: 64 * 1024)

@@ -132,8 +132,9 @@ def fault_cell(base: str, login: LoginFile, call: Callable[[str, dict], Outcome]
     if route["call"] == "send_and_wait":
         arguments["timeout"] = 30
     outcome = call(route["call"], arguments)
-    # Everything the call sent has had its effect once the emulator has answered it all: a post that
-    # outlived the client's timeout is stored (or not) when its stall ends.
+    # A stalled ('hold') request ends now that the call has returned; everything the call sent has had
+    # its effect once the emulator has answered it all (a post that outlived the timeout is stored now).
+    emulator_call(base, "POST", "/_emulator/faults/release")
     after = settle(base)
     duplicates = sum(1 for n in after["user_messages_stored"].values() if n > 1)
     return judge(fault, route, outcome, stored_total(after) - before, after["faults_pending"] == 0, duplicates)
