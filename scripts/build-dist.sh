@@ -7,6 +7,8 @@
 #   scripts/build-dist.sh --debug   lays out the debug build's library (.build/debug/libcctap.so, which
 #                                   loads the toolchain's Swift runtime) the same way in .build/debug-dist,
 #                                   without a release build: what the fast test tier compiles C against.
+#                                   The library is linked, not copied, so it is always the newest debug
+#                                   build; it is built only if there is none yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +31,7 @@ PC
 
 if [ "${1:-}" = --debug ]; then
     out=.build/debug-dist
-    swift build --product cctap
+    [ -e .build/debug/libcctap.so ] || swift build --product cctap
     rm -rf "$out"
     mkdir -p "$out/lib/pkgconfig" "$out/include"
     ln -s "$PWD/.build/debug/libcctap.so" "$out/lib/libcctap.so.0"

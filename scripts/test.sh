@@ -73,10 +73,13 @@ python_environment() {
 
 pytest() { .venv-test/bin/python -m pytest -q -W ignore::DeprecationWarning "$@"; }
 
-# The debug build's library, laid out as installed, is what the fast tier's C and Python tests load.
-debug_library() { CCTAP_DIST="$PWD/.build/debug-dist" CCTAP_LIBRARY="$PWD/.build/debug-dist/lib/libcctap.so.0" "$@"; }
-# The release library in dist/, for the deep tier.
-release_library() { CCTAP_DIST="$PWD/dist" CCTAP_LIBRARY="$PWD/dist/lib/libcctap.so.0" "$@"; }
+# with_library DIR COMMAND...: runs COMMAND with the C and Python tests loading the library laid out in
+# DIR: the debug build's (.build/debug-dist) in the fast tier, the release one (dist) in the deep tier.
+with_library() {
+  local dist=$PWD/$1
+  shift
+  CCTAP_DIST="$dist" CCTAP_LIBRARY="$dist/lib/libcctap.so.0" "$@"
+}
 
 demo() {
   swift run --skip-build cc-tap demo --step 0.02 > .build/cc-tap-demo.out
@@ -101,8 +104,8 @@ if [ $fast = 1 ]; then
   step "fast: Swift suites" swift test --skip-build
   step "fast: the debug build's C library laid out (.build/debug-dist)" scripts/build-dist.sh --debug
   step "fast: end-to-end (CLI, MCP over stdio, C ABI, matrix smoke cells, secrets)" \
-    debug_library pytest -m "not full" Tests/e2e
-  step "fast: Python binding over the debug libcctap" debug_library pytest bindings/python/tests
+    with_library .build/debug-dist pytest -m "not full" Tests/e2e
+  step "fast: Python binding over the debug libcctap" with_library .build/debug-dist pytest bindings/python/tests
   step "fast: demo (cc-tap demo against the embedded emulator)" demo
 fi
 
@@ -111,8 +114,8 @@ if [ $deep = 1 ]; then
   step "deep: fuzzing, 20 s a target (longer: scripts/fuzz.sh events 3600)" scripts/fuzz.sh all 20
   step "deep: the release C library (static Swift runtime, dist/)" scripts/build-dist.sh
   step "deep: C ABI against dist/ (self-contained, header, API test, examples, ASan and valgrind stress)" \
-    release_library pytest Tests/e2e/test_c_abi.py
-  step "deep: Python binding over dist/" release_library pytest bindings/python/tests
+    with_library dist pytest Tests/e2e/test_c_abi.py
+  step "deep: Python binding over dist/" with_library dist pytest bindings/python/tests
   step "deep: the whole fault matrix through the core" pytest -s -m full Tests/e2e/test_fault_matrix.py
   step "deep: soak smoke run (20 s; the 10-minute soak is scripts/soak.sh)" \
     swift run --skip-build cctap-soak --minutes 0.33 --every 10 --emulator .build/debug/cc-tap-emulator

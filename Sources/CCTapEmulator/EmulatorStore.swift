@@ -49,6 +49,8 @@ public actor EmulatorStore {
     public private(set) var requestsInProgress = 0
     /// Service requests received (the control routes under /_emulator/ are not counted).
     private(set) var serviceRequests = 0
+    /// How many times `releaseHeldRequests` was called; a held request waits for it to change.
+    private var releases = 0
     /// Per session: when its newest `result` event was stored (seconds since 1970), for latency figures.
     private(set) var lastResultStoredAt: [String: Double] = [:]
     private var createdSessions = 0
@@ -210,23 +212,6 @@ public actor EmulatorStore {
     // MARK: Faults and counters
 
     public func addFault(_ rule: FaultRule) { faults.append(rule) }
-
-    /// Requests a `hold` fault is holding now, and how many times held requests were released.
-    public private(set) var heldRequests = 0
-    private var releases = 0
-
-    /// Lets every held request go on (each is then handled as usual).
-    public func releaseHeldRequests() { releases += 1 }
-
-    func holdUntilReleased(atMost seconds: Double) async {
-        let release = releases
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        heldRequests += 1
-        while releases == release, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        heldRequests -= 1
-    }
     public func clearFaults() { faults.removeAll() }
     /// Rules not yet used up (a test checks its fault really was hit).
     public func pendingFaults() -> [FaultRule] { faults }
@@ -255,6 +240,18 @@ public actor EmulatorStore {
         requestsInProgress += 1
     }
     func noteRequestFinished() { requestsInProgress -= 1 }
+
+    /// Lets every request a `hold` fault holds go on (each is then handled as usual).
+    public func releaseHeldRequests() { releases += 1 }
+
+    /// Holds the calling request until the next release, or `seconds` at most.
+    func holdUntilReleased(atMost seconds: Double) async {
+        let release = releases
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while releases == release, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
 
     /// Adds an idle, connected session holding `turns` finished turns (five events each); returns its id.
     public func createSession(turns: Int, title: String?) -> String {
@@ -287,7 +284,6 @@ public actor EmulatorStore {
             "response_bytes": .int(Int64(responseBytes)),
             "service_requests": .int(Int64(serviceRequests)),
             "requests_in_progress": .int(Int64(requestsInProgress)),
-            "held_requests": .int(Int64(heldRequests)),
             "last_result_at": .object(lastResultStoredAt.mapValues { .double($0) }),
         ])
     }

@@ -64,19 +64,19 @@ struct ServiceMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = "req_011" + IDs.random(22)
-        let counted = !request.uri.path.hasPrefix("/_emulator/")
-        if counted { await store.noteRequestStarted() }
+        let isService = !request.uri.path.hasPrefix("/_emulator/")
+        if isService { await store.noteRequestStarted() }
         var response: Response
         do {
             response = try await answer(request, context: context, requestID: requestID, next: next)
         } catch {
-            if counted { await store.noteRequestFinished() }
+            if isService { await store.noteRequestFinished() }
             throw error
         }
         // A stream's handler returns once its body is set up; the frames it writes later store nothing.
-        if counted { await store.noteRequestFinished() }
+        if isService { await store.noteRequestFinished() }
         response.headers[.requestID] = requestID
-        if !request.uri.path.hasPrefix("/_emulator/") {
+        if isService {
             // Count what clients read (the benchmark's "API bytes"), keeping the body's length header.
             let body = response.body
             let store = store

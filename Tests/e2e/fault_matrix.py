@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
-from harness import ROOT, TOKEN, emulator_call, settle, stats, wait_until
+from harness import ROOT, TOKEN, emulator_call, settle, stats, stored_total, wait_until
 
 MATRIX = json.loads((ROOT / "Tests" / "fault-matrix.json").read_text())
 ROUTES = {route["name"]: route for route in MATRIX["routes"]}
@@ -70,10 +70,6 @@ def login_dir(tmp_path: Path) -> LoginFile:
     login = LoginFile(folder / ".credentials.json")
     login.write(TOKEN)
     return login
-
-
-def stored_total(counters: dict) -> int:
-    return sum(counters["user_messages_stored"].values())
 
 
 def judge(fault: dict, route: dict, outcome: Outcome, stored: int, fired: bool, duplicates: int) -> Tuple[bool, str]:

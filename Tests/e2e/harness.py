@@ -25,10 +25,10 @@ ORG = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
 T = TypeVar("T")
 
 
-def start_emulator(*extra: str):
+def start_emulator():
     """Starts a cc-tap-emulator on a free loopback port; returns (process, base URL)."""
     proc = subprocess.Popen(
-        [str(BIN / "cc-tap-emulator"), "--port", "0", "--step", "0.01", *extra],
+        [str(BIN / "cc-tap-emulator"), "--port", "0", "--step", "0.01"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     # The emulator prints its banner once it listens; readline blocks until then ('' if it died).
@@ -40,9 +40,9 @@ def start_emulator(*extra: str):
     raise RuntimeError("cc-tap-emulator exited before it printed its address")
 
 
-def running_emulator(*extra: str):
+def running_emulator():
     """Yields the base URL of an emulator that stops when the fixture ends."""
-    proc, base = start_emulator(*extra)
+    proc, base = start_emulator()
     try:
         yield base
     finally:
@@ -74,6 +74,11 @@ def stats(base: str) -> dict:
     return emulator_call(base, "GET", "/_emulator/stats")
 
 
+def stored_total(counters: dict) -> int:
+    """User messages the emulator has stored, from a `stats` answer."""
+    return sum(counters["user_messages_stored"].values())
+
+
 def wait_until(check: Callable[[], Optional[T]], what: str, timeout: float = 60) -> T:
     """Polls `check` until it returns something truthy and returns that; fails after `timeout`
     seconds, a generous bound that only a broken feature (not a busy machine) should reach."""
@@ -90,5 +95,7 @@ def wait_until(check: Callable[[], Optional[T]], what: str, timeout: float = 60)
 def settle(base: str) -> dict:
     """Waits until the emulator has finished every service request it received (a stalled one
     included), so its counters say everything the client's calls did; returns the stats."""
-    return wait_until(lambda: (lambda s: s if s["requests_in_progress"] == 0 else None)(stats(base)),
-                      "the emulator to finish the requests it received")
+    def finished() -> Optional[dict]:
+        counters = stats(base)
+        return counters if counters["requests_in_progress"] == 0 else None
+    return wait_until(finished, "the emulator to finish the requests it received")

@@ -25,16 +25,18 @@ def matrix_env(base, login):
                              CCTAP_LOG="debug")
 
 
-def assert_no_token(texts, tokens):
-    for text in texts:
-        for token in tokens:
-            assert token not in text, "a token leaked"
-        assert "sk-ant-oat01-" not in text
-
-
-def report(capfd, printed):
+def finish(capfd, printed, failures, login, seen, logs):
+    """What every surface's run ends with: its table printed, debug logging shown to have been on, no
+    token in anything it saw or logged, the credentials file as the test last wrote it, no failed cell."""
     with capfd.disabled():
         print(printed, flush=True)
+    assert "debug" in logs, "debug logging was not on"
+    for text in seen + [logs]:
+        for token in login.tokens:
+            assert token not in text, "a token leaked"
+        assert "sk-ant-oat01-" not in text
+    assert login.unchanged(), "the credentials file was modified"
+    assert not failures, failures
 
 
 CLI_ARGUMENTS = {
@@ -50,23 +52,20 @@ CLI_ARGUMENTS = {
 def test_fault_matrix_through_the_core(own_emulator, tmp_path, capfd, which):
     login = login_dir(tmp_path)
     env = matrix_env(own_emulator, login)
-    seen = []
+    seen, logs = [], []
 
     def call(name, arguments):
         done = subprocess.run([str(BIN / "cc-tap"), *CLI_ARGUMENTS[name](arguments), "--json", "--verbose"],
                               env=env, capture_output=True, text=True, timeout=120)
-        seen.extend([done.stdout, done.stderr])
+        seen.append(done.stdout)
+        logs.append(done.stderr)
         if done.returncode != 0:
             kind = "send_outcome_unknown" if UNKNOWN_OUTCOME in done.stderr else "error"
             return Outcome(False, kind, done.stderr)
         return Outcome(True, result=json.loads(done.stdout))
 
     failures, printed = run_matrix(own_emulator, login, call, f"Fault matrix through the core (cc-tap CLI), {which} cells", which)
-    report(capfd, printed)
-    assert any("debug" in text for text in seen), "debug logging was not on"
-    assert_no_token(seen, login.tokens)
-    assert login.unchanged(), "the credentials file was modified"
-    assert not failures, failures
+    finish(capfd, printed, failures, login, seen, "".join(logs))
 
 
 def test_fault_matrix_over_mcp(own_emulator, tmp_path, capfd):
@@ -88,12 +87,7 @@ def test_fault_matrix_over_mcp(own_emulator, tmp_path, capfd):
                 return Outcome(True, result=result.structured_content)
 
             failures, printed = run_matrix(own_emulator, login, call, "Fault matrix through the MCP server (stdio), smoke cells", "smoke")
-    report(capfd, printed)
-    logs = stderr_path.read_text()
-    assert "debug" in logs, "debug logging was not on"
-    assert_no_token(seen + [logs], login.tokens)
-    assert login.unchanged(), "the credentials file was modified"
-    assert not failures, failures
+    finish(capfd, printed, failures, login, seen, stderr_path.read_text())
 
 
 def test_fault_matrix_over_c_abi(own_emulator, tmp_path, capfd):
@@ -123,8 +117,4 @@ def test_fault_matrix_over_c_abi(own_emulator, tmp_path, capfd):
         os.environ.clear()
         os.environ.update(saved)
     captured = capfd.readouterr()
-    report(capfd, printed)
-    assert "debug" in captured.out + captured.err, "debug logging was not on"
-    assert_no_token(seen + [captured.out, captured.err], login.tokens)
-    assert login.unchanged(), "the credentials file was modified"
-    assert not failures, failures
+    finish(capfd, printed, failures, login, seen, captured.out + captured.err)

@@ -11,7 +11,7 @@ import anyio
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
-from harness import BIN, ROOT, emulator_call, settle, stats
+from harness import BIN, ROOT, emulator_call, settle, stats, stored_total
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 PENDING = "session_01HPendingPermission0003"
@@ -260,13 +260,13 @@ def test_list_sessions_stays_prompt_during_eight_waits(server_env, emulator):
             results.append(await client.call_tool(
                 "send_and_wait", {"session_id": OFFLINE, "message": f"pending {i}", "timeout": 10}))
 
-        before = sum(stats(emulator)["user_messages_stored"].values())
+        before = stored_total(stats(emulator))
         async with anyio.create_task_group() as group:
             for i in range(8):
                 group.start_soon(wait_one, i)
             # Every wait has sent its message and is following the session.
             with anyio.fail_after(30):
-                while sum(stats(emulator)["user_messages_stored"].values()) < before + 8:
+                while stored_total(stats(emulator)) < before + 8:
                     await anyio.sleep(0.02)
             for _ in range(5):
                 listed = await client.call_tool("list_sessions", {})

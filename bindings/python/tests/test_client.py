@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import cctap
-from harness import ORG, TOKEN, stats, wait_until
+from harness import ORG, TOKEN, stats, stored_total, wait_until
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 PENDING = "session_01HPendingPermission0003"
@@ -113,10 +113,10 @@ def test_cancel_from_another_thread(client, emulator):
         except cctap.CCTapError as error:
             outcome.append(error)
 
-    before = sum(stats(emulator)["user_messages_stored"].values())
+    before = stored_total(stats(emulator))
     waiter = threading.Thread(target=wait)
     waiter.start()
-    wait_until(lambda: sum(stats(emulator)["user_messages_stored"].values()) > before, "the message to be stored")
+    wait_until(lambda: stored_total(stats(emulator)) > before, "the message to be stored")
     client.cancel()
     waiter.join(timeout=30)  # generous, and still half the wait's own timeout
     assert not waiter.is_alive(), "the cancelled wait went on"
