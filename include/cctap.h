@@ -138,6 +138,10 @@ typedef struct cctap_client cctap_client;
  *   "poll_interval"       number  seconds between checks while a wait polls, 0.05..60 (default 1)
  *   "event_source"        string  "auto" (default: the event stream, falling back to polling),
  *                                 "poll" (the v2 event list) or "poll-v1" (the v1 event list)
+ *   "presence"            boolean tell the service a person is watching while a wait runs
+ *                                 (default false, or env CCTAP_PRESENCE). While a client is
+ *                                 present the service holds back the user's phone notifications
+ *                                 for that session, so leave it off for unattended programs.
  * Unknown keys are rejected, so a typo does not pass silently.
  *
  * No request is made here: login problems surface on the first operation.

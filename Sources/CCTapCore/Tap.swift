@@ -18,38 +18,97 @@ public final class Tap: Sendable {
     // MARK: Sessions
 
     /// Every session, following pages until the service says there are no more.
-    /// `status`: nil for all, `active` for all but archived, or an exact `session_status`.
+    /// `status`: nil or `all` for every session; `active` or `archived` (the lifecycle, which the v2
+    /// list filters with `statuses`); or a worker state `running`, `idle`, `requires_action`.
+    ///
+    /// A service that refuses or ignores the page parameter gets a partial list (`complete` false,
+    /// `note` saying why), never an error: the sessions read so far are still worth showing.
     public func listSessions(status: String? = nil) async throws -> SessionList {
         let filter = status?.trimmingCharacters(in: .whitespaces).lowercased()
-        var all: [SessionSummary] = []
-        var after: String?
-        var pages = 0
-        var seenCursors = Set<String>()
-        repeat {
-            let page = try await api.listSessionsPage(limit: configuration.pageSize, afterID: after)
-            pages += 1
-            all += page.data.map(SessionSummary.init)
-            guard page.hasMore, let last = page.lastID, seenCursors.insert(last).inserted else { break }
-            after = last
-        } while pages < 1000
-        let kept: [SessionSummary]
-        switch filter {
-        case nil, "", "all": kept = all
-        case "active": kept = all.filter { $0.status != "archived" }
-        case let exact?: kept = all.filter { $0.status == exact }
+        let statuses: [String] =
+            switch filter {
+            case nil, "", "all": []
+            case "archived": ["archived"]
+            default: ["active"]
+            }
+        let size = configuration.pageSize
+        let api = api
+        let (first, dialect) = try await api.speaking(.list) { dialect in
+            try await api.sessionsPage(dialect, limit: size, after: nil, statuses: dialect == .v2 ? statuses : [])
         }
+        var all = first.items.map(SessionSummary.init)
+        var seenIDs = Set(all.map(\.id))
+        var pages = 1
+        var next = first.next
+        var seenCursors = Set<String>()
+        var pageParameter = "cursor"
+        var note: String?
+        while let cursor = next, pages < 1000 {
+            guard seenCursors.insert(cursor).inserted else {
+                note = "The service handed back a page cursor it had given before; listing stopped there."
+                break
+            }
+            let page: SessionPage
+            do {
+                page = try await api.sessionsPage(
+                    dialect, limit: size, after: cursor, statuses: dialect == .v2 ? statuses : [], pageParameter: pageParameter)
+            } catch let error as TapError where Self.refusesParameter(error) {
+                if dialect == .v2 && pageParameter == "cursor" {
+                    // S7 saw `cursor`; RC-API passes `page`. Try the other name once before giving up.
+                    pageParameter = "page"
+                    seenCursors.remove(cursor)
+                    continue
+                }
+                note = "The service refused the next page (\(error.message)); this is the first \(pages) page(s) only."
+                break
+            }
+            let fresh = page.items.map(SessionSummary.init).filter { seenIDs.insert($0.id).inserted }
+            if fresh.isEmpty && !page.items.isEmpty {
+                note = "The service answered the next page with sessions already listed (it ignores `\(pageParameter)`); "
+                    + "this is the first \(pages) page(s) only."
+                break
+            }
+            all += fresh
+            pages += 1
+            next = page.next
+        }
+        let kept = all.filter { Self.matches($0, filter) }
+        if let note { logger.info("list_sessions: \(note)") }
         return SessionList(
-            sessions: kept, count: kept.count, statusFilter: (filter?.isEmpty ?? true) ? nil : filter, pagesRead: pages)
+            sessions: kept, count: kept.count, statusFilter: (filter?.isEmpty ?? true) ? nil : filter, pagesRead: pages,
+            complete: note == nil, note: note)
+    }
+
+    /// A page request the service turned down for its parameters (not for the login or the load).
+    private static func refusesParameter(_ error: TapError) -> Bool {
+        guard case .api(let details) = error else { return false }
+        return details.status == 400 || details.status == 422
+    }
+
+    private static func matches(_ session: SessionSummary, _ filter: String?) -> Bool {
+        switch filter {
+        case nil, "", "all": return true
+        case "active": return session.status != "archived"
+        case "archived": return session.status == "archived"
+        case let state?: return session.status != "archived" && session.workerStatus == state
+        }
     }
 
     /// One session, its context, and its unanswered permission prompts.
     public func sessionInfo(_ id: String) async throws -> SessionInfo {
         let session = try SessionID(id)
-        let json = try await api.session(session)
-        let recent = try await api.eventsPage(session, EventsQuery(limit: 200, anchorToLatest: true))
+        let api = api
+        let (json, _) = try await api.speaking(.session) { try await api.session(session, $0) }
+        let recent = try await recentEvents(session, limit: 200)
         return SessionInfo(
             session: SessionSummary(json), context: json["session_context"] ?? json["config"],
-            pendingPermissions: unansweredPermissions(in: recent.data))
+            pendingPermissions: unansweredPermissions(in: recent))
+    }
+
+    /// The newest `limit` events of a session, oldest first (one read).
+    func recentEvents(_ session: SessionID, limit: Int) async throws -> [JSONValue] {
+        let api = api
+        return try await api.speaking(.history) { try await api.historyPage(session, $0, before: nil, limit: limit) }.value.events
     }
 
     // MARK: Reading
@@ -65,14 +124,14 @@ public final class Tap: Sendable {
         var entries: [TranscriptEntry] = []
         var hasOlder = false
         try await pageBackwards(session) { page in
-            events.insert(contentsOf: page.data, at: 0)
-            hasOlder = page.hasMore
+            events.insert(contentsOf: page.events, at: 0)
+            hasOlder = page.older != nil
             entries = TranscriptBuilder.entries(from: events)
             return entries.count > wanted  // one extra, so a message split across pages is complete
         }
         let shown = Array(entries.suffix(wanted))
         return Transcript(
-            sessionID: session.compat, entries: shown, hasOlder: hasOlder || shown.count < entries.count,
+            sessionID: api.spelling(session, .history), entries: shown, hasOlder: hasOlder || shown.count < entries.count,
             eventsRead: events.count)
     }
 
@@ -85,15 +144,15 @@ public final class Tap: Sendable {
         var read = 0
         var hasOlder = false
         try await pageBackwards(session) { page in
-            read += page.data.count
-            let keep = typeSet.isEmpty ? page.data : page.data.filter { typeSet.contains($0["type"]?.stringValue ?? "") }
+            read += page.events.count
+            let keep = typeSet.isEmpty ? page.events : page.events.filter { typeSet.contains($0["type"]?.stringValue ?? "") }
             matched.insert(contentsOf: keep, at: 0)
-            hasOlder = page.hasMore
+            hasOlder = page.older != nil
             return matched.count >= wanted
         }
         let shown = Array(matched.suffix(wanted))
         return EventList(
-            sessionID: session.compat, events: shown, count: shown.count, eventTypes: typeSet.sorted(),
+            sessionID: api.spelling(session, .history), events: shown, count: shown.count, eventTypes: typeSet.sorted(),
             hasOlder: hasOlder || shown.count < matched.count, eventsRead: read)
     }
 
@@ -102,18 +161,18 @@ public final class Tap: Sendable {
         try await events(id, types: (typeList ?? "").split(separator: ",").map(String.init), lastN: lastN)
     }
 
-    /// Reads pages newest-first (`anchor_to_latest`, then `before_id`) until `enough` says so, the
-    /// start of the session is reached, or `maxEventsScanned` events were read.
-    private func pageBackwards(_ session: SessionID, _ enough: (Page) -> Bool) async throws {
-        var before: String?
-        var read = 0
-        while true {
-            let page = try await api.eventsPage(
-                session, EventsQuery(limit: configuration.pageSize, beforeID: before, anchorToLatest: true))
-            read += page.data.count
-            if enough(page) { return }
-            guard page.hasMore, let first = page.firstID, first != before, read < Self.maxEventsScanned else { return }
-            before = first
+    /// Reads pages newest-first until `enough` says so, the start of the session is reached, or
+    /// `maxEventsScanned` events were read. The first page learns the dialect; the rest follow it.
+    private func pageBackwards(_ session: SessionID, _ enough: (HistoryPage) -> Bool) async throws {
+        let api = api
+        let size = configuration.pageSize
+        var (page, dialect) = try await api.speaking(.history) {
+            try await api.historyPage(session, $0, before: nil, limit: size)
+        }
+        var read = page.events.count
+        while !enough(page), let older = page.older, read < Self.maxEventsScanned {
+            page = try await api.historyPage(session, dialect, before: older, limit: size)
+            read += page.events.count
         }
     }
 
@@ -216,8 +275,7 @@ public final class Tap: Sendable {
         if let updatedInput, updatedInput.objectValue == nil {
             throw TapError.invalidArgument("updated_input must be a JSON object (the tool's input).")
         }
-        let recent = try await api.eventsPage(session, EventsQuery(limit: 500, anchorToLatest: true)).data
-        let pending = unansweredPermissions(in: recent)
+        let pending = unansweredPermissions(in: try await recentEvents(session, limit: 500))
         guard let request = pending.first(where: { $0.requestID == requestID }) else {
             if let byToolUse = pending.first(where: { $0.toolUseID == requestID }) {
                 throw TapError.invalidArgument(
@@ -225,7 +283,7 @@ public final class Tap: Sendable {
             }
             let known = pending.map(\.requestID)
             throw TapError.invalidArgument(
-                "No unanswered permission prompt with request_id \(requestID) in \(session.compat)"
+                "No unanswered permission prompt with request_id \(requestID) in \(api.spelling(session, .history))"
                     + (known.isEmpty ? " (none is pending)." : "; pending: \(known.joined(separator: ", ")).")
                     + " It may have been answered or withdrawn already.")
         }
@@ -243,7 +301,7 @@ public final class Tap: Sendable {
         ]
         try await MessageDelivery(api: api, session: session).postControl(event)
         return PermissionResponseResult(
-            sessionID: session.compat, requestID: requestID, decision: decision, toolName: request.toolName, sent: event,
+            sessionID: api.spelling(session, .send), requestID: requestID, decision: decision, toolName: request.toolName, sent: event,
             note: "Answered by posting a control_response event. Call wait_for_reply to follow the turn. "
                 + "This transport is inferred from captured web clients, not verified on the live service.")
     }
@@ -256,7 +314,7 @@ public final class Tap: Sendable {
             "type": "control_request", "request_id": .string(requestID), "request": ["subtype": "interrupt"],
         ]
         try await MessageDelivery(api: api, session: session).postControl(event)
-        return InterruptResult(sessionID: session.compat, requestID: requestID)
+        return InterruptResult(sessionID: api.spelling(session, .send), requestID: requestID)
     }
 
     // MARK: Following a session

@@ -37,6 +37,10 @@ public struct TapConfiguration: Sendable {
     public var sessionCheckInterval: TimeInterval = 10
     /// Largest response body accepted.
     public var maxResponseBytes = 32 * 1024 * 1024
+    /// Whether waits tell the service a person is watching the session (`CCTAP_PRESENCE=1`). Off by
+    /// default: while a client is present the service skips the user's mobile notifications, so a
+    /// program waiting on a session would hide its prompts from the person's phone.
+    public var presence = false
     /// Identifies this process in presence heartbeats.
     public var clientID = UUID().uuidString.lowercased()
     public var logger = Logger(label: "cc-tap")
@@ -55,8 +59,8 @@ public struct TapConfiguration: Sendable {
 
     public static let defaultBaseURL = "https://api.anthropic.com"
 
-    /// Reads `CCTAP_BASE_URL`, `CCTAP_EVENT_SOURCE`, `CCTAP_POLL_INTERVAL`, `CCTAP_REQUEST_TIMEOUT` and
-    /// `CCTAP_LOG` (the log level) from the environment.
+    /// Reads `CCTAP_BASE_URL`, `CCTAP_EVENT_SOURCE`, `CCTAP_POLL_INTERVAL`, `CCTAP_REQUEST_TIMEOUT`,
+    /// `CCTAP_PRESENCE` and `CCTAP_LOG` (the log level) from the environment.
     public static func fromEnvironment(_ host: HostEnvironment = .current) throws -> TapConfiguration {
         let url = try checkedBaseURL(host.value("CCTAP_BASE_URL") ?? defaultBaseURL)
         var configuration = try TapConfiguration(baseURL: url, host: host)
@@ -71,10 +75,22 @@ public struct TapConfiguration: Sendable {
         if let level = host.value("CCTAP_LOG").flatMap({ Logger.Level(rawValue: $0.lowercased()) }) {
             configuration.logger.logLevel = level
         }
+        if let text = host.value("CCTAP_PRESENCE") {
+            configuration.presence = try checkedSwitch(text, name: "CCTAP_PRESENCE")
+        }
         if let text = host.value("CCTAP_EVENT_SOURCE") {
             configuration.eventSource = try EventSourceMode(checking: text)
         }
         return configuration
+    }
+
+    /// `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; anything else is refused, not guessed.
+    static func checkedSwitch(_ text: String, name: String) throws -> Bool {
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw TapError.invalidArgument("\(name) must be 1 or 0 (got '\(text.prefix(20))').")
+        }
     }
 
     /// Accepts https anywhere and plain http only on loopback: a bearer token must never cross a

@@ -22,9 +22,24 @@ public struct EmulatorConfiguration: Sendable {
     public var streamReplayLimit = 10_000
     /// Sessions seeded beyond the named ones, to make the list span pages.
     public var extraSessions = 24
+    /// Which routes are served: both generations (the default), only the compat v1 routes, or only v2.
+    public var dialect = EmulatorDialect.both
+    /// When set, the organisation requires Trusted Devices: session routes without this
+    /// `X-Trusted-Device-Token` are refused with 403, as the addendum reports.
+    public var trustedDeviceToken: String?
 
     public init() {}
 
     public static let defaultToken = "sk-ant-oat01-emulator-0000000000000000"
     public static let defaultOrganization = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
+}
+
+/// The request headers the emulator records for tests. The trusted-device token is recorded only as
+/// whether it matched, so no secret lands in a test log.
+public struct RecordedHeaders: Sendable {
+    public var platform: String?
+    public var accept: String?
+    public var beta: String?
+    /// nil when the header was absent; true when it carried the configured token.
+    public var trustedDevice: Bool?
 }

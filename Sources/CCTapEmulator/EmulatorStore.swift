@@ -25,6 +25,14 @@ public actor EmulatorStore {
         var presence: [String: Bool] = [:]
         /// Open event streams, fed as events are stored.
         var streams: [UUID: AsyncStream<StreamItem>.Continuation] = [:]
+        // What the v2 session object reports (see SessionObjects.swift).
+        /// A turn ended since the session was last marked read.
+        var unread = false
+        /// Worker control requests (permission prompts, dialogs) not yet answered, oldest first.
+        var openPrompts: [JSON] = []
+        /// The newest turn's `result`, for `post_turn_summary`.
+        var lastResult: JSON?
+        var userMessageCount = 0
 
         init(resource: JSON) { self.resource = resource }
         var id: String { resource["id"]?.stringValue ?? "" }
@@ -33,7 +41,7 @@ public actor EmulatorStore {
 
     let configuration: EmulatorConfiguration
     var sessions: [String: Session] = [:]
-    private var eventCounter = 0
+    private(set) var eventCounter = 0
     /// While seeding, appends keep the seeded `updated_at` (so the list order is the seeded one).
     var seeding = false
     private var faults: [FaultRule] = []
@@ -41,6 +49,8 @@ public actor EmulatorStore {
     private(set) var userMessagesReceived: [String: Int] = [:]
     private(set) var userMessagesStored: [String: Int] = [:]
     private(set) var requestLog: [String] = []
+    /// Beside each `requestLog` line: the headers tests check (never a token's value).
+    private(set) var headerLog: [RecordedHeaders] = []
     private(set) var presenceLog: [(session: String, clientID: String, clear: Bool)] = []
     /// Bytes of response bodies sent on the service's routes (not `/_emulator/`), streams included.
     private(set) var responseBytes = 0
@@ -119,6 +129,7 @@ public actor EmulatorStore {
         for stream in session.streams.values { stream.yield(.event(envelope)) }
         if !seeding { session.resource["updated_at"] = .string(Clock.timestamp()) }
         if body["type"]?.stringValue == "result" { lastResultStoredAt[sessionID] = Date().timeIntervalSince1970 }
+        session.noteForSummary(stored, source: source)
         if body["type"]?.stringValue == "user", let uuid = body["uuid"]?.stringValue {
             userMessagesStored[uuid, default: 0] += 1
         }
@@ -217,8 +228,10 @@ public actor EmulatorStore {
     public func pendingFaults() -> [FaultRule] { faults }
 
     /// The first rule that matches (and that `accept` takes), used up by one.
-    func takeFault(method: String, path: String, accept: @Sendable (FaultRule.Kind) -> Bool = { _ in true }) -> FaultRule? {
-        guard let index = faults.firstIndex(where: { $0.matches(method: method, path: path) && accept($0.kind) }) else {
+    func takeFault(
+        method: String, path: String, query: String = "", accept: @Sendable (FaultRule.Kind) -> Bool = { _ in true }
+    ) -> FaultRule? {
+        guard let index = faults.firstIndex(where: { $0.matches(method: method, path: path, query: query) && accept($0.kind) }) else {
             return nil
         }
         let rule = faults[index]
@@ -228,9 +241,25 @@ public actor EmulatorStore {
         return rule
     }
 
-    func noteRequest(_ line: String) {
+    func noteRequest(_ line: String, headers: RecordedHeaders) {
         requestLog.append(line)
-        if requestLog.count > 10_000 { requestLog.removeFirst(5_000) }
+        headerLog.append(headers)
+        if requestLog.count > 10_000 {
+            requestLog.removeFirst(5_000)
+            headerLog.removeFirst(5_000)
+        }
+    }
+
+    /// The recorded requests with their checked headers, newest last (the `/_emulator/requests` route).
+    public func recordedRequests() -> JSON {
+        .array(zip(requestLog, headerLog).map { line, headers in
+            var item: [String: JSON] = ["request": .string(line)]
+            item["anthropic_client_platform"] = headers.platform.map(JSON.string) ?? .null
+            item["accept"] = headers.accept.map(JSON.string) ?? .null
+            item["anthropic_beta"] = headers.beta.map(JSON.string) ?? .null
+            item["trusted_device_token"] = headers.trustedDevice.map { .string($0 ? "valid" : "wrong") } ?? .null
+            return .object(item)
+        })
     }
 
     func noteResponseBytes(_ count: Int) { responseBytes += count }
@@ -268,7 +297,11 @@ public actor EmulatorStore {
 
     func noteUserMessageReceived(_ uuid: String) { userMessagesReceived[uuid, default: 0] += 1 }
 
-    func notePresence(_ session: String, clientID: String, clear: Bool) {
+    /// Announces that came without `connected_at` (the 2026 clients always send one).
+    public private(set) var presenceAnnouncesWithoutTime = 0
+
+    func notePresence(_ session: String, clientID: String, clear: Bool, connectedAt: String?) {
+        if !clear && connectedAt == nil { presenceAnnouncesWithoutTime += 1 }
         presenceLog.append((session, clientID, clear))
         sessions[session]?.presence[clientID] = clear ? nil : true
     }

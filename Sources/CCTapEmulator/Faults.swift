@@ -47,6 +47,8 @@ public struct FaultRule: Codable, Sendable, Equatable {
     /// Only requests whose path is this route, `{id}` standing for one path segment
     /// (`/v1/sessions/{id}` matches a session, not its events); any if nil.
     public var route: String?
+    /// Only requests whose query string contains this text (e.g. `cursor=` for the list's later pages).
+    public var query: String?
     /// How many matching requests it applies to; nil for all of them.
     public var times: Int?
     public var status: Int?
@@ -59,13 +61,13 @@ public struct FaultRule: Codable, Sendable, Equatable {
     public var frames: Int?
 
     enum CodingKeys: String, CodingKey {
-        case kind, method, path, route, times, status, message, seconds, body, frames
+        case kind, method, path, route, query, times, status, message, seconds, body, frames
         case errorType = "error_type"
         case retryAfter = "retry_after"
     }
 
     public init(
-        kind: Kind, method: String? = nil, path: String? = nil, route: String? = nil, times: Int? = 1, status: Int? = nil,
+        kind: Kind, method: String? = nil, path: String? = nil, route: String? = nil, query: String? = nil, times: Int? = 1, status: Int? = nil,
         errorType: String? = nil, message: String? = nil, retryAfter: Int? = nil, seconds: Double? = nil,
         body: String? = nil, frames: Int? = nil
     ) {
@@ -74,6 +76,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
         self.method = method
         self.path = path
         self.route = route
+        self.query = query
         self.times = times
         self.status = status
         self.errorType = errorType
@@ -83,9 +86,10 @@ public struct FaultRule: Codable, Sendable, Equatable {
         self.body = body
     }
 
-    func matches(method: String, path: String) -> Bool {
+    func matches(method: String, path: String, query: String) -> Bool {
         if let wanted = self.method, wanted.uppercased() != method.uppercased() { return false }
         if let fragment = self.path, !path.contains(fragment) { return false }
+        if let fragment = self.query, !query.contains(fragment) { return false }
         if let route {
             let wanted = route.split(separator: "/", omittingEmptySubsequences: false)
             let actual = path.split(separator: "/", omittingEmptySubsequences: false)

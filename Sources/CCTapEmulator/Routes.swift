@@ -53,6 +53,9 @@ extension HTTPField.Name {
     static let anthropicVersion = HTTPField.Name("anthropic-version")!
     static let organizationUUID = HTTPField.Name("x-organization-uuid")!
     static let retryAfter = HTTPField.Name("retry-after")!
+    static let clientPlatform = HTTPField.Name("anthropic-client-platform")!
+    static let trustedDevice = HTTPField.Name("x-trusted-device-token")!
+    static let anthropicBeta = HTTPField.Name("anthropic-beta")!
 }
 
 /// Checks every request like the service's front end (Cloudflare, auth, headers), injects faults,
@@ -94,13 +97,22 @@ struct ServiceMiddleware: RouterMiddleware {
         _ request: Request, context: Context, requestID: String, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
-        await store.noteRequest("\(request.method.rawValue) \(request.uri.description)")
+        await store.noteRequest(
+            "\(request.method.rawValue) \(request.uri.description)",
+            headers: RecordedHeaders(
+                platform: request.headers[.clientPlatform], accept: request.headers[.accept],
+                beta: request.headers[.anthropicBeta],
+                trustedDevice: request.headers[.trustedDevice].map { $0 == configuration.trustedDeviceToken } ?? nil))
         if path.hasPrefix("/_emulator/") { return try await next(request, context) }
+        if !configuration.dialect.serves(path: path) {
+            // The route does not exist in this world: the service's plain 404.
+            return Reply.error(APIFailure(404, "Not found: \(path)"), requestID: requestID)
+        }
 
         // An event stream applies body faults frame by frame itself (see FaultRule.Kind).
         let isStream = path.hasSuffix("/events/stream")
         if let fault = await store.takeFault(
-            method: request.method.rawValue, path: path, accept: { isStream ? !$0.isStreamBodyFault : !$0.isStreamFault })
+            method: request.method.rawValue, path: path, query: request.uri.query ?? "", accept: { isStream ? !$0.isStreamBodyFault : !$0.isStreamFault })
         {
             switch fault.kind {
             case .status:
@@ -206,6 +218,10 @@ struct ServiceMiddleware: RouterMiddleware {
             }
             guard org == configuration.organizationUUID else {
                 throw APIFailure(403, "You do not have access to organization \(org)")
+            }
+            // Wording after the 403 the WATCH research reports for organisations that require Trusted Devices.
+            if let required = configuration.trustedDeviceToken, request.headers[.trustedDevice] != required {
+                throw APIFailure(403, "This organization requires a trusted device: sign in on a trusted device and try again.")
             }
         }
     }

@@ -19,6 +19,7 @@ struct ServiceRoutes {
         router.get("/v1/code/sessions/:id/events/stream") { request, context in
             try await openEventStream(request, context)
         }
+        registerCodeSessions(on: router)
         router.get("/api/oauth/profile") { _, _ in try profile() }
         router.get("/api/oauth/claude_cli/roles") { _, _ in
             // Claude Code's own type for this answer has no organisation UUID; neither do we.
@@ -41,6 +42,7 @@ struct ServiceRoutes {
             return Reply.json(["ok": true])
         }
         router.get("/_emulator/stats") { _, _ in Reply.json(await store.stats()) }
+        router.get("/_emulator/requests") { _, _ in Reply.json(["requests": await store.recordedRequests()]) }
         router.post("/_emulator/sessions") { request, context in
             let body = try await request.body.collect(upTo: 64 * 1024)
             let json = JSON.parse(Data(body.readableBytesView)) ?? [:]
@@ -86,7 +88,7 @@ struct ServiceRoutes {
     // MARK: Parameters
 
     /// `limit` in 1...1000 (the Anthropic list convention), default 20.
-    private func limit(_ request: Request) throws -> Int {
+    func limit(_ request: Request) throws -> Int {
         guard let text = request.uri.queryParameters.get("limit") else { return 20 }
         guard let value = Int(text), (1...1000).contains(value) else {
             throw APIFailure(400, "limit: Input should be between 1 and 1000")
@@ -163,6 +165,13 @@ struct ServiceRoutes {
         guard let json = JSON.parse(Data(body.readableBytesView)), let events = json["events"]?.arrayValue, !events.isEmpty else {
             throw APIFailure(400, "events: Field required (a non-empty list)")
         }
+        try await ingest(id, events)
+        return Reply.json([:])
+    }
+
+    /// Checks and stores posted events (v1 bare, or v2 once unwrapped from `payload`), and lets the
+    /// scripted worker act on them: user messages start turns, answers resume prompts, interrupts stop.
+    func ingest(_ id: String, _ events: [JSON]) async throws {
         for event in events {
             guard event.objectValue != nil, event["type"]?.stringValue != nil else { throw APIFailure(400, "events: each event needs a type") }
             if event["type"]?.stringValue == "user" {
@@ -195,7 +204,6 @@ struct ServiceRoutes {
                 await store.append(id, event, source: "client")
             }
         }
-        return Reply.json([:])
     }
 
     static func text(of event: JSON) -> String {
@@ -212,13 +220,14 @@ struct ServiceRoutes {
         return Reply.json(await store.resource(id) ?? [:])
     }
 
-    private func presence(_ request: Request, _ context: EmulatorContext) async throws -> Response {
+    func presence(_ request: Request, _ context: EmulatorContext) async throws -> Response {
         let id = try await existingSession(context, allowInfra: true)
         let body = try await request.body.collect(upTo: 1 << 16)
         guard let json = JSON.parse(Data(body.readableBytesView)), let clientID = json["client_id"]?.stringValue else {
             throw APIFailure(400, "client_id: Field required")
         }
-        await store.notePresence(id, clientID: clientID, clear: json["clear"] == .bool(true))
+        await store.notePresence(
+            id, clientID: clientID, clear: json["clear"] == .bool(true), connectedAt: json["connected_at"]?.stringValue)
         return Reply.json(["refresh_after_seconds": .double(configuration.presenceRefreshSeconds)])
     }
 

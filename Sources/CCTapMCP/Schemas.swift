@@ -40,17 +40,25 @@ enum Schema {
 
     static let sessionSummary = object(
         [
-            "id": string("session_… id, accepted by every tool"),
+            "id": string("the id as the service spells it (cse_… or session_…); every tool accepts either"),
             "title": string(),
-            "status": string("running, idle, requires_action (waiting for a permission answer), archived, …"),
+            "status": string("active or archived (also paused, provision_failed)"),
+            "worker_status": string("running, idle, or requires_action (blocked on the user: a prompt to answer)"),
             "connection_status": string("connected when the user's claude process is attached"),
-            "environment_id": string(), "created_at": string(), "updated_at": string(), "cwd": string(), "model": string(),
-        ], required: ["id", "status", "connection_status"])
+            "environment_id": string(), "environment_kind": string("bridge for Remote Control sessions"),
+            "created_at": string(), "updated_at": string(), "last_event_at": string(),
+            "unread": boolean("a turn ended since the session was last read"),
+            "cwd": string(), "model": string(),
+            "post_turn_summary": any("the service's summary of the last turn (status_category, status_detail, needs_action)"),
+            "pending_action": any("what the worker waits on while requires_action, as the service gave it"),
+        ], required: ["id", "status", "worker_status", "connection_status"])
 
     static let sessionList = object(
         [
             "sessions": array(sessionSummary), "count": integer(), "status_filter": string(), "pages_read": integer(),
-        ], required: ["sessions", "count", "pages_read"])
+            "complete": boolean("false when the service stopped answering pages: sessions is the part read"),
+            "note": string("why the list is partial"),
+        ], required: ["sessions", "count", "pages_read", "complete"])
 
     static let permissionRequest = object(
         [

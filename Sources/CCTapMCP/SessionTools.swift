@@ -12,14 +12,14 @@ enum SessionTools {
             name: "list_sessions", title: "List Claude Code sessions",
             description: """
                 List the Claude Code sessions (Remote Control and web) on the user's account, newest activity \
-                first, across every page. Use it first, to find a session's id and whether it is running, idle, \
-                waiting for a permission answer (requires_action) or archived, and whether its machine is \
-                connected.
+                first, across every page. Use it first, to find a session's id, whether its worker is running, \
+                idle or blocked on the user (worker_status requires_action), whether it is archived, whether a \
+                finished turn is unread, and whether its machine is connected.
                 """,
             inputSchema: Schema.object([
                 "status_filter": Schema.string(
-                    "Optional: 'active' for every session not archived, or an exact status (running, idle, "
-                        + "requires_action, archived). Empty or omitted: all sessions.")
+                    "Optional: 'active' (not archived), 'archived', or a worker state (running, idle, "
+                        + "requires_action). Empty, omitted or 'all': every session.")
             ]),
             annotations: .init(title: "List Claude Code sessions", readOnlyHint: true, openWorldHint: true),
             outputSchema: Schema.sessionList),

@@ -25,9 +25,16 @@ public enum Render {
     public static func sessions(_ list: SessionList) -> String {
         guard !list.sessions.isEmpty else { return "No sessions" + (list.statusFilter.map { " with status \($0)" } ?? "") + "." }
         let rows = list.sessions.map {
-            [$0.id, $0.status, $0.connectionStatus, String(($0.updatedAt ?? "").prefix(16)), clip($0.title ?? "(untitled)", 48)]
+            [$0.id, state($0), $0.connectionStatus, String(($0.lastEventAt ?? $0.updatedAt ?? "").prefix(16)), clip($0.title ?? "(untitled)", 48)]
         }
-        return table(["ID", "STATUS", "CONNECTION", "UPDATED", "TITLE"], rows) + "\n\(list.count) session(s)"
+        var text = table(["ID", "STATE", "CONNECTION", "ACTIVITY", "TITLE"], rows) + "\n\(list.count) session(s)"
+        if let note = list.note { text += " (partial: \(note))" }
+        return text
+    }
+
+    /// One word for a person: `archived`, else what the worker does, with `*` when a turn ended unread.
+    static func state(_ session: SessionSummary) -> String {
+        (session.status == "active" ? session.workerStatus : session.status) + (session.unread == true ? " *" : "")
     }
 
     public static func transcript(_ transcript: Transcript) -> String {
@@ -66,8 +73,15 @@ public enum Render {
         let session = info.session
         var lines = [
             "\(session.title ?? "(untitled)") — \(session.id)",
-            "status: \(session.status), connection: \(session.connectionStatus)",
+            "state: \(state(session)) (\(session.status)), connection: \(session.connectionStatus)"
+                + (session.environmentKind.map { ", environment: \($0)" } ?? ""),
         ]
+        if let summary = session.postTurnSummary {
+            let parts = ["status_category", "status_detail", "needs_action"].compactMap { summary[$0]?.stringValue }
+                .filter { !$0.isEmpty }
+            if !parts.isEmpty { lines.append("last turn: " + parts.joined(separator: " — ")) }
+        }
+        if let action = session.pendingAction { lines.append("pending action: \(action.jsonText())") }
         if let cwd = session.cwd { lines.append("cwd: \(cwd)") }
         if let model = session.model { lines.append("model: \(model)") }
         if let updated = session.updatedAt { lines.append("updated: \(updated)") }

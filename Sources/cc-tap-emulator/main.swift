@@ -32,16 +32,30 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Accepted bearer token (default: the emulator's own).")
     var token: String?
 
+    @Option(help: "Which routes to serve: both (default), v1 (only /v1/sessions) or v2 (only /v1/code/sessions).")
+    var dialect = "both"
+
+    @Option(help: "Require this X-Trusted-Device-Token on session routes, as organisations with Trusted Devices do.")
+    var trustedDeviceToken: String?
+
+    func validate() throws {
+        guard EmulatorDialect(rawValue: dialect) != nil else {
+            throw ValidationError("--dialect must be one of: both, v1, v2 (got '\(dialect)').")
+        }
+    }
+
     func run() async throws {
         var configuration = EmulatorConfiguration()
         configuration.workerStepSeconds = step
         configuration.longSessionEvents = longSessionEvents
         configuration.slowTurnSeconds = slowTurnSeconds
         if let token { configuration.validTokens = [token] }
+        configuration.dialect = EmulatorDialect(rawValue: dialect) ?? .both
+        configuration.trustedDeviceToken = trustedDeviceToken
         let emulator = Emulator(configuration: configuration)
         let bound = try await emulator.start(host: host, port: port)
         let banner = """
-            cc-tap-emulator listening on http://\(host):\(bound)
+            cc-tap-emulator listening on http://\(host):\(bound) (dialect \(configuration.dialect.rawValue))
             CCTAP_BASE_URL=http://\(host):\(bound)
             CCTAP_ACCESS_TOKEN=\(configuration.validTokens.first ?? "")
             CCR_ORG_UUID=\(configuration.organizationUUID)

@@ -6,7 +6,7 @@ import Foundation
 enum ClientOptions {
     static let known: Set<String> = [
         "base_url", "access_token", "organization_uuid", "claude_config_dir", "request_timeout", "poll_interval",
-        "event_source",
+        "event_source", "presence",
     ]
 
     static func configuration(from options: JSONValue?) throws(CFailure) -> TapConfiguration {
@@ -38,6 +38,12 @@ enum ClientOptions {
             configuration.useRequestTimeout(timeout)
         }
         if let interval = try seconds(settings, "poll_interval", .pollInterval) { configuration.pollInterval = interval }
+        if let presence = settings["presence"] {
+            guard let on = presence.boolValue else {
+                throw CFailure(CCTAP_E_INVALID_ARGUMENT, "options_json: presence must be true or false.")
+            }
+            configuration.presence = on
+        }
         return configuration
     }
 

@@ -22,10 +22,19 @@ import Testing
         }
     }
 
-    @Test func presenceIsKeptAliveAndCleared() async throws {
+    @Test func presenceIsOffUnlessAsked() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let result = try await h.tap.sendAndWait(Seed.demo, message: "hello", timeout: 60)
+            #expect(result.status == .complete)
+            #expect(await h.store.presenceEntries().isEmpty)
+            #expect(await h.store.requests().allSatisfy { !$0.contains("/presence") })
+        }
+    }
+
+    @Test func presenceIsKeptAliveAndClearedWhenAsked() async throws {
         var configuration = testEmulator()
         configuration.presenceRefreshSeconds = 0.1
-        try await withEmulator(configuration) { (h: Harness) async throws in
+        try await withEmulator(configuration, extraVariables: ["CCTAP_PRESENCE": "1"]) { (h: Harness) async throws in
             func heartbeats() async -> [(session: String, clientID: String, clear: Bool)] {
                 await h.store.presenceEntries().filter { $0.session == Seed.demo }
             }
@@ -45,6 +54,7 @@ import Testing
             #expect(entries.last?.clear == true)
             #expect(entries.filter(\.clear).count == 1)
             #expect(Set(entries.map(\.clientID)).count == 1)
+            #expect(await h.store.presenceAnnouncesWithoutTime == 0)
         }
     }
 
@@ -110,7 +120,7 @@ import Testing
             _ = try await h.tap.respondToPermission(Seed.pendingPermission, requestID: request.requestID, decision: .allow)
             #expect(try await h.tap.sessionInfo(Seed.pendingPermission).pendingPermissions.isEmpty)
             // The worker then finishes the turn.
-            #expect(try await eventually { try await h.tap.sessionInfo(Seed.pendingPermission).session.status == "idle" })
+            #expect(try await eventually { try await h.tap.sessionInfo(Seed.pendingPermission).session.workerStatus == "idle" })
         }
     }
 

@@ -25,8 +25,10 @@ func write(_ text: String, to path: String) {
 }
 
 /// Emulator settings for tests; tests of long sessions ask for `longSession` (5,000 events).
-func testEmulator(longSession: Bool = false) -> EmulatorConfiguration {
-    testEmulatorConfiguration(longSessionEvents: longSession ? 5_000 : 200)
+func testEmulator(longSession: Bool = false, dialect: EmulatorDialect = .both) -> EmulatorConfiguration {
+    var configuration = testEmulatorConfiguration(longSessionEvents: longSession ? 5_000 : 200)
+    configuration.dialect = dialect
+    return configuration
 }
 
 /// Runs an emulator (see `withRunningEmulator`) and `body` with a `Tap` whose environment is `variables`
@@ -35,6 +37,7 @@ func testEmulator(longSession: Bool = false) -> EmulatorConfiguration {
 func withEmulator(
     _ emulatorConfiguration: EmulatorConfiguration = testEmulator(),
     variables: [String: String]? = nil,
+    extraVariables: [String: String] = [:],
     tune: (inout TapConfiguration) -> Void = { _ in },
     _ body: (Harness) async throws -> Void
 ) async throws {
@@ -45,6 +48,7 @@ func withEmulator(
             "CCR_ORG_UUID": emulatorConfiguration.organizationUUID,
         ]
         env["CCTAP_BASE_URL"] = "http://127.0.0.1:\(port)"
+        env.merge(extraVariables) { _, extra in extra }
         var configuration = try TapConfiguration.fromEnvironment(HostEnvironment(variables: env, homeDirectory: home))
         configuration.pollInterval = 0.05
         configuration.initialBackoff = 0.05

@@ -25,10 +25,11 @@ ORG = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
 T = TypeVar("T")
 
 
-def start_emulator():
-    """Starts a cc-tap-emulator on a free loopback port; returns (process, base URL)."""
+def start_emulator(dialect: str = "both", *extra: str):
+    """Starts a cc-tap-emulator on a free loopback port serving `dialect` (both, v1 or v2); returns
+    (process, base URL)."""
     proc = subprocess.Popen(
-        [str(BIN / "cc-tap-emulator"), "--port", "0", "--step", "0.01"],
+        [str(BIN / "cc-tap-emulator"), "--port", "0", "--step", "0.01", "--dialect", dialect, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     # The emulator prints its banner once it listens; readline blocks until then ('' if it died).
@@ -40,9 +41,9 @@ def start_emulator():
     raise RuntimeError("cc-tap-emulator exited before it printed its address")
 
 
-def running_emulator():
+def running_emulator(dialect: str = "both", *extra: str):
     """Yields the base URL of an emulator that stops when the fixture ends."""
-    proc, base = start_emulator()
+    proc, base = start_emulator(dialect, *extra)
     try:
         yield base
     finally:

@@ -23,7 +23,7 @@ def test_sessions_table_for_people(env):
     out = run(["sessions", "--status", "active"], env)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].split() == ["ID", "STATUS", "CONNECTION", "UPDATED", "TITLE"]
+    assert lines[0].split() == ["ID", "STATE", "CONNECTION", "ACTIVITY", "TITLE"]
     assert "Résumé parser — поддержка 日本語 🚀" in out.stdout
     assert "archived" not in out.stdout.split("TITLE", 1)[1].replace("(archived)", "")
 

@@ -14,15 +14,21 @@ from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from fault_matrix import MATRIX, Outcome, login_dir, run_matrix
-from harness import BIN, LIBRARY, ORG, clean_environment
+from harness import BIN, LIBRARY, ORG, clean_environment, running_emulator
 
 UNKNOWN_OUTCOME = "may or may not have been stored"
+
+
+@pytest.fixture
+def matrix_emulator():
+    """An emulator of the matrix's own, serving the matrix's dialect."""
+    yield from running_emulator(MATRIX["dialect"])
 
 
 def matrix_env(base, login):
     return clean_environment(CCTAP_BASE_URL=base, CLAUDE_CONFIG_DIR=str(login.path.parent), CCR_ORG_UUID=ORG,
                              CCTAP_REQUEST_TIMEOUT=str(MATRIX["request_timeout"]), CCTAP_POLL_INTERVAL="0.1",
-                             CCTAP_LOG="debug")
+                             CCTAP_LOG="debug", CCTAP_PRESENCE="1")
 
 
 def finish(capfd, printed, failures, login, seen, logs):
@@ -49,9 +55,9 @@ CLI_ARGUMENTS = {
 
 
 @pytest.mark.parametrize("which", ["smoke", pytest.param("all", marks=pytest.mark.full)])
-def test_fault_matrix_through_the_core(own_emulator, tmp_path, capfd, which):
+def test_fault_matrix_through_the_core(matrix_emulator, tmp_path, capfd, which):
     login = login_dir(tmp_path)
-    env = matrix_env(own_emulator, login)
+    env = matrix_env(matrix_emulator, login)
     seen, logs = [], []
 
     def call(name, arguments):
@@ -64,13 +70,13 @@ def test_fault_matrix_through_the_core(own_emulator, tmp_path, capfd, which):
             return Outcome(False, kind, done.stderr)
         return Outcome(True, result=json.loads(done.stdout))
 
-    failures, printed = run_matrix(own_emulator, login, call, f"Fault matrix through the core (cc-tap CLI), {which} cells", which)
+    failures, printed = run_matrix(matrix_emulator, login, call, f"Fault matrix through the core (cc-tap CLI), {which} cells", which)
     finish(capfd, printed, failures, login, seen, "".join(logs))
 
 
-def test_fault_matrix_over_mcp(own_emulator, tmp_path, capfd):
+def test_fault_matrix_over_mcp(matrix_emulator, tmp_path, capfd):
     login = login_dir(tmp_path)
-    env = matrix_env(own_emulator, login)
+    env = matrix_env(matrix_emulator, login)
     stderr_path = tmp_path / "server-stderr.log"
     seen = []
 
@@ -86,21 +92,21 @@ def test_fault_matrix_over_mcp(own_emulator, tmp_path, capfd):
                     return Outcome(False, "send_outcome_unknown" if UNKNOWN_OUTCOME in text else "error", text)
                 return Outcome(True, result=result.structured_content)
 
-            failures, printed = run_matrix(own_emulator, login, call, "Fault matrix through the MCP server (stdio), smoke cells", "smoke")
+            failures, printed = run_matrix(matrix_emulator, login, call, "Fault matrix through the MCP server (stdio), smoke cells", "smoke")
     finish(capfd, printed, failures, login, seen, stderr_path.read_text())
 
 
-def test_fault_matrix_over_c_abi(own_emulator, tmp_path, capfd):
+def test_fault_matrix_over_c_abi(matrix_emulator, tmp_path, capfd):
     import cctap
 
     login = login_dir(tmp_path)
-    env = matrix_env(own_emulator, login)
+    env = matrix_env(matrix_emulator, login)
     seen = []
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)  # CCTAP_LOG for the library's logger
     try:
-        with cctap.Client(base_url=own_emulator, claude_config_dir=str(login.path.parent), organization_uuid=ORG,
+        with cctap.Client(base_url=matrix_emulator, claude_config_dir=str(login.path.parent), organization_uuid=ORG,
                           request_timeout=MATRIX["request_timeout"], poll_interval=0.1, library=str(LIBRARY)) as client:
             def call(name, arguments):
                 try:
@@ -112,7 +118,7 @@ def test_fault_matrix_over_c_abi(own_emulator, tmp_path, capfd):
                 seen.append(json.dumps(result))
                 return Outcome(True, result=result)
 
-            failures, printed = run_matrix(own_emulator, login, call, "Fault matrix through the C ABI (libcctap, ctypes), smoke cells", "smoke")
+            failures, printed = run_matrix(matrix_emulator, login, call, "Fault matrix through the C ABI (libcctap, ctypes), smoke cells", "smoke")
     finally:
         os.environ.clear()
         os.environ.update(saved)

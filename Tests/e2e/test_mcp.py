@@ -11,7 +11,7 @@ import anyio
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
-from harness import BIN, ROOT, emulator_call, settle, stats, stored_total
+from harness import BIN, ORG, ROOT, TOKEN, clean_environment, emulator_call, running_emulator, settle, stats, stored_total
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 PENDING = "session_01HPendingPermission0003"
@@ -119,7 +119,7 @@ def test_errors_are_tool_results_that_say_what_to_do(server_env):
     call(server_env, body)
 
 
-def test_full_conversation_with_permission_prompt(server_env):
+def test_full_conversation_with_permission_prompt(server_env, emulator):
     async def body(client):
         first = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "hello there", "timeout": 20})
         assert first.structured_content["status"] == "complete"
@@ -147,7 +147,32 @@ def test_full_conversation_with_permission_prompt(server_env):
         end = await client.call_tool("wait_for_reply", {"session_id": DEMO, "cursor": cursor, "timeout": 20})
         assert end.structured_content["status"] == "interrupted"
         assert end.structured_content["result"]["subtype"] == "error_during_execution"
+        # Nobody asked for presence, so none was announced: the user's phone still gets its prompts.
+        assert not [p for p in stats(emulator)["presence"] if p["session"] == DEMO]
     call(server_env, body)
+
+
+@pytest.mark.parametrize("dialect", ["both", "v1", "v2"])
+def test_a_conversation_in_each_world(dialect, tmp_path):
+    """The same calls against a service with both route generations, only the older one, or only v2:
+    ids come back in the service's spelling, and nothing goes to a generation the world does not have."""
+    for base in running_emulator(dialect):
+        env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=base, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                                CCTAP_POLL_INTERVAL="0.1")
+        spelled = DEMO if dialect == "v1" else "cse_" + DEMO[len("session_"):]
+
+        async def body(client):
+            listed = await client.call_tool("list_sessions", {})
+            assert listed.structured_content["count"] == 31 and listed.structured_content["complete"]
+            assert spelled in {s["id"] for s in listed.structured_content["sessions"]}
+            done = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": f"hi {dialect}"})
+            assert done.structured_content["status"] == "complete", done.content[0].text
+            assert done.structured_content["session_id"] == spelled
+            assert f"You said: hi {dialect}" in done.structured_content["reply"]
+        call(env, body)
+        routes = [r["request"] for r in emulator_call(base, "GET", "/_emulator/requests")["requests"]]
+        if dialect != "v1":
+            assert not [r for r in routes if " /v1/sessions" in r]
 
 
 def test_waits_follow_the_stream_and_survive_its_refusal(server_env, emulator):
@@ -232,6 +257,7 @@ def test_timeout_then_resume(server_env):
 
 
 def test_cancellation_stops_the_wait(server_env, emulator):
+    """With presence asked for, a cancelled wait withdraws it at once (the sign that it stopped)."""
     async def body(client):
         with pytest.raises(MCPError) as timeout:
             await client.call_tool("send_and_wait", {"session_id": OFFLINE, "message": "cancel me"},
@@ -245,7 +271,7 @@ def test_cancellation_stops_the_wait(server_env, emulator):
                 await anyio.sleep(0.05)
         # And the server goes on answering.
         assert not (await client.call_tool("list_sessions", {})).is_error
-    call(server_env, body)
+    call(dict(server_env, CCTAP_PRESENCE="1"), body)
 
 
 def test_list_sessions_stays_prompt_during_eight_waits(server_env, emulator):
@@ -308,7 +334,8 @@ def test_resources_and_subscriptions(server_env, emulator):
     async def body(client):
         listed = (await client.list_resources()).resources
         uris = {str(r.uri) for r in listed}
-        assert "cctap://sessions" in uris and f"cctap://sessions/{DEMO}/transcript" in uris
+        # Listed in the spelling the service uses (cse_ on the 2026 routes).
+        assert "cctap://sessions" in uris and f"cctap://sessions/cse_{DEMO[len('session_'):]}/transcript" in uris
         templates = (await client.list_resource_templates()).resource_templates
         assert {t.uri_template for t in templates} == {"cctap://sessions/{session_id}",
                                                       "cctap://sessions/{session_id}/transcript"}

@@ -13,14 +13,23 @@ struct APIRequest: Sendable {
         case never
     }
 
+    /// Which family of routes a request goes to decides its headers (PROTOCOL.md, "Headers").
+    enum Surface: Sendable {
+        /// `/api/oauth/*`: the login alone.
+        case account
+        /// The v1 compat routes `/v1/sessions`: organisation, `anthropic-beta: ccr-byoc-2025-07-29`,
+        /// the client platform, the trusted-device token and `Accept: application/json`.
+        case compat
+        /// The v2 routes `/v1/code/sessions`: organisation, client platform and trusted-device token;
+        /// no beta and no explicit `Accept` on JSON routes (one exporter saw `/v1/code` refuse it).
+        case code
+    }
+
     var method: HTTPMethod
     var path: String
     var query: [(String, String)] = []
     var body: JSONValue? = nil
-    /// Whether to send `x-organization-uuid` (the v1 compat routes need it; OAuth routes do not).
-    var sendsOrganization = true
-    /// Whether to send `anthropic-beta: ccr-byoc-2025-07-29` (the v1 compat routes).
-    var sendsBeta = true
+    var surface: Surface
     var retry: Retry = .read
     var timeout: TimeInterval
 
@@ -78,6 +87,9 @@ final class HTTPTransport: Sendable {
 
     var logger: Logger { configuration.logger }
 
+    /// The `anthropic-client-platform` the web and mobile Remote Control controllers send.
+    static let clientPlatform = "claude_code_remote"
+
     /// Sends `request`, retrying as its policy allows; throws `TapError`.
     func send(_ request: APIRequest, organization: String?) async throws -> APIResponse {
         var attempt = 1
@@ -87,7 +99,7 @@ final class HTTPTransport: Sendable {
             let credential = try credentials.current()
             let outcome: Outcome
             do {
-                outcome = try await once(request, token: credential.accessToken, organization: organization)
+                outcome = try await once(request, credential: credential, organization: organization)
             } catch let error as TapError where error.isTransportFailure && request.retry == .read
                 && attempt < configuration.maxAttempts
             {
@@ -158,8 +170,8 @@ final class HTTPTransport: Sendable {
     }
 
     /// One HTTP exchange. Network failures throw `.network`; any HTTP answer is an `Outcome`.
-    func once(_ request: APIRequest, token: String, organization: String?) async throws -> Outcome {
-        let http = try httpRequest(request, token: token, organization: organization)
+    func once(_ request: APIRequest, credential: Credential, organization: String?) async throws -> Outcome {
+        let http = try httpRequest(request, credential: credential, organization: organization)
         let started = Date()
         let deadline = NIODeadline.now() + .milliseconds(Int64(request.timeout * 1000))
         let status: Int
@@ -190,7 +202,7 @@ final class HTTPTransport: Sendable {
         var reread401 = false
         while true {
             try Task.checkCancellation()
-            var http = try httpRequest(request, token: try credentials.current().accessToken, organization: organization)
+            var http = try httpRequest(request, credential: try credentials.current(), organization: organization)
             http.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
             for (name, value) in extra { http.headers.add(name: name, value: value) }
             let response: HTTPClientResponse
@@ -240,17 +252,28 @@ final class HTTPTransport: Sendable {
     }
 
     /// The HTTP request for `request`, with the headers every route gets.
-    private func httpRequest(_ request: APIRequest, token: String, organization: String?) throws -> HTTPClientRequest {
+    private func httpRequest(_ request: APIRequest, credential: Credential, organization: String?) throws
+        -> HTTPClientRequest
+    {
         var http = HTTPClientRequest(url: url(for: request))
         http.method = request.method
-        http.headers.add(name: "Authorization", value: "Bearer \(token)")
+        http.headers.add(name: "Authorization", value: "Bearer \(credential.accessToken)")
         http.headers.add(name: "anthropic-version", value: "2023-06-01")
-        if request.sendsBeta { http.headers.add(name: "anthropic-beta", value: "ccr-byoc-2025-07-29") }
-        if request.sendsOrganization, let organization {
-            http.headers.add(name: "x-organization-uuid", value: organization)
-        }
         http.headers.add(name: "User-Agent", value: CCTap.userAgent)
-        http.headers.add(name: "Accept", value: "application/json")
+        switch request.surface {
+        case .account:
+            http.headers.add(name: "Accept", value: "application/json")
+        case .compat, .code:
+            if request.surface == .compat {
+                http.headers.add(name: "anthropic-beta", value: "ccr-byoc-2025-07-29")
+                http.headers.add(name: "Accept", value: "application/json")
+            }
+            if let organization { http.headers.add(name: "x-organization-uuid", value: organization) }
+            http.headers.add(name: "anthropic-client-platform", value: Self.clientPlatform)
+            if let device = credential.trustedDeviceToken {
+                http.headers.add(name: "X-Trusted-Device-Token", value: device)
+            }
+        }
         if let body = request.body {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]

@@ -66,13 +66,36 @@ struct EnvelopePage: Sendable {
     }
 }
 
+/// One page of the session list, in either dialect: the session objects as the service sent them,
+/// and where the next page starts (nil on the last page).
+struct SessionPage: Sendable {
+    var items: [JSONValue]
+    var next: String?
+}
+
+/// Where a backwards read continues: before this v2 `sequence_num` or before this v1 event id.
+enum HistoryPosition: Sendable, Equatable {
+    case sequence(Int)
+    case eventID(String)
+}
+
+/// A page of history read newest-first: the events (payloads) oldest first, and where older ones
+/// continue (nil at the start of the session).
+struct HistoryPage: Sendable {
+    var events: [JSONValue]
+    var older: HistoryPosition?
+}
+
 /// The one seam between cc-tap and the undocumented service: every route, header and wire shape
 /// the core relies on is here, so a change in the service is a change in this file.
 ///
-/// We use the v1 compat routes (`/v1/sessions`, `session_` ids), which the official CLI, the
-/// published cc-tap and most clients use, and the v2 presence route (`cse_` ids). See PROTOCOL.md.
+/// Each operation is written once for both dialects (PROTOCOL.md, "Two dialects"): `speaking` runs it
+/// in the dialect last learned for its family, v2 (`/v1/code/sessions`) to begin with, and tries the
+/// other once when the answer says the route is not served. The event stream and presence exist only
+/// in v2.
 final class RemoteAPI: Sendable {
     let transport: HTTPTransport
+    let dialects: DialectMemory
     private let organizationResolver: OrganizationResolver
     private let organization = Mutex<Organization?>(nil)
 
@@ -80,10 +103,40 @@ final class RemoteAPI: Sendable {
         let resolver = CredentialResolver(host: configuration.host)
         self.transport = HTTPTransport(configuration: configuration, credentials: CredentialStore(resolver: resolver))
         self.organizationResolver = OrganizationResolver(host: configuration.host)
+        self.dialects = DialectMemory(history: configuration.eventSource == .pollV1 ? .v1 : .v2)
     }
 
     var configuration: TapConfiguration { transport.configuration }
     var credentials: CredentialStore { transport.credentials }
+
+    // MARK: Dialects
+
+    /// Runs `operation` in the dialect last learned for `family`. When that dialect answers that the
+    /// route is not served, the other is tried once and remembered if it answers; when both refuse,
+    /// the first answer is the error (it names the route the caller most likely meant).
+    func speaking<T: Sendable>(_ family: RouteFamily, _ operation: (Dialect) async throws -> T) async throws
+        -> (value: T, dialect: Dialect)
+    {
+        let first = dialects.current(family)
+        do {
+            return (try await operation(first), first)
+        } catch let error as TapError where error.meansRouteNotServed {
+            do {
+                let value = try await operation(first.other)
+                dialects.remember(first.other, for: family)
+                configuration.logger.debug("\(family.rawValue): \(first.rawValue) not served (\(error.message)); \(first.other.rawValue) answered")
+                return (value, first.other)
+            } catch let second as TapError where second.meansRouteNotServed {
+                throw error
+            }
+        }
+    }
+
+    /// How `session` is spelled in the dialect last learned for `family` (`cse_X` or `session_X`):
+    /// results show the spelling the service uses.
+    func spelling(_ session: SessionID, _ family: RouteFamily) -> String {
+        session.spelled(dialects.current(family))
+    }
 
     // MARK: Organisation
 
@@ -109,9 +162,7 @@ final class RemoteAPI: Sendable {
             ("/api/oauth/profile", OrganizationSource.profileEndpoint),
             ("/api/oauth/claude_cli/roles", .rolesEndpoint),
         ] {
-            let request = APIRequest(
-                method: .GET, path: path, sendsOrganization: false, sendsBeta: false,
-                timeout: configuration.requestTimeout)
+            let request = APIRequest(method: .GET, path: path, surface: .account, timeout: configuration.requestTimeout)
             do {
                 let json = try await transport.send(request, organization: nil).json(route: request.route)
                 let uuid = json["organization"]?["uuid"]?.stringValue ?? json["organization_uuid"]?.stringValue
@@ -128,35 +179,91 @@ final class RemoteAPI: Sendable {
         return nil
     }
 
-    // MARK: Routes
+    // MARK: Requests
 
-    private func compat(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
-        retry: APIRequest.Retry = .read) async throws -> APIResponse
-    {
+    private func call(
+        _ method: HTTPMethod, _ path: String, _ dialect: Dialect, query: [(String, String)] = [], body: JSONValue? = nil,
+        retry: APIRequest.Retry = .read, timeout: TimeInterval? = nil
+    ) async throws -> APIResponse {
         let org = try await resolveOrganization()
         let request = APIRequest(
-            method: method, path: path, query: query, body: body, retry: retry,
-            timeout: method == .GET ? configuration.requestTimeout : configuration.sendTimeout)
+            method: method, path: path, query: query, body: body, surface: dialect == .v2 ? .code : .compat, retry: retry,
+            timeout: timeout ?? (method == .GET ? configuration.requestTimeout : configuration.sendTimeout))
         return try await transport.send(request, organization: org.uuid)
     }
 
-    /// `GET /v1/sessions`, one page. Paging by `limit` and `after_id` follows the Anthropic list
-    /// convention; the service's support for it is inferred, not observed.
-    func listSessionsPage(limit: Int, afterID: String?) async throws -> Page {
-        var query = [("limit", String(limit))]
-        if let afterID { query.append(("after_id", afterID)) }
-        let route = "GET /v1/sessions"
-        return try Page(try await compat(.GET, "/v1/sessions", query: query).json(route: route), route: route)
+    private func json(_ method: HTTPMethod, _ path: String, _ dialect: Dialect, query: [(String, String)] = [])
+        async throws -> JSONValue
+    {
+        try await call(method, path, dialect, query: query).json(route: "\(method.rawValue) \(path)")
     }
 
-    /// `GET /v1/sessions/{session_X}`.
-    func session(_ id: SessionID) async throws -> JSONValue {
-        let path = "/v1/sessions/\(id.compat)"
-        let json = try await compat(.GET, path).json(route: "GET \(path)")
+    private static func base(_ dialect: Dialect) -> String { dialect == .v2 ? "/v1/code/sessions" : "/v1/sessions" }
+
+    // MARK: Sessions
+
+    /// One page of the session list.
+    /// - v2: `GET /v1/code/sessions?limit&<pageParameter>=<next_cursor>&statuses=…` answering
+    ///   `{data, next_cursor?, resume_token}`. The page parameter's name is uncertain (S7 saw
+    ///   `cursor`, RC-API passes `page`); the caller picks it.
+    /// - v1: `GET /v1/sessions?limit&after_id` answering `{data, has_more, first_id, last_id}`.
+    func sessionsPage(
+        _ dialect: Dialect, limit: Int, after cursor: String?, statuses: [String], pageParameter: String = "cursor"
+    ) async throws -> SessionPage {
+        let route = "GET \(Self.base(dialect))"
+        switch dialect {
+        case .v2:
+            var query = [("limit", String(limit))]
+            if let cursor { query.append((pageParameter, cursor)) }
+            query += statuses.map { ("statuses", $0) }
+            let json = try await json(.GET, Self.base(dialect), dialect, query: query)
+            guard let data = json["data"]?.arrayValue else {
+                throw TapError.badResponse("\(route) answered without a `data` list; the API may have changed.")
+            }
+            let next = json["next_cursor"]?.stringValue
+            return SessionPage(items: data, next: next?.isEmpty == false ? next : nil)
+        case .v1:
+            var query = [("limit", String(limit))]
+            if let cursor { query.append(("after_id", cursor)) }
+            let page = try Page(try await json(.GET, Self.base(dialect), dialect, query: query), route: route)
+            return SessionPage(items: page.data, next: page.hasMore ? page.lastID : nil)
+        }
+    }
+
+    /// `GET /v1/code/sessions/{cse_X}` or `GET /v1/sessions/{session_X}`: the session object.
+    func session(_ id: SessionID, _ dialect: Dialect) async throws -> JSONValue {
+        let path = "\(Self.base(dialect))/\(id.spelled(dialect))"
+        let json = try await json(.GET, path, dialect)
         guard json.objectValue != nil else { throw TapError.badResponse("GET \(path) did not answer a session object.") }
         // A newer read wraps the body as {session: ...}; accept both.
         if let inner = json["session"], inner.objectValue != nil, json["id"] == nil { return inner }
         return json
+    }
+
+    // MARK: History
+
+    /// The newest `limit` events before `position` (or the newest of all), oldest first.
+    /// - v2: `GET …/events?sort_order=desc&cursor=<sequence>&limit` (the page comes newest first);
+    /// - v1: `GET …/events?anchor_to_latest=true&before_id=<event id>&limit`.
+    func historyPage(_ id: SessionID, _ dialect: Dialect, before position: HistoryPosition?, limit: Int) async throws
+        -> HistoryPage
+    {
+        switch dialect {
+        case .v2:
+            var cursor: Int?
+            if case .sequence(let number) = position { cursor = number }
+            let page = try await envelopePage(id, cursor: cursor, ascending: false, limit: limit)
+            let envelopes = page.envelopes.filter { cursor == nil || $0.sequence < cursor! }.reversed()
+            let oldest = envelopes.first?.sequence
+            return HistoryPage(
+                events: envelopes.map(\.payload), older: page.hasMore && (oldest ?? 0) > 1 ? oldest.map { .sequence($0) } : nil)
+        case .v1:
+            var before: String?
+            if case .eventID(let text) = position { before = text }
+            let page = try await eventsPage(id, EventsQuery(limit: limit, beforeID: before, anchorToLatest: true))
+            let older = page.hasMore && page.firstID != nil && page.firstID != before ? page.firstID : nil
+            return HistoryPage(events: page.data, older: older.map { .eventID($0) })
+        }
     }
 
     /// `GET /v1/sessions/{session_X}/events`: oldest first by default; `anchor_to_latest` gives the newest.
@@ -166,21 +273,7 @@ final class RemoteAPI: Sendable {
         if let after = query.afterID { items.append(("after_id", after)) }
         if let before = query.beforeID { items.append(("before_id", before)) }
         if query.anchorToLatest { items.append(("anchor_to_latest", "true")) }
-        return try Page(try await compat(.GET, path, query: items).json(route: "GET \(path)"), route: "GET \(path)")
-    }
-
-    /// `POST /v1/sessions/{session_X}/events` with `{"events": [...]}`. Never retried here.
-    func postEvents(_ id: SessionID, _ events: [JSONValue]) async throws {
-        _ = try await compat(.POST, "/v1/sessions/\(id.compat)/events", body: ["events": .array(events)], retry: .never)
-    }
-
-    // MARK: v2 event routes (sequence numbers)
-
-    /// The v2 routes take the organisation header but, like the newer CLI, no beta header.
-    private func v2Request(_ path: String, query: [(String, String)] = [], timeout: TimeInterval? = nil) -> APIRequest {
-        APIRequest(
-            method: .GET, path: path, query: query, sendsOrganization: true, sendsBeta: false,
-            timeout: timeout ?? configuration.requestTimeout)
+        return try Page(try await json(.GET, path, .v1, query: items), route: "GET \(path)")
     }
 
     /// `GET /v1/code/sessions/{cse_X}/events?sort_order=…&cursor=…&limit=…`. The cursor is an
@@ -188,9 +281,8 @@ final class RemoteAPI: Sendable {
     func envelopePage(_ id: SessionID, cursor: Int?, ascending: Bool, limit: Int) async throws -> EnvelopePage {
         var query = [("limit", String(min(500, max(1, limit)))), ("sort_order", ascending ? "asc" : "desc")]
         if let cursor { query.append(("cursor", String(cursor))) }
-        let request = v2Request("/v1/code/sessions/\(id.infra)/events", query: query)
-        let org = try await resolveOrganization()
-        return try EnvelopePage(try await transport.send(request, organization: org.uuid).json(route: request.route), route: request.route)
+        let path = "/v1/code/sessions/\(id.infra)/events"
+        return try EnvelopePage(try await json(.GET, path, .v2, query: query), route: "GET \(path)")
     }
 
     /// Every stored event after `sequence`, oldest first, following pages. Only strictly newer
@@ -218,23 +310,51 @@ final class RemoteAPI: Sendable {
     /// `from_sequence_num` and `Last-Event-ID`, as the observed web client does).
     func openEventStream(_ id: SessionID, after sequence: Int?) async throws -> HTTPClientResponse.Body {
         let query = sequence.map { [("from_sequence_num", String($0))] } ?? []
-        let request = v2Request("/v1/code/sessions/\(id.infra)/events/stream", query: query, timeout: min(15, configuration.requestTimeout))
+        let request = APIRequest(
+            method: .GET, path: "/v1/code/sessions/\(id.infra)/events/stream", query: query, surface: .code,
+            timeout: min(15, configuration.requestTimeout))
         let org = try await resolveOrganization()
         return try await transport.openStream(
             request, organization: org.uuid, headers: sequence.map { [("Last-Event-ID", String($0))] } ?? [])
     }
 
-    /// `POST /v1/code/sessions/{cse_X}/client/presence`; returns `refresh_after_seconds` (default 20).
+    // MARK: Writing
+
+    /// Posts events; never retried here (the caller decides, see MessageDelivery).
+    /// - v2: `POST /v1/code/sessions/{cse_X}/events` with `{session_id, events:[{payload}]}`;
+    /// - v1: `POST /v1/sessions/{session_X}/events` with `{events:[...]}`.
+    func postEvents(_ id: SessionID, _ dialect: Dialect, _ events: [JSONValue]) async throws {
+        let path = "\(Self.base(dialect))/\(id.spelled(dialect))/events"
+        let body: JSONValue =
+            switch dialect {
+            case .v2:
+                // Each payload carries a `uuid`, as the CLI and RC-API add one when it lacks it.
+                [
+                    "session_id": .string(id.infra),
+                    "events": .array(events.map { event in
+                        var payload = event
+                        if payload["uuid"] == nil { payload["uuid"] = .string(UUID().uuidString.lowercased()) }
+                        return ["payload": payload]
+                    }),
+                ]
+            case .v1: ["events": .array(events)]
+            }
+        _ = try await call(.POST, path, dialect, body: body, retry: .never)
+    }
+
+    /// `POST /v1/code/sessions/{cse_X}/client/presence`: `{client_id, connected_at}` announces a
+    /// person watching, `{client_id, clear: true}` withdraws it. Returns `refresh_after_seconds`
+    /// (default 20).
     func presence(_ id: SessionID, clear: Bool) async throws -> TimeInterval {
         var body: [String: JSONValue] = ["client_id": .string(configuration.clientID)]
-        if clear { body["clear"] = true }
-        let request = APIRequest(
-            method: .POST, path: "/v1/code/sessions/\(id.infra)/client/presence", body: .object(body),
-            sendsOrganization: true, sendsBeta: false, retry: .never,
-            // Presence is advisory: a slow answer must not hold a finished wait up for long.
-            timeout: min(5, configuration.requestTimeout))
-        let org = try await resolveOrganization()
-        let json = try await transport.send(request, organization: org.uuid).json(route: request.route)
-        return json["refresh_after_seconds"]?.doubleValue ?? 20
+        if clear {
+            body["clear"] = true
+        } else {
+            body["connected_at"] = .string(Date().formatted(.iso8601))
+        }
+        let path = "/v1/code/sessions/\(id.infra)/client/presence"
+        // Presence is advisory: a slow answer must not hold a finished wait up for long.
+        let response = try await call(.POST, path, .v2, body: .object(body), retry: .never, timeout: min(5, configuration.requestTimeout))
+        return try response.json(route: "POST \(path)")["refresh_after_seconds"]?.doubleValue ?? 20
     }
 }

@@ -34,6 +34,8 @@ public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
     public var compat: String { "session_" + suffix }
     /// The v2 infrastructure form, `cse_X`.
     public var infra: String { "cse_" + suffix }
+    /// The form a dialect's routes use and return.
+    public func spelled(_ dialect: Dialect) -> String { dialect == .v2 ? infra : compat }
     public var description: String { compat }
 
     public init(from decoder: Decoder) throws {

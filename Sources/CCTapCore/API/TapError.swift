@@ -62,13 +62,6 @@ public enum TapError: Error, Sendable, Equatable {
         }
     }
 
-    /// An answer saying the route itself is not served here (so another route may still work),
-    /// as opposed to a failure of the request or the login.
-    var meansRouteNotServed: Bool {
-        guard case .api(let details) = self else { return false }
-        return [400, 404, 405, 501].contains(details.status)
-    }
-
     public var message: String {
         switch self {
         case .invalidArgument(let text), .credentials(let text), .organization(let text), .network(let text),

@@ -12,6 +12,9 @@ public enum CredentialSource: String, Sendable, Codable {
 public struct Credential: Sendable, CustomStringConvertible {
     /// Internal on purpose: no surface can hand the token out, print it or encode it.
     var accessToken: String
+    /// Claude Code's Trusted Devices token (`X-Trusted-Device-Token`), when it stored one. A secret
+    /// like the access token: internal, never printed, logged or encoded.
+    var trustedDeviceToken: String? = nil
     public var source: CredentialSource
     /// The file it came from, for `credentialsFile`.
     public var path: String?
@@ -24,6 +27,9 @@ public struct Credential: Sendable, CustomStringConvertible {
     public var description: String {
         "Credential(source: \(source.rawValue), expiresAt: \(expiresAt.map { "\($0)" } ?? "unknown"))"
     }
+
+    /// Whether a trusted-device token will be sent (never the token itself).
+    public var hasTrustedDeviceToken: Bool { trustedDeviceToken != nil }
 
     /// The scope the sessions API is gated on.
     public static let sessionsScope = "user:sessions:claude_code"
@@ -47,8 +53,35 @@ public struct CredentialResolver: Sendable {
 
     public static let keychainService = "Claude Code-credentials"
 
-    /// The first source that holds a token wins: env, Keychain, credentials file, setup token.
+    /// The first source that holds a token wins: env, Keychain, credentials file, setup token. The
+    /// trusted-device token comes from `CCTAP_TRUSTED_DEVICE_TOKEN`, else from the same JSON as the
+    /// login (top-level `trustedDeviceToken`, where Claude Code keeps it beside `claudeAiOauth`).
     public func resolve() throws(TapError) -> Credential {
+        var credential = try resolveLogin()
+        if let device = host.value("CCTAP_TRUSTED_DEVICE_TOKEN") {
+            credential.trustedDeviceToken = device
+        } else if credential.trustedDeviceToken == nil, credential.source == .environment || credential.source == .setupToken {
+            // A token from the environment still goes with the device token Claude Code stored, if any.
+            credential.trustedDeviceToken = storedTrustedDeviceToken()
+        }
+        return credential
+    }
+
+    private func storedTrustedDeviceToken() -> String? {
+        guard let data = host.contents(ofFile: host.credentialsFilePath),
+            let root = try? JSONDecoder().decode(JSONValue.self, from: data)
+        else { return nil }
+        return Self.trustedDeviceToken(in: root)
+    }
+
+    static func trustedDeviceToken(in root: JSONValue) -> String? {
+        guard let token = root["trustedDeviceToken"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !token.isEmpty, token.utf8.count <= 4096, !token.contains(where: { $0.isNewline })
+        else { return nil }
+        return token
+    }
+
+    private func resolveLogin() throws(TapError) -> Credential {
         if let token = host.value("CCTAP_ACCESS_TOKEN") {
             return Credential(accessToken: token, source: .environment, warnings: [])
         }
@@ -108,7 +141,8 @@ public struct CredentialResolver: Sendable {
             default: nil
             }
         return Credential(
-            accessToken: token, source: source, path: path, expiresAt: expiresAt, scopes: scopes, warnings: [])
+            accessToken: token, trustedDeviceToken: Self.trustedDeviceToken(in: root), source: source, path: path,
+            expiresAt: expiresAt, scopes: scopes, warnings: [])
     }
 
     private func checked(_ credential: Credential) throws(TapError) -> Credential {

@@ -10,7 +10,7 @@ struct EventFeed: Sendable {
     init(api: RemoteAPI, session: SessionID, cursor: EventCursor) {
         self.api = api
         self.session = session
-        self.position = cursor.position
+        self.position = cursor.resolved(api)
     }
 
     var cursor: EventCursor { EventCursor(position) }
@@ -42,19 +42,25 @@ struct EventFeed: Sendable {
         return events
     }
 
-    /// The cursor at the newest event now (one small read), in the numbering the configured
-    /// event source reads.
+    /// The cursor at the newest event now (one small read), in the numbering of the dialect that
+    /// serves the session's history.
     static func latest(api: RemoteAPI, session: SessionID) async throws -> EventCursor {
-        if api.configuration.eventSource != .pollV1 {
-            do {
+        try await api.speaking(.history) { dialect in
+            switch dialect {
+            case .v2:
                 return EventCursor(.sequence(try await api.latestSequence(session)))
-            } catch let error as TapError where error.meansRouteNotServed {
-                // The v2 routes may not serve every session (see PROTOCOL.md): the v1 list still works.
-                api.configuration.logger.warning(
-                    "the v2 event list is not served for \(session.compat) (\(error.message)); polling the v1 list")
+            case .v1:
+                let page = try await api.eventsPage(session, EventsQuery(limit: 1, anchorToLatest: true))
+                return EventCursor(page.lastID.map { .eventID($0) } ?? .start)
             }
-        }
-        let page = try await api.eventsPage(session, EventsQuery(limit: 1, anchorToLatest: true))
-        return EventCursor(page.lastID.map { .eventID($0) } ?? .start)
+        }.value
+    }
+}
+
+extension EventCursor {
+    /// `start` read in the numbering of the dialect that serves history now (`seq:0` for v2).
+    func resolved(_ api: RemoteAPI) -> Position {
+        if position == .start && api.dialects.current(.history) == .v2 { return .sequence(0) }
+        return position
     }
 }

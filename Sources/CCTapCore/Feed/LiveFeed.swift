@@ -38,12 +38,13 @@ final class LiveFeed: Sendable {
         self.api = api
         self.session = session
         self.pollInterval = pollInterval
+        let position = cursor.resolved(api)
         let source: EventSource
-        switch cursor.position {
+        switch position {
         case .sequence: source = api.configuration.eventSource == .auto ? .stream : .poll
         case .start, .eventID: source = .pollV1
         }
-        state = Mutex((cursor.position, source))
+        state = Mutex((position, source))
     }
 
     private var configuration: TapConfiguration { api.configuration }

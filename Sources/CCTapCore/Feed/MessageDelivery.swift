@@ -14,19 +14,22 @@ struct MessageDelivery {
 
     func send(text: String, after cursor: EventCursor) async throws -> SendResult {
         let uuid = UUID().uuidString.lowercased()
-        let event: JSONValue = [
-            "type": "user",
-            "uuid": .string(uuid),
-            "session_id": .string(session.compat),
-            "parent_tool_use_id": nil,
-            "message": ["role": "user", "content": .string(text)],
-        ]
+        let session = session
         var attempt = 1
         while true {
             do {
-                try await api.postEvents(session, [event])
+                let (_, dialect) = try await api.speaking(.send) { dialect in
+                    let event: JSONValue = [
+                        "type": "user",
+                        "uuid": .string(uuid),
+                        "session_id": .string(session.spelled(dialect)),
+                        "parent_tool_use_id": nil,
+                        "message": ["role": "user", "content": .string(text)],
+                    ]
+                    try await api.postEvents(session, dialect, [event])
+                }
                 return SendResult(
-                    sessionID: session.compat, uuid: uuid, cursor: cursor.description, attempts: attempt,
+                    sessionID: session.spelled(dialect), uuid: uuid, cursor: cursor.description, attempts: attempt,
                     confirmedFromEvents: false)
             } catch let error as TapError {
                 let verdict = try await judge(error, uuid: uuid, after: cursor)
@@ -34,7 +37,7 @@ struct MessageDelivery {
                 case .stored:
                     configuration.logger.info("send to \(session.compat): answer lost, but the message is stored")
                     return SendResult(
-                        sessionID: session.compat, uuid: uuid, cursor: cursor.description, attempts: attempt,
+                        sessionID: api.spelling(session, .send), uuid: uuid, cursor: cursor.description, attempts: attempt,
                         confirmedFromEvents: true)
                 case .retryAfter(let delay) where attempt < configuration.maxAttempts:
                     configuration.logger.debug("send to \(session.compat) not stored (\(error.kind)); retrying")
@@ -55,7 +58,8 @@ struct MessageDelivery {
         var attempt = 1
         while true {
             do {
-                try await api.postEvents(session, [event])
+                let session = session
+                _ = try await api.speaking(.send) { try await api.postEvents(session, $0, [event]) }
                 return
             } catch let error as TapError {
                 guard case .api(let details) = error, attempt < configuration.maxAttempts,

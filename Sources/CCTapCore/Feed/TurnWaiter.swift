@@ -1,7 +1,9 @@
 import Foundation
 
-/// Waits for a turn to end by following the session's events from a cursor, keeping the client's
-/// presence alive meanwhile (every `refresh_after_seconds`) and clearing it at the end.
+/// Waits for a turn to end by following the session's events from a cursor. Only when the caller
+/// said a person is watching (`TapConfiguration.presence`) does it announce presence meanwhile
+/// (every `refresh_after_seconds`) and clear it at the end: while a client is present the service
+/// holds back the user's phone notifications (PROTOCOL.md, "Presence").
 struct TurnWaiter {
     let api: RemoteAPI
     let session: SessionID
@@ -14,15 +16,15 @@ struct TurnWaiter {
         progress: (@Sendable (WaitProgress) -> Void)?
     ) async throws -> WaitResult {
         let deadline = Date().addingTimeInterval(timeout)
-        let presence = PresenceKeeper(api: api, session: session)
-        presence.start()
+        let presence = api.configuration.presence ? PresenceKeeper(api: api, session: session) : nil
+        presence?.start()
         do {
             let outcome = try await follow(from: cursor, deadline: deadline, started: started, progress: progress)
-            await presence.stop(awaitingClear: true)
+            await presence?.stop(awaitingClear: true)
             return outcome
         } catch {
             // Cancelled or failed: withdraw presence without holding the caller up.
-            await presence.stop(awaitingClear: false)
+            await presence?.stop(awaitingClear: false)
             throw error
         }
     }
@@ -59,9 +61,10 @@ struct TurnWaiter {
                 // A quiet session may have been archived: no turn will ever end there. Its status
                 // also tells a polling feed whether a turn is still running.
                 lastActivity = Date()
-                let status = try await api.session(session)["session_status"]?.stringValue
-                feed.noteTurnRunning(status == "running" || status == "requires_action")
-                if status == "archived" {
+                let session = session
+                let summary = SessionSummary(try await api.speaking(.session) { try await api.session(session, $0) }.value)
+                feed.noteTurnRunning(summary.isTurnRunning)
+                if summary.status == "archived" {
                     var ended = result(.error, tracker, resumeCursor, started, feed.source)
                     ended.hint = "The session was archived while waiting; it will not answer."
                     return ended
@@ -93,7 +96,7 @@ struct TurnWaiter {
         case .error: hint = "The turn ended with an error; see result."
         }
         return WaitResult(
-            status: status, sessionID: session.compat, messageUUID: ownUUID, reply: tracker.reply,
+            status: status, sessionID: api.spelling(session, .history), messageUUID: ownUUID, reply: tracker.reply,
             pendingPermissions: tracker.pendingPermissions, result: tracker.result, cursor: cursor.description,
             elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, eventsRead: tracker.eventsRead,
             eventSource: source, hint: hint)

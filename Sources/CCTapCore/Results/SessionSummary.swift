@@ -1,50 +1,79 @@
 import Foundation
 
-/// One session as listed: what a person needs to pick it out.
+/// One session as listed: what a person needs to pick it out, in the v2 model (PROTOCOL.md,
+/// "Session objects"). A v1 object is mapped onto the same fields.
 public struct SessionSummary: Codable, Sendable, Equatable {
-    /// `session_X`, the id every operation accepts.
+    /// The id as the service returned it (`cse_X` from v2, `session_X` from v1); every operation
+    /// accepts either spelling.
     public var id: String
     public var title: String?
-    /// `session_status`: `running`, `idle`, `requires_action`, `archived` (others pass through).
+    /// `active` or `archived` (also `paused`, `provision_failed`; others pass through).
     public var status: String
+    /// What the worker is doing: `running`, `idle` or `requires_action` (blocked on the user).
+    public var workerStatus: String
     /// Whether a worker (for Remote Control, the user's `claude` process) is attached:
     /// `connected`, `disconnected`, or `unknown` when the service does not say.
     public var connectionStatus: String
     public var environmentID: String?
+    /// `bridge` for Remote Control sessions (v2 only).
+    public var environmentKind: String?
     public var createdAt: String?
     public var updatedAt: String?
+    public var lastEventAt: String?
+    /// Whether a turn ended since the session was last read (v2 only).
+    public var unread: Bool?
     /// The working directory, when the session's context names one.
     public var cwd: String?
     public var model: String?
+    /// `external_metadata.post_turn_summary` as the service gave it (`status_category`, `status_detail`, `needs_action`).
+    public var postTurnSummary: JSONValue?
+    /// `external_metadata.pending_action`: what the worker waits on while `requires_action`, untouched.
+    public var pendingAction: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, status, cwd, model
+        case id, title, status, cwd, model, unread
+        case workerStatus = "worker_status"
         case connectionStatus = "connection_status"
         case environmentID = "environment_id"
+        case environmentKind = "environment_kind"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case lastEventAt = "last_event_at"
+        case postTurnSummary = "post_turn_summary"
+        case pendingAction = "pending_action"
     }
 
     init(_ json: JSONValue) {
-        let rawID = json["id"]?.stringValue ?? ""
-        id = (try? SessionID(rawID).compat) ?? rawID
+        id = json["id"]?.stringValue ?? ""
         title = json["title"]?.stringValue
-        // v2 items carry `status` + `worker_status`; map them as the newer CLI does.
-        if let status = json["session_status"]?.stringValue {
-            self.status = status
-        } else if json["status"]?.stringValue == "archived" {
-            status = "archived"
+        // v2 carries `status` + `worker_status`; v1 one `session_status` that says both.
+        let sessionStatus = json["session_status"]?.stringValue
+        let v2Status = json["status"]?.stringValue
+        if let v2Status, json["worker_status"] != nil || sessionStatus == nil {
+            status = v2Status
         } else {
-            status = json["worker_status"]?.stringValue ?? json["status"]?.stringValue ?? "unknown"
+            status = sessionStatus == "archived" ? "archived" : "active"
         }
+        let worker = json["worker_status"]?.stringValue ?? sessionStatus.flatMap { $0 == "archived" ? nil : $0 }
+        workerStatus = worker ?? "idle"
         connectionStatus = json["connection_status"]?.stringValue ?? "unknown"
-        environmentID = json["environment_id"]?.stringValue
+        environmentID = json["environment_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        environmentKind = json["environment_kind"]?.stringValue
         createdAt = json["created_at"]?.stringValue
-        updatedAt = json["updated_at"]?.stringValue ?? json["last_event_at"]?.stringValue ?? createdAt
+        lastEventAt = json["last_event_at"]?.stringValue
+        updatedAt = json["updated_at"]?.stringValue ?? lastEventAt ?? createdAt
+        unread = json["unread"]?.boolValue
         let context = json["session_context"] ?? json["config"]
-        cwd = context?["cwd"]?.stringValue
-        model = context?["model"]?.stringValue
+        cwd = context?["cwd"]?.stringValue ?? json["session_context"]?["cwd"]?.stringValue
+        model = json["config"]?["model"]?.stringValue ?? context?["model"]?.stringValue
+        postTurnSummary = json["external_metadata"]?["post_turn_summary"] ?? json["post_turn_summary"]
+        pendingAction = json["external_metadata"]?["pending_action"]
+        if postTurnSummary == .null { postTurnSummary = nil }
+        if pendingAction == .null { pendingAction = nil }
     }
+
+    /// Whether the worker is on a turn (running, or blocked on the user mid-turn).
+    var isTurnRunning: Bool { workerStatus == "running" || workerStatus == "requires_action" }
 }
 
 /// The answer of `listSessions`.
@@ -55,9 +84,13 @@ public struct SessionList: Codable, Sendable, Equatable {
     public var statusFilter: String?
     /// Pages read from the service.
     public var pagesRead: Int
+    /// False when the service stopped answering pages before the last one: `sessions` is then the
+    /// part that was read, and `note` says why.
+    public var complete: Bool
+    public var note: String?
 
     enum CodingKeys: String, CodingKey {
-        case sessions, count
+        case sessions, count, complete, note
         case statusFilter = "status_filter"
         case pagesRead = "pages_read"
     }

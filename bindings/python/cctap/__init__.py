@@ -193,18 +193,22 @@ class Client:
     """A connection to the service. Safe to share between threads; close it (or use ``with``).
 
     Options left as None come from the environment (CCTAP_BASE_URL, CCTAP_ACCESS_TOKEN, ...), as
-    the cc-tap README describes.
+    the cc-tap README describes. ``presence=True`` tells the service a person is watching while a
+    wait runs, which holds back that user's phone notifications: leave it off for unattended code.
     """
 
     def __init__(self, *, base_url: Optional[str] = None, access_token: Optional[str] = None,
                  organization_uuid: Optional[str] = None, claude_config_dir: Optional[str] = None,
                  request_timeout: Optional[float] = None, poll_interval: Optional[float] = None,
-                 event_source: Optional[str] = None, library: Optional[str] = None) -> None:
+                 event_source: Optional[str] = None, presence: Optional[bool] = None,
+                 library: Optional[str] = None) -> None:
         self._lib = load_library(library)
+        if presence is not None and not isinstance(presence, bool):
+            raise TypeError(f"presence must be a bool, not {type(presence).__name__}")
         options = {key: value for key, value in {
             "base_url": base_url, "access_token": access_token, "organization_uuid": organization_uuid,
             "claude_config_dir": claude_config_dir, "request_timeout": request_timeout,
-            "poll_interval": poll_interval, "event_source": event_source,
+            "poll_interval": poll_interval, "event_source": event_source, "presence": presence,
         }.items() if value is not None}
         handle = ctypes.c_void_p()
         status = self._lib.cctap_client_new(json.dumps(options).encode() if options else None, ctypes.byref(handle))

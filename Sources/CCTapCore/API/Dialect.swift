@@ -1,0 +1,44 @@
+import Synchronization
+
+/// The two generations of the Remote Control session routes (PROTOCOL.md, "Two dialects").
+public enum Dialect: String, Sendable, Codable, CaseIterable {
+    /// `/v1/code/sessions`, `cse_` ids, events wrapped as `{payload}`: what every 2026 controller speaks.
+    case v2
+    /// The older compat routes `/v1/sessions`, `session_` ids, bare events.
+    case v1
+
+    var other: Dialect { self == .v2 ? .v1 : .v2 }
+}
+
+/// The kinds of operation whose dialect is learned separately: a service may serve one generation
+/// for some routes and the other for the rest.
+enum RouteFamily: String, Sendable, CaseIterable {
+    case list, session, history, send
+}
+
+/// Which dialect last answered each route family, per client. Every family starts with v2; a
+/// "route not served" answer makes the operation try the other dialect once, and whichever answers
+/// is remembered, so a steady state costs no extra requests and a change in the service is re-learned
+/// on its first failure.
+final class DialectMemory: Sendable {
+    private let learned: Mutex<[RouteFamily: Dialect]>
+
+    init(history: Dialect = .v2) {
+        learned = Mutex([.history: history])
+    }
+
+    func current(_ family: RouteFamily) -> Dialect { learned.withLock { $0[family] ?? .v2 } }
+    func remember(_ dialect: Dialect, for family: RouteFamily) { learned.withLock { $0[family] = dialect } }
+
+    /// What answered so far, for diagnostics.
+    var snapshot: [RouteFamily: Dialect] { learned.withLock { $0 } }
+}
+
+extension TapError {
+    /// The answer says this route does not exist here (rather than that the request was wrong):
+    /// 404, 405 or 501, or a 400 from a route that checks the id's prefix against its own generation.
+    var meansRouteNotServed: Bool {
+        guard case .api(let details) = self else { return false }
+        return [400, 404, 405, 501].contains(details.status)
+    }
+}
