@@ -165,13 +165,20 @@ int cctap_client_cancel(cctap_client *client);
  */
 
 /* Every session on the account, newest activity first, across all pages.
- * status_filter: optional; NULL or "" for all, "active" for all but archived, or an exact status
- * ("running", "idle", "requires_action", "archived").
- * JSON: {"sessions":[{"id","title","status","connection_status",...}],"count","pages_read",...} */
+ * status_filter: optional; NULL, "" or "all" for all, "active" (not archived), "archived", or a
+ * worker state ("running", "idle", "requires_action").
+ * JSON: {"sessions":[{"id","title","status","worker_status","connection_status","unread",...}],
+ *        "count","pages_read","complete",...}
+ * "id" is spelled as the service returns it (cse_... on the 2026 routes); every call accepts
+ * session_..., cse_... or the bare suffix. "complete" is false (and "note" says why) when the
+ * service stopped answering pages: the sessions read so far are returned, not an error. */
 int cctap_list_sessions(cctap_client *client, const char *status_filter, char **out_json);
 
-/* One session's details and the permission prompts it is waiting on.
- * JSON: {"session":{...},"context":{...},"pending_permissions":[{"request_id","tool_name","input",...}]} */
+/* One session's details and the prompts it is waiting on.
+ * JSON: {"session":{...},"context":{...},"pending_permissions":[{"request_id","tool_name","input",...}],
+ *        "pending_inputs":[{"request_id","subtype","request"}]}
+ * pending_inputs are blocking worker requests that are not permission prompts (a dialog, an
+ * elicitation, ...): only the person can answer those, where Claude Code runs. */
 int cctap_get_session_info(cctap_client *client, const char *session_id, char **out_json);
 
 /* The newest last_n (1..1000) entries of a session's conversation, as a readable transcript.
@@ -196,10 +203,10 @@ int cctap_send_message(cctap_client *client, const char *session_id, const char 
 typedef void (*cctap_progress_fn)(const char *progress_json, void *user_data);
 
 /* Sends a user message and waits until the turn ends, the session asks for permission to use a
- * tool, or timeout_seconds (0..3600) pass.
+ * tool, it waits on other input, or timeout_seconds (0..3600) pass.
  * progress, user_data: optional (NULL for none); see cctap_progress_fn.
- * JSON: {"status":"complete"|"waiting_for_permission"|"timeout"|"interrupted"|"error",
- *        "reply","pending_permissions":[...],"result":{...},"cursor","hint",...}
+ * JSON: {"status":"complete"|"waiting_for_permission"|"waiting_for_input"|"timeout"|"interrupted"|"error",
+ *        "reply","pending_permissions":[...],"pending_inputs":[...],"result":{...},"cursor","hint",...}
  * A timeout is a success (CCTAP_OK) with status "timeout": keep waiting with
  * cctap_wait_for_reply() and "cursor"; do not send the message again.
  * If the message was stored but following the reply then failed, the status is that failure's and
@@ -216,15 +223,20 @@ int cctap_wait_for_reply(cctap_client *client, const char *session_id, const cha
 /* Answers a permission prompt. request_id is the prompt's "request_id" (not its tool_use_id).
  * decision: "allow" or "deny". message: optional, shown to the session with a deny.
  * updated_input_json: optional JSON object (at most 1 MiB), with allow: the tool input to run
- * instead of the proposed one. Answering by posting an event is inferred from captured clients and
- * not verified on the live service.
- * JSON: {"session_id","request_id","decision","tool_name","sent","note"} */
+ * instead of the proposed one. An AskUserQuestion prompt is answered with allow and
+ * {"questions":<as asked>,"answers":{"<question>":"<chosen label>"}}.
+ * The call then watches a few seconds for the worker to show it took the answer.
+ * JSON: {"session_id","request_id","decision","tool_name","status","detail","sent","note"}
+ * status: "acknowledged" (the tool's result or the turn's end arrived), "queued" (no sign yet: the
+ * worker may be busy or offline), "refused" (detail has the worker's words) or "withdrawn". */
 int cctap_respond_to_permission(cctap_client *client, const char *session_id, const char *request_id,
                                 const char *decision, const char *message, const char *updated_input_json,
                                 char **out_json);
 
-/* Asks the session to stop its current turn (its Stop button).
- * JSON: {"session_id","request_id"} */
+/* Asks the session to stop its current turn (its Stop button), then watches a few seconds for the
+ * worker's acknowledgement.
+ * JSON: {"session_id","request_id","status","detail"}; status "acknowledged", "refused" (detail has
+ * the worker's words) or "queued" (no answer yet: the worker may be busy or offline). */
 int cctap_interrupt(cctap_client *client, const char *session_id, char **out_json);
 
 #ifdef __cplusplus

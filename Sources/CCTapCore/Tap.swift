@@ -99,10 +99,10 @@ public final class Tap: Sendable {
         let session = try SessionID(id)
         let api = api
         let (json, _) = try await api.speaking(.session) { try await api.session(session, $0) }
-        let recent = try await recentEvents(session, limit: 200)
+        let prompts = openPrompts(in: try await recentEvents(session, limit: 200))
         return SessionInfo(
             session: SessionSummary(json), context: json["session_context"] ?? json["config"],
-            pendingPermissions: unansweredPermissions(in: recent))
+            pendingPermissions: prompts.permissions, pendingInputs: prompts.inputs)
     }
 
     /// The newest `limit` events of a session, oldest first (one read).
@@ -275,7 +275,7 @@ public final class Tap: Sendable {
         if let updatedInput, updatedInput.objectValue == nil {
             throw TapError.invalidArgument("updated_input must be a JSON object (the tool's input).")
         }
-        let pending = unansweredPermissions(in: try await recentEvents(session, limit: 500))
+        let pending = openPrompts(in: try await recentEvents(session, limit: 500)).permissions
         guard let request = pending.first(where: { $0.requestID == requestID }) else {
             if let byToolUse = pending.first(where: { $0.toolUseID == requestID }) {
                 throw TapError.invalidArgument(
@@ -299,11 +299,23 @@ public final class Tap: Sendable {
             "type": "control_response",
             "response": ["subtype": "success", "request_id": .string(requestID), "response": .object(inner)],
         ]
+        let cursor = try await EventFeed.latest(api: api, session: session)
         try await MessageDelivery(api: api, session: session).postControl(event)
+        let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
+            from: cursor, seconds: configuration.acknowledgementTimeout,
+            ControlAcknowledgement.permissionAnswer(requestID: requestID, toolUseID: request.toolUseID))
+        let note: String =
+            switch status {
+            case .acknowledged: "The worker took the answer (\(detail ?? "it went on")). Call wait_for_reply to follow the turn."
+            case .queued:
+                "Posted; the worker has not shown within \(Int(configuration.acknowledgementTimeout)) s that it took the "
+                    + "answer (it may be busy or offline). Call wait_for_reply to follow the turn."
+            case .refused: "The worker refused the answer: \(detail ?? "no reason given")."
+            case .withdrawn: "The worker withdrew the prompt before the answer took effect."
+            }
         return PermissionResponseResult(
-            sessionID: api.spelling(session, .send), requestID: requestID, decision: decision, toolName: request.toolName, sent: event,
-            note: "Answered by posting a control_response event. Call wait_for_reply to follow the turn. "
-                + "This transport is inferred from captured web clients, not verified on the live service.")
+            sessionID: api.spelling(session, .send), requestID: requestID, decision: decision, toolName: request.toolName,
+            status: status, detail: detail, sent: event, note: note)
     }
 
     /// Asks the worker to stop the current turn (the Stop button).
@@ -313,8 +325,11 @@ public final class Tap: Sendable {
         let event: JSONValue = [
             "type": "control_request", "request_id": .string(requestID), "request": ["subtype": "interrupt"],
         ]
+        let cursor = try await EventFeed.latest(api: api, session: session)
         try await MessageDelivery(api: api, session: session).postControl(event)
-        return InterruptResult(sessionID: api.spelling(session, .send), requestID: requestID)
+        let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
+            from: cursor, seconds: configuration.acknowledgementTimeout, ControlAcknowledgement.response(to: requestID))
+        return InterruptResult(sessionID: api.spelling(session, .send), requestID: requestID, status: status, detail: detail)
     }
 
     // MARK: Following a session

@@ -37,6 +37,9 @@ public struct TapConfiguration: Sendable {
     public var sessionCheckInterval: TimeInterval = 10
     /// Largest response body accepted.
     public var maxResponseBytes = 32 * 1024 * 1024
+    /// How long an interrupt or a permission answer watches for the worker's sign that it took effect
+    /// before it reports `queued`.
+    public var acknowledgementTimeout: TimeInterval = 5
     /// Whether waits tell the service a person is watching the session (`CCTAP_PRESENCE=1`). Off by
     /// default: while a client is present the service skips the user's mobile notifications, so a
     /// program waiting on a session would hide its prompts from the person's phone.

@@ -213,7 +213,9 @@ struct ServiceMiddleware: RouterMiddleware {
         }
         let path = request.uri.path
         if path.hasPrefix("/v1/sessions") || path.hasPrefix("/v1/code/") {
-            guard let org = request.headers[.organizationUUID] else {
+            // S7 saw the bare v2 list answer without the organisation header; every other route needs it.
+            guard let org = request.headers[.organizationUUID] ?? (path == "/v1/code/sessions" ? configuration.organizationUUID : nil)
+            else {
                 throw APIFailure(400, "x-organization-uuid header is required")
             }
             guard org == configuration.organizationUUID else {

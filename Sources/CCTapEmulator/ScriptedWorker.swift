@@ -10,6 +10,9 @@ import Foundation
 ///   `requires_action`) and continues after the answer;
 /// - contains "slow": streams for `slowTurnSeconds`;
 /// - contains "fail": ends the turn with an error result;
+/// - contains "dialog": blocks on a `request_user_dialog` control request until it is answered;
+/// - contains "question": asks through the `AskUserQuestion` tool (a `can_use_tool` prompt whose
+///   answer carries `updatedInput.answers`);
 /// - anything else: a short reply quoting the message.
 /// Messages that arrive during a turn are queued; an interrupt ends the current turn with an
 /// error result, as the reference describes.
@@ -54,6 +57,34 @@ extension EmulatorStore {
         }
     }
 
+    /// The worker's answer to a controller's `control_request`, by the REPL bridge's dispatch table
+    /// (PROTOCOL.md, "Controls"): `success` for what it handles, an error naming the subtype otherwise.
+    /// A session without a connected worker answers nothing.
+    func dispatchControl(_ sessionID: String, _ event: JSON) {
+        guard let session = sessions[sessionID], session.resource["connection_status"]?.stringValue == "connected",
+            let requestID = event["request_id"]?.stringValue
+        else { return }
+        let subtype = event["request"]?["subtype"]?.stringValue ?? ""
+        var response: JSON = ["subtype": "success", "request_id": .string(requestID)]
+        switch subtype {
+        case "interrupt":
+            _ = requestInterrupt(sessionID)
+            response["response"] = ["still_queued": []]
+        case _ where Self.bridgeDispatch.contains(subtype):
+            response["response"] = [:]
+        default:
+            response["subtype"] = "error"
+            response["error"] = .string("REPL bridge does not handle control_request subtype: \(subtype)")
+        }
+        append(sessionID, ["type": "control_response", "response": response])
+    }
+
+    static let bridgeDispatch: Set<String> = [
+        "initialize", "set_model", "set_max_thinking_tokens", "set_permission_mode", "rename_session", "set_color",
+        "file_suggestions", "read_file", "get_context_usage", "get_usage", "mcp_status", "mcp_authenticate",
+        "mcp_oauth_callback_url", "mcp_reconnect", "interrupt",
+    ]
+
     /// Stops the running turn, or the queued one about to start; false when there is neither.
     func requestInterrupt(_ sessionID: String) -> Bool {
         guard let session = sessions[sessionID], session.turnRunning || !session.queue.isEmpty else { return false }
@@ -89,6 +120,10 @@ extension EmulatorStore {
             append(sessionID, Events.systemInit(sessionID: sessionID, model: model))
             if lower.contains("permission") || lower.hasPrefix("run ") {
                 try await permissionTurn(sessionID, text: text, model: model)
+            } else if lower.contains("dialog") {
+                try await dialogTurn(sessionID, model: model)
+            } else if lower.contains("question") {
+                try await questionTurn(sessionID, model: model)
             } else {
                 let reply: String
                 if lower.contains("fail") {
@@ -146,10 +181,51 @@ extension EmulatorStore {
         try await finishPermissionTurn(sessionID, prompt: request, requestID: requestID, model: model)
     }
 
-    /// Waits for the answer to a `can_use_tool` prompt, then runs (or skips) the tool and ends the turn.
-    func finishPermissionTurn(_ sessionID: String, prompt: JSON, requestID: String, model: String) async throws {
-        let command = prompt["input"]?["command"]?.stringValue ?? "true"
-        let toolUseID = prompt["tool_use_id"]?.stringValue ?? ""
+    /// A blocking `request_user_dialog` (its fields are an emulator choice: no source shows them),
+    /// answered by a `control_response` with its `request_id`.
+    private func dialogTurn(_ sessionID: String, model: String) async throws {
+        let requestID = IDs.uuid()
+        append(sessionID, [
+            "type": "control_request", "request_id": .string(requestID),
+            "request": [
+                "subtype": "request_user_dialog", "dialog_kind": "confirm", "title": "Continue with the migration?",
+                "message": "The next step rewrites the schema.", "options": ["Continue", "Stop"],
+            ],
+        ])
+        _ = try await awaitAnswer(sessionID, requestID: requestID)
+        let reply = "Thanks, continuing with the migration."
+        try await streamAssistant(sessionID, text: reply, model: model, pause: nil)
+        append(sessionID, Events.result(sessionID: sessionID, subtype: "success", isError: false, text: reply))
+    }
+
+    /// The AskUserQuestion tool, which reaches a controller as a `can_use_tool` prompt.
+    private func questionTurn(_ sessionID: String, model: String) async throws {
+        let toolUseID = "toolu_" + IDs.random()
+        let input: JSON = [
+            "questions": [[
+                "question": "Which database should the service use?", "header": "Database", "multiSelect": false,
+                "options": [
+                    ["label": "Postgres", "description": "The team's default"],
+                    ["label": "SQLite", "description": "One file, no server"],
+                ],
+            ]],
+        ]
+        append(sessionID, Events.assistant(
+            sessionID: sessionID, messageID: "msg_" + IDs.random(), model: model,
+            content: [["type": "tool_use", "id": .string(toolUseID), "name": "AskUserQuestion", "input": input]],
+            stopReason: "tool_use"))
+        try await step(sessionID)
+        let requestID = IDs.uuid()
+        let request: JSON = [
+            "subtype": "can_use_tool", "tool_name": "AskUserQuestion", "input": input, "tool_use_id": .string(toolUseID),
+            "permission_suggestions": [],
+        ]
+        append(sessionID, ["type": "control_request", "request_id": .string(requestID), "request": request])
+        try await finishPermissionTurn(sessionID, prompt: request, requestID: requestID, model: model)
+    }
+
+    /// Sets `requires_action` and waits until a controller answers `requestID`; then `running` again.
+    private func awaitAnswer(_ sessionID: String, requestID: String) async throws -> JSON {
         setStatus(sessionID, "requires_action")
         var answer: JSON?
         while answer == nil {
@@ -157,7 +233,31 @@ extension EmulatorStore {
             answer = sessions[sessionID]?.answers.removeValue(forKey: requestID)
         }
         setStatus(sessionID, "running")
+        return answer ?? [:]
+    }
+
+    /// Waits for the answer to a `can_use_tool` prompt, then runs (or skips) the tool and ends the turn.
+    func finishPermissionTurn(_ sessionID: String, prompt: JSON, requestID: String, model: String) async throws {
+        let command = prompt["input"]?["command"]?.stringValue ?? "true"
+        let toolUseID = prompt["tool_use_id"]?.stringValue ?? ""
+        let answer: JSON? = try await awaitAnswer(sessionID, requestID: requestID)
         let allowed = answer?["behavior"]?.stringValue == "allow"
+        if prompt["tool_name"]?.stringValue == "AskUserQuestion" {
+            let answers = answer?["updatedInput"]?["answers"]?.objectValue ?? [:]
+            let chosen = answers.values.compactMap(\.stringValue).joined(separator: ", ")
+            let output = allowed && !chosen.isEmpty ? "The user answered: \(chosen)" : "The user declined to answer."
+            append(sessionID, [
+                "type": "user", "uuid": .string(IDs.uuid()), "parent_tool_use_id": nil,
+                "message": ["role": "user", "content": [
+                    ["type": "tool_result", "tool_use_id": .string(toolUseID), "content": .string(output), "is_error": .bool(!allowed)],
+                ]],
+            ])
+            try await step(sessionID)
+            let reply = allowed && !chosen.isEmpty ? "Going with \(chosen)." : "I'll pick a default then."
+            try await streamAssistant(sessionID, text: reply, model: model, pause: nil)
+            append(sessionID, Events.result(sessionID: sessionID, subtype: "success", isError: false, text: reply))
+            return
+        }
         let ranCommand = answer?["updatedInput"]?["command"]?.stringValue ?? command
         let output = allowed ? "total 3\n-rw-r--r-- 1 user user 42 README.md\n(ran: \(ranCommand))" : (answer?["message"]?.stringValue ?? "Denied by user")
         append(sessionID, [

@@ -191,15 +191,9 @@ struct ServiceRoutes {
                 if let requestID = event["response"]?["request_id"]?.stringValue {
                     await store.recordAnswer(id, requestID: requestID, response: event["response"]?["response"] ?? [:])
                 }
-            case "control_request" where event["request"]?["subtype"]?.stringValue == "interrupt":
+            case "control_request":
                 await store.append(id, event, source: "client")
-                _ = await store.requestInterrupt(id)
-                if let requestID = event["request_id"]?.stringValue {
-                    await store.append(id, [
-                        "type": "control_response",
-                        "response": ["subtype": "success", "request_id": .string(requestID), "response": ["still_queued": []]],
-                    ])
-                }
+                await store.dispatchControl(id, event)
             default:
                 await store.append(id, event, source: "client")
             }

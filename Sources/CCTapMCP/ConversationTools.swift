@@ -60,10 +60,12 @@ enum ConversationTools {
             name: "send_and_wait", title: "Send a message and wait for the reply",
             description: """
                 Send a user message to a Claude Code session and wait until its turn ends, it asks for \
-                permission to use a tool, or the timeout passes. Returns the assistant's reply, the status \
-                (complete, waiting_for_permission, timeout, interrupted, error), any pending permission prompts \
-                and a cursor. On waiting_for_permission answer with respond_to_permission; on timeout keep \
-                waiting with wait_for_reply and the cursor (never send the message again).
+                permission to use a tool, it waits on other input, or the timeout passes. Returns the assistant's \
+                reply, the status (complete, waiting_for_permission, waiting_for_input, timeout, interrupted, \
+                error), any pending prompts and a cursor. On waiting_for_permission answer with \
+                respond_to_permission (an AskUserQuestion prompt is answered with allow and updated_input holding \
+                the answers); waiting_for_input is a request only the person can answer where Claude Code runs; on \
+                timeout keep waiting with wait_for_reply and the cursor (never send the message again).
                 """,
             inputSchema: Schema.object(
                 [
@@ -120,9 +122,11 @@ enum ConversationTools {
             description: """
                 Allow or deny a tool-permission prompt a session is waiting on. Take request_id from \
                 pending_permissions (of send_and_wait, wait_for_reply or get_session_info); it is not the \
-                tool_use_id. Allowing lets the session run the tool, so check the tool and its input first. Then \
-                call wait_for_reply with the earlier cursor to follow the turn. (Answering is inferred from \
-                captured clients and not verified on the live service.)
+                tool_use_id. Allowing lets the session run the tool, so check the tool and its input first. For \
+                AskUserQuestion, allow with updated_input {"questions": <as asked>, "answers": {"<question>": \
+                "<chosen label>"}}. The result's status says whether the worker showed within a few seconds that \
+                it took the answer (acknowledged) or not yet (queued). Then call wait_for_reply with the earlier \
+                cursor to follow the turn.
                 """,
             inputSchema: Schema.object(
                 [
@@ -152,8 +156,9 @@ enum ConversationTools {
         tool: Tool(
             name: "interrupt_session", title: "Stop a session's current turn",
             description: """
-                Stop the turn a session is running, like its Stop button. Work in progress is abandoned. Then \
-                call wait_for_reply to see the turn end.
+                Stop the turn a session is running, like its Stop button. Work in progress is abandoned. The \
+                result's status says whether the worker acknowledged it within a few seconds. Then call \
+                wait_for_reply to see the turn end.
                 """,
             inputSchema: Schema.object(["session_id": SessionTools.sessionID], required: ["session_id"]),
             annotations: .init(

@@ -65,13 +65,21 @@ enum Schema {
             "request_id": string("answer with this id (not the tool_use_id)"),
             "tool_name": string(), "tool_use_id": string(), "input": any("the tool input the session proposes"),
             "description": string(), "title": string(), "created_at": string(),
+            "summary": string("AskUserQuestion's questions with their options, or ExitPlanMode's plan, in words"),
         ], required: ["request_id", "tool_name", "input"])
+
+    static let workerRequest = object(
+        [
+            "request_id": string(), "subtype": string("request_user_dialog, elicitation, side_question, or one not seen before"),
+            "request": any("the worker's request, untouched"), "created_at": string(),
+        ], required: ["request_id", "subtype", "request"])
 
     static let sessionInfo = object(
         [
             "session": sessionSummary, "context": any("session_context as the service returned it"),
             "pending_permissions": array(permissionRequest),
-        ], required: ["session", "pending_permissions"])
+            "pending_inputs": array(workerRequest, "blocking worker requests that are not permission prompts"),
+        ], required: ["session", "pending_permissions", "pending_inputs"])
 
     static let transcriptEntry = object(
         [
@@ -105,23 +113,33 @@ enum Schema {
 
     static let waitResult = object(
         [
-            "status": oneOf(["complete", "waiting_for_permission", "timeout", "interrupted", "error"]),
+            "status": oneOf(["complete", "waiting_for_permission", "waiting_for_input", "timeout", "interrupted", "error"]),
             "session_id": string(), "message_uuid": string(), "reply": string("the assistant's text in this turn"),
-            "pending_permissions": array(permissionRequest), "result": turnResult,
+            "pending_permissions": array(permissionRequest),
+            "pending_inputs": array(workerRequest, "set with waiting_for_input: what the worker waits on"),
+            "result": turnResult,
             "cursor": string("pass to wait_for_reply to keep waiting"), "elapsed_seconds": number(),
             "events_read": integer(), "event_source": string("stream, poll or poll-v1: where the events came from"),
             "hint": string("what to do next"),
         ], required: [
-            "status", "session_id", "reply", "pending_permissions", "cursor", "elapsed_seconds", "events_read",
+            "status", "session_id", "reply", "pending_permissions", "pending_inputs", "cursor", "elapsed_seconds", "events_read",
             "event_source", "hint",
         ])
+
+    static let controlStatus = oneOf(
+        ["queued", "acknowledged", "refused", "withdrawn"],
+        "acknowledged once the worker showed it took effect within a few seconds; queued if it has not yet")
 
     static let permissionResponse = object(
         [
             "session_id": string(), "request_id": string(), "decision": oneOf(["allow", "deny"]), "tool_name": string(),
+            "status": controlStatus, "detail": string("what showed it, or the worker's words when it refused"),
             "sent": any("the event posted"), "note": string(),
-        ], required: ["session_id", "request_id", "decision", "tool_name", "sent", "note"])
+        ], required: ["session_id", "request_id", "decision", "tool_name", "status", "sent", "note"])
 
     static let interruptResult = object(
-        ["session_id": string(), "request_id": string()], required: ["session_id", "request_id"])
+        [
+            "session_id": string(), "request_id": string(), "status": controlStatus,
+            "detail": string("the worker's words when it refused"),
+        ], required: ["session_id", "request_id", "status"])
 }

@@ -64,6 +64,7 @@ public enum Render {
         for request in result.pendingPermissions {
             lines.append(permissionLine(request))
         }
+        lines += result.pendingInputs.map(inputLine)
         lines.append("cursor: \(result.cursor)")
         lines.append(result.hint)
         return lines.joined(separator: "\n")
@@ -85,6 +86,7 @@ public enum Render {
         if let cwd = session.cwd { lines.append("cwd: \(cwd)") }
         if let model = session.model { lines.append("model: \(model)") }
         if let updated = session.updatedAt { lines.append("updated: \(updated)") }
+        lines += info.pendingInputs.map(inputLine)
         if info.pendingPermissions.isEmpty {
             lines.append("no permission prompt is waiting")
         } else {
@@ -96,7 +98,14 @@ public enum Render {
     }
 
     static func permissionLine(_ request: PermissionRequest) -> String {
-        "permission asked: \(request.toolName) \(clip(request.input.jsonText(), 200)) (request_id \(request.requestID))"
+        if let summary = request.summary {
+            return "\(request.toolName) asks (request_id \(request.requestID)):\n" + summary
+        }
+        return "permission asked: \(request.toolName) \(clip(request.input.jsonText(), 200)) (request_id \(request.requestID))"
+    }
+
+    static func inputLine(_ request: WorkerRequest) -> String {
+        "waiting for input: \(request.subtype) \(clip(request.request.jsonText(), 300)) (request_id \(request.requestID))"
     }
 
     public static func events(_ list: EventList) -> String {
@@ -118,7 +127,13 @@ public enum Render {
     }
 
     public static func interrupt(_ result: InterruptResult) -> String {
-        "Asked \(result.sessionID) to stop its current turn (request_id \(result.requestID)). "
+        let outcome: String =
+            switch result.status {
+            case .acknowledged: "The worker acknowledged it."
+            case .refused: "The worker refused: \(result.detail ?? "no reason given")."
+            case .queued, .withdrawn: "The worker has not acknowledged it yet (it may be busy or offline)."
+            }
+        return "Asked \(result.sessionID) to stop its current turn (request_id \(result.requestID)). \(outcome) "
             + "Call wait_for_reply to see the turn end."
     }
 }

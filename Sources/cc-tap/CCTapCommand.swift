@@ -11,7 +11,7 @@ struct CCTapCommand: AsyncParsableCommand {
         commandName: "cc-tap",
         abstract: "See into and talk to Claude Code Remote Control sessions.",
         version: CCTap.version,
-        subcommands: [Serve.self, Sessions.self, Info.self, Read.self, Send.self, Doctor.self, Demo.self, ToolsCommand.self],
+        subcommands: [Serve.self, Sessions.self, Info.self, Read.self, Send.self, Doctor.self, Probe.self, Demo.self, ToolsCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -23,7 +23,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log requests to stderr.")
     var verbose = false
 
-    func makeTap() throws -> Tap {
+    func makeTap() throws -> Tap { try Self.tap(verbose: verbose) }
+
+    static func tap(verbose: Bool) throws -> Tap {
         var configuration = try TapConfiguration.fromEnvironment()
         configuration.logger = Output.logger(verbose: verbose)
         return Tap(configuration: configuration)

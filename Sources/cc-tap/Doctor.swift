@@ -42,6 +42,11 @@ struct Doctor: AsyncParsableCommand {
             case nil: report(nil, "scopes: unknown (the source does not record them)")
             }
             for warning in credential.warnings { report(nil, warning) }
+            report(
+                true,
+                credential.hasTrustedDeviceToken
+                    ? "trusted device token: found (sent as X-Trusted-Device-Token, never shown)"
+                    : "trusted device token: none stored (only organisations that require Trusted Devices need one)")
         } catch let error as TapError {
             report(false, error.message)
             throw ExitCode(1)
@@ -58,17 +63,26 @@ struct Doctor: AsyncParsableCommand {
             let started = Date()
             let list = try await tap.listSessions()
             let ms = Int(Date().timeIntervalSince(started) * 1000)
-            report(true, "API answers: \(list.count) session(s) in \(list.pagesRead) page(s), \(ms) ms")
+            report(
+                list.complete ? true : nil,
+                "API answers: \(list.count) session(s) in \(list.pagesRead) page(s), \(ms) ms" + (list.note.map { " (\($0))" } ?? ""))
             probeSession = (list.sessions.first { $0.status != "archived" } ?? list.sessions.first)?.id
         } catch let error as TapError {
             report(false, "API: \(error.message)")
         }
-        if let probeSession {
-            let probe = await tap.probeEventSource(probeSession)
-            report(probe.source == .stream ? true : nil, "event source: \(probe.source.rawValue): \(probe.detail)")
-        } else {
-            report(nil, "event source: not checked (no session to try it on); mode \(configuration.eventSource.rawValue)")
+        // Which route generation answers what: one read each, never a write.
+        let routes = await tap.routeReport(session: probeSession)
+        for check in routes.checks {
+            report(check.usable ? true : (check.operation == "stream" ? nil : false), check.line)
         }
+        if probeSession == nil {
+            report(nil, "history, stream and writes: not checked (no session to try them on)")
+        }
+        report(
+            true,
+            configuration.presence
+                ? "presence: on (CCTAP_PRESENCE): while a wait runs the service treats you as watching and holds back your phone's notifications"
+                : "presence: off (waits do not silence your phone's notifications; CCTAP_PRESENCE=1 turns it on)")
         if !healthy { throw ExitCode(1) }
     }
 }

@@ -88,6 +88,19 @@ def test_api_test_program(built, c_env):
     assert re.search(r"^\d+ passed, 0 failed$", out.stdout, re.M)
 
 
+@pytest.mark.parametrize("dialect", ["v1", "v2"])
+def test_examples_in_the_other_worlds(built, dialect):
+    """The same C programs against a service with only the older routes, or only the 2026 ones
+    (the module's own emulator serves both)."""
+    for base in running_emulator(dialect):
+        env = clean_environment(CCTAP_BASE_URL=base, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG, CCTAP_POLL_INTERVAL="0.1")
+        sessions = run([built / "sessions", "active"], env)
+        assert sessions.returncode == 0 and "Résumé parser" in sessions.stdout, sessions.stderr
+        ask = run([built / "ask", DEMO, f"hello from ask.c in {dialect}", "30"], env)
+        assert ask.returncode == 0, ask.stderr
+        assert f"You said: hello from ask.c in {dialect}" in ask.stdout and "[complete]" in ask.stdout
+
+
 def test_examples(built, c_env):
     sessions = run([built / "sessions", "active"], c_env)
     assert sessions.returncode == 0 and "Résumé parser" in sessions.stdout and "archived" not in sessions.stdout

@@ -3,8 +3,10 @@ import json
 import re
 import uuid
 
+import pytest
+
 import cctap
-from harness import LIBRARY, ORG, TOKEN, emulator_call, run
+from harness import LIBRARY, ORG, TOKEN, clean_environment, emulator_call, run, running_emulator
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 LONG = "session_01HLongSession5000ev0006"
@@ -26,6 +28,18 @@ def test_sessions_table_for_people(env):
     assert lines[0].split() == ["ID", "STATE", "CONNECTION", "ACTIVITY", "TITLE"]
     assert "Résumé parser — поддержка 日本語 🚀" in out.stdout
     assert "archived" not in out.stdout.split("TITLE", 1)[1].replace("(archived)", "")
+
+
+@pytest.mark.parametrize("dialect", ["v1", "v2"])
+def test_the_command_line_in_the_other_worlds(dialect, tmp_path):
+    for base in running_emulator(dialect):
+        env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=base, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                                CCTAP_POLL_INTERVAL="0.1")
+        listed = run(["sessions", "--json"], env)
+        assert listed.returncode == 0 and json.loads(listed.stdout)["count"] == 31, listed.stderr
+        sent = run(["send", DEMO, f"hi from the CLI in {dialect}", "--wait", "--json"], env)
+        assert sent.returncode == 0, sent.stderr
+        assert json.loads(sent.stdout)["status"] == "complete"
 
 
 def test_read_shows_the_newest_entries(env):
@@ -93,8 +107,44 @@ def test_doctor_reports_without_secrets(env):
     assert "login: found in env CCTAP_ACCESS_TOKEN" in out.stdout
     assert ORG in out.stdout
     assert "API answers: 31 session(s)" in out.stdout
-    assert "event source: stream: the event stream of cse_" in out.stdout
+    assert "✓ stream: /v1/code/sessions/{id}/events/stream ✓ the event stream of cse_" in out.stdout
+    assert "presence: off" in out.stdout
     assert TOKEN not in out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("dialect, works, fails", [
+    ("v2", "/v1/code/sessions ✓", "/v1/sessions ✗ 404"),
+    ("v1", "/v1/sessions ✓", "/v1/code/sessions ✗ 404"),
+])
+def test_doctor_shows_which_routes_answer(dialect, works, fails, tmp_path):
+    """Read-only, and healthy (exit 0) whenever one generation serves every operation."""
+    for base in running_emulator(dialect):
+        env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=base, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG)
+        out = run(["doctor"], env)
+        assert out.returncode == 0, out.stdout + out.stderr
+        sessions = next(line for line in out.stdout.splitlines() if line.startswith("✓ sessions: "))
+        assert works in sessions and fails in sessions
+        assert re.search(r"^✓ history: .*✓", out.stdout, re.M) and re.search(r"^✓ writes: .*never writes", out.stdout, re.M)
+        requests = [r["request"] for r in emulator_call(base, "GET", "/_emulator/requests")["requests"]]
+        assert not [r for r in requests if r.startswith("POST")], "doctor wrote"
+
+
+def test_probe_reports_the_open_questions_redacted(env, own_emulator):
+    env["CCTAP_BASE_URL"] = own_emulator
+    out = run(["probe", "--stream-seconds", "1"], env, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    for heading in ("Routes", "List paging", "Session object fields", "Event stream frames", "Required headers"):
+        assert heading in out.stdout
+    assert "cursor=<next_cursor>: honoured" in out.stdout
+    assert "page=<next_cursor>: ignored" in out.stdout
+    assert "frames: " in out.stdout and "session_update" in out.stdout
+    assert "without x-organization-uuid" in out.stdout
+    # Redacted: no token, no title, no whole session id.
+    assert TOKEN not in out.stdout + out.stderr
+    assert "Refactor the billing module" not in out.stdout and "Fix the flaky login test" not in out.stdout
+    assert not re.search(r"(cse|session)_01H[A-Za-z0-9]{20,}", out.stdout), out.stdout
+    requests = [r["request"] for r in emulator_call(own_emulator, "GET", "/_emulator/requests")["requests"]]
+    assert not [r for r in requests if r.startswith("POST")], "probe wrote"
 
 
 def test_doctor_with_claude_codes_credentials_file(env, tmp_path):

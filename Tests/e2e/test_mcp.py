@@ -152,6 +152,33 @@ def test_full_conversation_with_permission_prompt(server_env, emulator):
     call(server_env, body)
 
 
+def test_a_dialog_ends_the_wait_and_a_question_reads_as_one(own_emulator, tmp_path):
+    env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=own_emulator, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                            CCTAP_POLL_INTERVAL="0.1")
+
+    async def body(client):
+        asked = await client.call_tool("send_and_wait", {"session_id": UNICODE, "message": "ask me a question"})
+        assert asked.structured_content["status"] == "waiting_for_permission"
+        assert "Question: Which database should the service use?" in asked.content[0].text
+        assert "  - SQLite: One file, no server" in asked.content[0].text
+        prompt = asked.structured_content["pending_permissions"][0]
+        answered = await client.call_tool("respond_to_permission", {
+            "session_id": UNICODE, "request_id": prompt["request_id"], "decision": "allow",
+            "updated_input": {"questions": prompt["input"]["questions"],
+                              "answers": {"Which database should the service use?": "Postgres"}}})
+        assert answered.structured_content["status"] == "acknowledged", answered.content[0].text
+        done = await client.call_tool("wait_for_reply", {"session_id": UNICODE, "cursor": asked.structured_content["cursor"]})
+        assert "Going with Postgres." in done.structured_content["reply"]
+
+        # A dialog cc-tap cannot answer ends the wait at once (a wait that missed it would time out).
+        blocked = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "open a dialog", "timeout": 120})
+        assert blocked.structured_content["status"] == "waiting_for_input"
+        assert blocked.structured_content["pending_inputs"][0]["subtype"] == "request_user_dialog"
+        info = await client.call_tool("get_session_info", {"session_id": DEMO})
+        assert info.structured_content["pending_inputs"][0]["subtype"] == "request_user_dialog"
+    call(env, body)
+
+
 @pytest.mark.parametrize("dialect", ["both", "v1", "v2"])
 def test_a_conversation_in_each_world(dialect, tmp_path):
     """The same calls against a service with both route generations, only the older one, or only v2:

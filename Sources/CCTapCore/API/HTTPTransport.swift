@@ -31,6 +31,9 @@ struct APIRequest: Sendable {
     var body: JSONValue? = nil
     var surface: Surface
     var retry: Retry = .read
+    /// Header changes after the surface's own (a nil value removes the header): only `cc-tap probe`
+    /// uses them, to learn which headers the service requires.
+    var headerOverrides: [(name: String, value: String?)] = []
     var timeout: TimeInterval
 
     var route: String { "\(method.rawValue) \(path)" }
@@ -273,6 +276,9 @@ final class HTTPTransport: Sendable {
             if let device = credential.trustedDeviceToken {
                 http.headers.add(name: "X-Trusted-Device-Token", value: device)
             }
+        }
+        for (name, value) in request.headerOverrides {
+            if let value { http.headers.replaceOrAdd(name: name, value: value) } else { http.headers.remove(name: name) }
         }
         if let body = request.body {
             let encoder = JSONEncoder()

@@ -86,6 +86,24 @@ struct HistoryPage: Sendable {
     var older: HistoryPosition?
 }
 
+/// What one diagnostic request got: the status (nil when no answer came), the JSON body of a
+/// success, or the error.
+struct ProbeAnswer: Sendable {
+    var status: Int?
+    var json: JSONValue?
+    var error: TapError?
+    var milliseconds: Int
+
+    var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
+
+    /// "200 in 12 ms", "404 not_found_error", "no answer: …".
+    var summary: String {
+        if succeeded { return "\(status!) in \(milliseconds) ms" }
+        if case .api(let details)? = error { return "\(details.status) \(details.type)" }
+        return "no answer: \(error?.message.prefix(120) ?? "unknown")"
+    }
+}
+
 /// The one seam between cc-tap and the undocumented service: every route, header and wire shape
 /// the core relies on is here, so a change in the service is a change in this file.
 ///
@@ -198,7 +216,36 @@ final class RemoteAPI: Sendable {
         try await call(method, path, dialect, query: query).json(route: "\(method.rawValue) \(path)")
     }
 
-    private static func base(_ dialect: Dialect) -> String { dialect == .v2 ? "/v1/code/sessions" : "/v1/sessions" }
+    static func base(_ dialect: Dialect) -> String { dialect == .v2 ? "/v1/code/sessions" : "/v1/sessions" }
+
+    /// One request exactly as the seam would send it in `dialect`, never retried, with its answer
+    /// (or the error) handed back instead of thrown: the diagnostics (`cc-tap doctor`, `cc-tap probe`)
+    /// are built on it.
+    func probe(
+        _ method: HTTPMethod, _ path: String, _ dialect: Dialect, query: [(String, String)] = [],
+        headerOverrides: [(name: String, value: String?)] = []
+    ) async -> ProbeAnswer {
+        let started = Date()
+        do {
+            let org = try await resolveOrganization()
+            var request = APIRequest(
+                method: method, path: path, query: query, surface: dialect == .v2 ? .code : .compat, retry: .never,
+                timeout: min(15, configuration.requestTimeout))
+            request.headerOverrides = headerOverrides
+            let response = try await transport.send(request, organization: org.uuid)
+            return ProbeAnswer(
+                status: response.status, json: try? response.json(route: request.route), error: nil,
+                milliseconds: Int(Date().timeIntervalSince(started) * 1000))
+        } catch let error as TapError {
+            var status: Int?
+            if case .api(let details) = error { status = details.status }
+            return ProbeAnswer(status: status, json: nil, error: error, milliseconds: Int(Date().timeIntervalSince(started) * 1000))
+        } catch {
+            return ProbeAnswer(
+                status: nil, json: nil, error: .network(String(describing: error).prefix(200).description),
+                milliseconds: Int(Date().timeIntervalSince(started) * 1000))
+        }
+    }
 
     // MARK: Sessions
 

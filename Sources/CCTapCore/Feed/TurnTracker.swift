@@ -8,7 +8,7 @@ struct TurnTracker {
     private(set) var sawOwnMessage: Bool
     private var assistantOrder: [String] = []
     private var assistantText: [String: String] = [:]
-    private var pending = PendingPermissions()
+    private var pending = OpenPrompts()
     private(set) var result: TurnResult?
     private var interruptSeen = false
     private(set) var eventsRead = 0
@@ -20,7 +20,8 @@ struct TurnTracker {
     }
 
     var isFinished: Bool { result != nil }
-    var pendingPermissions: [PermissionRequest] { pending.requests }
+    var pendingPermissions: [PermissionRequest] { pending.permissions }
+    var pendingInputs: [WorkerRequest] { pending.inputs }
 
     var reply: String {
         assistantOrder.compactMap { assistantText[$0] }.filter { !$0.isEmpty }.joined(separator: "\n\n")
@@ -31,7 +32,8 @@ struct TurnTracker {
             if interruptSeen { return .interrupted }
             return result.isError ? .error : .complete
         }
-        return pending.isEmpty ? nil : .waitingForPermission
+        if !pending.permissions.isEmpty { return .waitingForPermission }
+        return pending.inputs.isEmpty ? nil : .waitingForInput
     }
 
     mutating func consume(_ event: JSONValue) {
@@ -76,34 +78,44 @@ struct TurnTracker {
     }
 }
 
-/// The permission prompts still open in a run of events: a `can_use_tool` request stays open until
-/// a `control_response` or `control_cancel_request` names its `request_id`, or the turn ends.
-struct PendingPermissions {
-    private(set) var requests: [PermissionRequest] = []
+/// The prompts still open in a run of events: a worker `control_request` (a `can_use_tool`
+/// permission prompt, or another blocking request) stays open until a `control_response` or
+/// `control_cancel_request` names its `request_id`, or the turn ends.
+struct OpenPrompts {
+    private(set) var permissions: [PermissionRequest] = []
+    private(set) var inputs: [WorkerRequest] = []
 
-    var isEmpty: Bool { requests.isEmpty }
+    var isEmpty: Bool { permissions.isEmpty && inputs.isEmpty }
 
     mutating func consume(_ event: JSONValue) {
         switch event["type"]?.stringValue {
         case "control_request":
-            if let request = PermissionRequest(event: event) { requests.append(request) }
+            if let request = PermissionRequest(event: event) {
+                permissions.append(request)
+            } else if let request = WorkerRequest(event: event) {
+                inputs.append(request)
+            }
         case "control_response":
-            let id = event["response"]?["request_id"]?.stringValue
-            requests.removeAll { $0.requestID == id }
+            close(event["response"]?["request_id"]?.stringValue)
         case "control_cancel_request":
-            let id = event["request_id"]?.stringValue
-            requests.removeAll { $0.requestID == id }
+            close(event["request_id"]?.stringValue)
         case "result":
-            requests.removeAll()
+            permissions.removeAll()
+            inputs.removeAll()
         default:
             break
         }
     }
+
+    private mutating func close(_ id: String?) {
+        permissions.removeAll { $0.requestID == id }
+        inputs.removeAll { $0.requestID == id }
+    }
 }
 
-/// Permission prompts among `events` (chronological) that no later event answered or withdrew.
-func unansweredPermissions(in events: [JSONValue]) -> [PermissionRequest] {
-    var pending = PendingPermissions()
-    for event in events { pending.consume(event) }
-    return pending.requests
+/// The prompts among `events` (chronological) that no later event answered or withdrew.
+func openPrompts(in events: [JSONValue]) -> OpenPrompts {
+    var prompts = OpenPrompts()
+    for event in events { prompts.consume(event) }
+    return prompts
 }

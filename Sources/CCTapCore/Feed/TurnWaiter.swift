@@ -91,13 +91,17 @@ struct TurnWaiter {
         case .waitingForPermission:
             hint = "The session is waiting for a permission answer: call respond_to_permission with a request_id "
                 + "from pending_permissions, then wait_for_reply with this cursor."
+        case .waitingForInput:
+            let kinds = Set(tracker.pendingInputs.map(\.subtype)).sorted().joined(separator: ", ")
+            hint = "The session waits for input cc-tap cannot give (\(kinds)); see pending_inputs. The person answers it "
+                + "in Claude Code or the Claude app; then call wait_for_reply with this cursor."
         case .timeout: hint = "The turn is still running: call wait_for_reply with this cursor to keep waiting."
         case .interrupted: hint = "The turn was interrupted."
         case .error: hint = "The turn ended with an error; see result."
         }
         return WaitResult(
             status: status, sessionID: api.spelling(session, .history), messageUUID: ownUUID, reply: tracker.reply,
-            pendingPermissions: tracker.pendingPermissions, result: tracker.result, cursor: cursor.description,
+            pendingPermissions: tracker.pendingPermissions, pendingInputs: tracker.pendingInputs, result: tracker.result, cursor: cursor.description,
             elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, eventsRead: tracker.eventsRead,
             eventSource: source, hint: hint)
     }

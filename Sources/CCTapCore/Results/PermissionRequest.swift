@@ -9,9 +9,12 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
     public var description: String?
     public var title: String?
     public var createdAt: String?
+    /// The prompt in words, for the tools whose "permission" is really a question to the user:
+    /// `AskUserQuestion` (the questions with their options) and `ExitPlanMode` (the plan).
+    public var summary: String?
 
     enum CodingKeys: String, CodingKey {
-        case input, description, title
+        case input, description, title, summary
         case requestID = "request_id"
         case toolName = "tool_name"
         case toolUseID = "tool_use_id"
@@ -31,6 +34,29 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
         description = request["description"]?.stringValue ?? request["decision_reason"]?.stringValue
         title = request["title"]?.stringValue
         createdAt = event["created_at"]?.stringValue
+        summary = Self.summary(tool: toolName, input: input)
+    }
+
+    static func summary(tool: String, input: JSONValue) -> String? {
+        switch tool {
+        case "AskUserQuestion":
+            let questions = input["questions"]?.arrayValue ?? []
+            guard !questions.isEmpty else { return nil }
+            return questions.map { question in
+                var lines = ["Question: " + (question["question"]?.stringValue ?? "(no text)")]
+                if question["multiSelect"]?.boolValue == true { lines[0] += " (several answers allowed)" }
+                for option in question["options"]?.arrayValue ?? [] {
+                    let label = option["label"]?.stringValue ?? option.stringValue ?? "?"
+                    let detail = option["description"]?.stringValue.map { ": " + $0 } ?? ""
+                    lines.append("  - " + label + detail)
+                }
+                return lines.joined(separator: "\n")
+            }.joined(separator: "\n")
+        case "ExitPlanMode":
+            return input["plan"]?.stringValue.map { "Plan to approve:\n" + $0 }
+        default:
+            return nil
+        }
     }
 }
 
@@ -40,13 +66,17 @@ public struct PermissionResponseResult: Codable, Sendable, Equatable {
     public var requestID: String
     public var decision: PermissionDecision
     public var toolName: String
+    /// Whether the worker showed, within a short wait, that it took the answer.
+    public var status: ControlStatus
+    /// What showed it (the tool ran, the turn ended), or the worker's words when it refused.
+    public var detail: String?
     /// The event posted, for the record.
     public var sent: JSONValue
-    /// Honest caveat: answering by POST is inferred from captures, not verified on the live service.
+    /// What happened and what to do next.
     public var note: String
 
     enum CodingKeys: String, CodingKey {
-        case decision, sent, note
+        case decision, sent, note, status, detail
         case sessionID = "session_id"
         case requestID = "request_id"
         case toolName = "tool_name"

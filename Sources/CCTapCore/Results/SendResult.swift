@@ -23,6 +23,9 @@ public enum WaitStatus: String, Codable, Sendable {
     case complete
     /// The worker asked for permission to use a tool; answer it, then wait again from `cursor`.
     case waitingForPermission = "waiting_for_permission"
+    /// The worker waits on another request (a dialog, an elicitation, a question cc-tap does not
+    /// know); see `pendingInputs`. The person answers it where Claude Code runs, then wait again.
+    case waitingForInput = "waiting_for_input"
     /// The time ran out before the turn ended; wait again from `cursor`.
     case timeout
     /// The turn was interrupted.
@@ -40,6 +43,8 @@ public struct WaitResult: Codable, Sendable, Equatable {
     /// The assistant's text in this turn so far.
     public var reply: String
     public var pendingPermissions: [PermissionRequest]
+    /// Blocking worker requests that are not permission prompts (see `WorkerRequest`).
+    public var pendingInputs: [WorkerRequest]
     /// The turn's `result`, when it ended.
     public var result: TurnResult?
     /// Where to resume waiting (`waitForReply`).
@@ -57,17 +62,23 @@ public struct WaitResult: Codable, Sendable, Equatable {
         case sessionID = "session_id"
         case messageUUID = "message_uuid"
         case pendingPermissions = "pending_permissions"
+        case pendingInputs = "pending_inputs"
         case elapsedSeconds = "elapsed_seconds"
         case eventsRead = "events_read"
     }
 }
 
-/// An interrupt request that the service accepted.
+/// An interrupt request that the service accepted, and what the worker made of it.
 public struct InterruptResult: Codable, Sendable, Equatable {
     public var sessionID: String
     public var requestID: String
+    /// `acknowledged` once the worker's `control_response` arrived within the short wait, `refused`
+    /// with its error, else `queued`.
+    public var status: ControlStatus
+    public var detail: String?
 
     enum CodingKeys: String, CodingKey {
+        case status, detail
         case sessionID = "session_id"
         case requestID = "request_id"
     }

@@ -103,9 +103,12 @@ public struct SessionInfo: Codable, Sendable, Equatable {
     /// `session_context` as returned (sources, cwd, model, outcomes, ...), untouched.
     public var context: JSONValue?
     public var pendingPermissions: [PermissionRequest]
+    /// Blocking worker requests that are not permission prompts (dialogs, elicitations, …).
+    public var pendingInputs: [WorkerRequest]
 
     enum CodingKeys: String, CodingKey {
         case session, context
         case pendingPermissions = "pending_permissions"
+        case pendingInputs = "pending_inputs"
     }
 }

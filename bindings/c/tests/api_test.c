@@ -85,6 +85,11 @@ static void test_bad_arguments(cctap_client *client) {
     CHECK(cctap_client_new("{\"event_source\":\"telepathy\"}", &bad) == CCTAP_E_INVALID_ARGUMENT);
     CHECK(strstr(cctap_last_error(), "poll-v1") != NULL);
     CHECK(cctap_client_new(NULL, NULL) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_client_new("{\"presence\":\"yes\"}", &bad) == CCTAP_E_INVALID_ARGUMENT && bad == NULL);
+    CHECK(strstr(cctap_last_error(), "presence must be true or false") != NULL);
+    cctap_client *watching = NULL;
+    CHECK(cctap_client_new("{\"presence\":true}", &watching) == CCTAP_OK && watching != NULL);
+    cctap_client_free(watching);
 
     /* A freed handle and a foreign pointer are recognised, and a double free is harmless. */
     cctap_client *gone = NULL;
@@ -157,7 +162,9 @@ static void test_conversation(cctap_client *client) {
     CHECK(cctap_respond_to_permission(client, DEMO, tool_use_id, "allow", NULL, NULL, &out) == CCTAP_E_INVALID_ARGUMENT);
     CHECK(cctap_respond_to_permission(client, DEMO, request_id, "allow", NULL, "{\"command\":\"make test\"}", &out) ==
           CCTAP_OK);
-    json_decref(parse(out));
+    json_t *answered = parse(out);
+    CHECK(strcmp(json_string_value(json_object_get(answered, "status")), "acknowledged") == 0);
+    json_decref(answered);
     CHECK(cctap_wait_for_reply(client, DEMO, json_string_value(json_object_get(asked, "cursor")), 30, NULL, NULL, &out) ==
           CCTAP_OK);
     json_t *done = parse(out);
@@ -172,7 +179,9 @@ static void test_conversation(cctap_client *client) {
     char *cursor = strdup(json_string_value(json_object_get(sent, "cursor")));
     json_decref(sent);
     CHECK(cctap_interrupt(client, DEMO, &out) == CCTAP_OK);
-    json_decref(parse(out));
+    json_t *interrupted = parse(out);
+    CHECK(strcmp(json_string_value(json_object_get(interrupted, "status")), "acknowledged") == 0);
+    json_decref(interrupted);
     CHECK(cctap_wait_for_reply(client, DEMO, cursor, 30, NULL, NULL, &out) == CCTAP_OK);
     json_t *stopped = parse(out);
     CHECK(strcmp(json_string_value(json_object_get(stopped, "status")), "interrupted") == 0);

@@ -6,12 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import cctap
-from harness import ORG, TOKEN, stats, stored_total, wait_until
+from harness import LIBRARY, ORG, TOKEN, emulator_call, running_emulator, stats, stored_total, wait_until
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 PENDING = "session_01HPendingPermission0003"
 OFFLINE = "session_01HDisconnected00000005"
 LONG = "session_01HLongSession5000ev0006"
+UNICODE = "session_01HUnicodeTitle000000002"
 
 
 def test_version_matches_the_package():
@@ -76,14 +77,45 @@ def test_conversation_with_progress_and_permission(client):
     asked = client.send_and_wait(DEMO, "run pytest -q", timeout=30)
     assert asked["status"] == "waiting_for_permission"
     prompt = asked["pending_permissions"][0]
-    client.respond_to_permission(DEMO, prompt["request_id"], "deny", message="use make test")
+    answered = client.respond_to_permission(DEMO, prompt["request_id"], "deny", message="use make test")
+    assert answered["status"] == "acknowledged"
     done = client.wait_for_reply(DEMO, asked["cursor"], timeout=30)
     assert done["status"] == "complete" and "did not run" in done["reply"]
 
     sent = client.send_message(DEMO, "slow, then stop")
-    client.interrupt(DEMO)
+    assert client.interrupt(DEMO)["status"] == "acknowledged"
     stopped = client.wait_for_reply(DEMO, sent["cursor"], timeout=30)
     assert stopped["status"] == "interrupted"
+
+
+@pytest.mark.parametrize("dialect", ["v1", "v2"])
+def test_the_other_worlds(dialect):
+    """A service with only the older routes, or only the 2026 ones (the shared emulator serves both)."""
+    for base in running_emulator(dialect):
+        with cctap.Client(base_url=base, access_token=TOKEN, organization_uuid=ORG, poll_interval=0.1,
+                          library=str(LIBRARY)) as c:
+            listed = c.list_sessions()
+            assert listed["count"] == 31 and listed["complete"]
+            answer = c.send_and_wait(DEMO, f"hello in {dialect}", timeout=30)
+            assert answer["status"] == "complete" and f"hello in {dialect}" in answer["reply"]
+            assert answer["session_id"] == (DEMO if dialect == "v1" else "cse_" + DEMO[len("session_"):])
+
+
+def test_presence_only_when_asked(emulator):
+    """Presence hides the user's phone notifications, so it is off unless the caller says a person watches."""
+    def presence_for(session):
+        return [p for p in emulator_call(emulator, "GET", "/_emulator/stats")["presence"] if p["session"] == session]
+
+    with cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG, library=str(LIBRARY)) as quiet:
+        assert quiet.send_and_wait(UNICODE, "nobody is watching", timeout=30)["status"] == "complete"
+    assert presence_for(UNICODE) == []
+    with cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG, library=str(LIBRARY),
+                      presence=True) as watched:
+        assert watched.send_and_wait(UNICODE, "a person is watching", timeout=30)["status"] == "complete"
+    entries = presence_for(UNICODE)
+    assert entries and not entries[0]["clear"] and entries[-1]["clear"]
+    with pytest.raises(TypeError):
+        cctap.Client(base_url=emulator, presence="yes")
 
 
 @pytest.mark.parametrize("source", ["poll", "poll-v1"])

@@ -1,0 +1,190 @@
+import AsyncHTTPClient
+import Foundation
+
+/// `cc-tap probe`: answers, against the user's own account and with reads only, the open questions
+/// of PROTOCOL.md that need no write: which routes answer, the list's page parameter, the fields of
+/// session objects, the stream's frame kinds and keepalive form, and which headers are required.
+/// The report holds no token, no message text and no title, and shortens every id, so it can be
+/// pasted into an issue.
+public struct ProbeReport: Sendable {
+    public struct Section: Sendable {
+        public var title: String
+        public var lines: [String]
+    }
+
+    public var sections: [Section]
+
+    public var text: String {
+        sections.map { section in
+            ([section.title] + section.lines.map { "  " + $0 }).joined(separator: "\n")
+        }.joined(separator: "\n\n")
+    }
+}
+
+extension Tap {
+    public func probeProtocol(streamSeconds: Double = 20) async -> ProbeReport {
+        var sections: [ProbeReport.Section] = []
+        let list = await api.probe(.GET, RemoteAPI.base(.v2), .v2, query: [("limit", "1")])
+        let v1List = await api.probe(.GET, RemoteAPI.base(.v1), .v1, query: [("limit", "1")])
+        let firstItem = list.json?["data"]?.arrayValue?.first ?? v1List.json?["data"]?.arrayValue?.first
+        let sample = (firstItem?["id"]?.stringValue).flatMap { try? SessionID($0) }
+
+        // Routes
+        let routes = await routeReport(session: sample?.compat, streamWithin: 5)
+        var routeLines = routes.checks.map(\.line)
+        if let sample {
+            for dialect in Dialect.allCases {
+                let path = "\(RemoteAPI.base(dialect))/\(sample.spelled(dialect))"
+                routeLines.append("session detail: GET \(Self.shortened(path, sample)) → \(await api.probe(.GET, path, dialect).summary)")
+            }
+        }
+        sections.append(.init(title: "Routes [PROTOCOL.md: Two dialects]", lines: routeLines))
+
+        // Paging
+        sections.append(.init(title: "List paging [PROTOCOL.md: the v2 list's page parameter]", lines: await pagingLines(list)))
+
+        // Fields
+        var fieldLines: [String] = []
+        func describe(_ label: String, _ object: JSONValue?) {
+            guard let keys = object?.objectValue?.keys.sorted() else {
+                fieldLines.append("\(label): (no object)")
+                return
+            }
+            fieldLines.append("\(label): \(keys.joined(separator: ", "))")
+            if let metadata = object?["external_metadata"]?.objectValue {
+                fieldLines.append(
+                    "\(label) external_metadata: " + (metadata.isEmpty ? "(empty)" : metadata.keys.sorted().joined(separator: ", ")))
+            }
+            let values = ["status", "worker_status", "session_status", "connection_status", "environment_kind"]
+                .compactMap { key in object?[key]?.stringValue.map { "\(key)=\($0)" } }
+            if !values.isEmpty { fieldLines.append("\(label) values: \(values.joined(separator: ", "))") }
+        }
+        describe("v2 list item", list.json?["data"]?.arrayValue?.first)
+        describe("v1 list item", v1List.json?["data"]?.arrayValue?.first)
+        fieldLines.append("v2 list answer: \(list.json?.objectValue?.keys.sorted().joined(separator: ", ") ?? list.summary)")
+        if let sample {
+            describe("v2 detail", await api.probe(.GET, "\(RemoteAPI.base(.v2))/\(sample.infra)", .v2).json)
+            describe("v1 detail", await api.probe(.GET, "\(RemoteAPI.base(.v1))/\(sample.compat)", .v1).json)
+        }
+        sections.append(.init(title: "Session object fields [PROTOCOL.md: Session objects]", lines: fieldLines))
+
+        // Stream
+        sections.append(
+            .init(
+                title: "Event stream frames [PROTOCOL.md: Live events]",
+                lines: sample == nil ? ["no session to open a stream on"] : await streamLines(sample!, seconds: streamSeconds)))
+
+        // Headers
+        var headerLines: [String] = []
+        let variants: [(String, [(name: String, value: String?)])] = [
+            ("as cc-tap sends them", []),
+            ("without anthropic-client-platform", [("anthropic-client-platform", nil)]),
+            ("without x-organization-uuid", [("x-organization-uuid", nil)]),
+            ("with anthropic-beta: ccr-byoc-2025-07-29", [("anthropic-beta", "ccr-byoc-2025-07-29")]),
+            ("with Accept: application/json", [("Accept", "application/json")]),
+            ("with anthropic-client-platform: web_claude_ai", [("anthropic-client-platform", "web_claude_ai")]),
+        ]
+        for (label, overrides) in variants {
+            let answer = await api.probe(.GET, RemoteAPI.base(.v2), .v2, query: [("limit", "1")], headerOverrides: overrides)
+            headerLines.append("GET /v1/code/sessions \(label) → \(answer.summary)")
+        }
+        sections.append(.init(title: "Required headers [PROTOCOL.md: Headers]", lines: headerLines))
+        return ProbeReport(sections: sections)
+    }
+
+    /// Follows `next_cursor` once under each name the sources imply, and tries `statuses`.
+    private func pagingLines(_ first: ProbeAnswer) async -> [String] {
+        guard first.succeeded, let json = first.json else { return ["the v2 list did not answer (\(first.summary))"] }
+        let firstID = json["data"]?.arrayValue?.first?["id"]?.stringValue
+        guard let next = json["next_cursor"]?.stringValue, !next.isEmpty else {
+            return ["one session or fewer: no next_cursor to follow (create a second session and probe again)"]
+        }
+        var lines = ["next_cursor: present with limit=1 (\(next.count) characters)"]
+        for parameter in ["cursor", "page"] {
+            let answer = await api.probe(.GET, RemoteAPI.base(.v2), .v2, query: [("limit", "1"), (parameter, next)])
+            let verdict: String
+            if !answer.succeeded {
+                verdict = "refused: \(answer.summary)"
+            } else {
+                let id = answer.json?["data"]?.arrayValue?.first?["id"]?.stringValue
+                verdict = id == firstID ? "ignored (page one again)" : "honoured (the next session)"
+            }
+            lines.append("\(parameter)=<next_cursor>: \(verdict)")
+        }
+        let archived = await api.probe(.GET, RemoteAPI.base(.v2), .v2, query: [("limit", "5"), ("statuses", "archived")])
+        if archived.succeeded {
+            let statuses = Set((archived.json?["data"]?.arrayValue ?? []).compactMap { $0["status"]?.stringValue })
+            lines.append("statuses=archived: " + (statuses.isEmpty ? "no session listed" : "listed statuses \(statuses.sorted().joined(separator: ", "))"))
+        } else {
+            lines.append("statuses=archived: refused: \(archived.summary)")
+        }
+        return lines
+    }
+
+    /// Opens the stream of `session` without a position and tallies what arrives for `seconds`.
+    private func streamLines(_ session: SessionID, seconds: Double) async -> [String] {
+        let body: HTTPClientResponse.Body
+        do {
+            body = try await api.openEventStream(session, after: nil)
+        } catch let error as TapError {
+            return ["did not open: \(error.message.prefix(160))"]
+        } catch {
+            return ["did not open"]
+        }
+        let tally = StreamTally()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var pending = ""
+                do {
+                    for try await buffer in body {
+                        pending += String(decoding: buffer.readableBytesView, as: UTF8.self)
+                        while let newline = pending.firstIndex(of: "\n") {
+                            tally.take(String(pending[..<newline]).trimmingCharacters(in: CharacterSet(charactersIn: "\r")))
+                            pending = String(pending[pending.index(after: newline)...])
+                        }
+                    }
+                    tally.closed = true
+                } catch {}
+            }
+            group.addTask { try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
+            await group.next()
+            group.cancelAll()
+        }
+        return tally.lines(seconds: seconds)
+    }
+}
+
+/// What a probed stream sent: frame names with counts, comment lines, `id:` lines, unnamed frames.
+private final class StreamTally: @unchecked Sendable {
+    // Touched by one reading task at a time, then read once it has been cancelled.
+    var frames: [String: Int] = [:]
+    var comments: [String: Int] = [:]
+    var ids = 0
+    var closed = false
+    private var currentName: String?
+    private var sawData = false
+
+    func take(_ line: String) {
+        if line.isEmpty {
+            if sawData || currentName != nil { frames[currentName ?? "(unnamed)", default: 0] += 1 }
+            currentName = nil
+            sawData = false
+        } else if line.hasPrefix(":") {
+            comments[String(line.prefix(24)), default: 0] += 1
+        } else if line.hasPrefix("event:") {
+            currentName = line.dropFirst(6).trimmingCharacters(in: .whitespaces)
+        } else if line.hasPrefix("data:") {
+            sawData = true
+        } else if line.hasPrefix("id:") {
+            ids += 1
+        }
+    }
+
+    func lines(seconds: Double) -> [String] {
+        var lines = ["listened \(Int(seconds)) s without a position" + (closed ? "; the server closed the stream" : "")]
+        lines.append("frames: " + (frames.isEmpty ? "none" : frames.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")))
+        lines.append("comment lines: " + (comments.isEmpty ? "none" : comments.map { "'\($0.key)' ×\($0.value)" }.sorted().joined(separator: ", ")))
+        lines.append("id: lines: \(ids)")
+        return lines
+    }
+}
