@@ -32,7 +32,8 @@ public func fuzzEventsAndTranscript(_ start: UnsafeRawPointer?, _ count: Int) ->
         if tracker.eventsRead > events.count { fatalError("tracker read \(tracker.eventsRead) of \(events.count) events") }
         let result = WaitResult(
             status: tracker.status ?? .timeout, sessionID: "session_fuzz", messageUUID: own, reply: tracker.reply,
-            pendingPermissions: tracker.pendingPermissions, result: tracker.result, cursor: "start", elapsedSeconds: 0,
+            pendingPermissions: tracker.pendingPermissions, pendingInputs: tracker.pendingInputs, result: tracker.result,
+            cursor: "start", elapsedSeconds: 0,
             eventsRead: tracker.eventsRead, eventSource: .poll, hint: "")
         mustParse(ResultJSON.encode(result), "wait result")
     }

@@ -18,8 +18,10 @@
 #                               against Swift's, the C tests, AddressSanitizer stress (10,000 calls) and
 #                               valgrind stress (2,000 calls; CCTAP_VALGRIND_CALLS=10000 for more), and
 #                               the Python binding, all against it,
-#                            4. the whole fault matrix through the core, 5. a 20-second soak smoke run,
-#                            6. a short pass of the benchmark against the published cc-tap 0.1.0.
+#                            4. the whole fault matrix through the core, 5. every tool through every
+#                               surface in each world (a service with both route generations, only v2,
+#                               only v1), 6. a 20-second soak smoke run, 7. a short pass of the benchmark
+#                               against the published cc-tap 0.1.0.
 #   scripts/test.sh --full   both tiers, one after the other (what CI runs).
 #
 # Each step prints its elapsed time, and a summary closes the run. Installs what it needs: Debian
@@ -117,6 +119,8 @@ if [ $deep = 1 ]; then
     with_library dist pytest Tests/e2e/test_c_abi.py
   step "deep: Python binding over dist/" with_library dist pytest bindings/python/tests
   step "deep: the whole fault matrix through the core" pytest -s -m full Tests/e2e/test_fault_matrix.py
+  step "deep: every tool through every surface (MCP, C, Python, CLI) in each world (both, v2, v1)" \
+    with_library dist pytest -m full Tests/e2e/test_worlds.py
   step "deep: soak smoke run (20 s; the 10-minute soak is scripts/soak.sh)" \
     swift run --skip-build cctap-soak --minutes 0.33 --every 10 --emulator .build/debug/cc-tap-emulator
   step "deep: benchmark against the published cc-tap 0.1.0 (short pass; figures printed, not judged)" \
