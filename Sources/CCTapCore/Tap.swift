@@ -119,7 +119,7 @@ public final class Tap: Sendable {
     /// The newest `lastN` conversation entries, read backwards from the end of the session.
     public func readSession(_ id: String, lastN: Int = 20) async throws -> Transcript {
         let session = try SessionID(id)
-        let wanted = try Self.checkedCount(lastN, name: "last_n", max: 1000)
+        let wanted = try Self.checkedCount(lastN, name: "last_n")
         var events: [JSONValue] = []
         var entries: [TranscriptEntry] = []
         var hasOlder = false
@@ -138,7 +138,7 @@ public final class Tap: Sendable {
     /// The newest `lastN` raw events (of the given types, if any), oldest first, untouched.
     public func events(_ id: String, types: [String] = [], lastN: Int = 50) async throws -> EventList {
         let session = try SessionID(id)
-        let wanted = try Self.checkedCount(lastN, name: "last_n", max: 1000)
+        let wanted = try Self.checkedCount(lastN, name: "last_n")
         let typeSet = Set(types.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         var matched: [JSONValue] = []
         var read = 0
@@ -176,9 +176,10 @@ public final class Tap: Sendable {
         }
     }
 
-    static func checkedCount(_ value: Int, name: String, max: Int) throws -> Int {
-        guard (1...max).contains(value) else {
-            throw TapError.invalidArgument("\(name) must be between 1 and \(max) (got \(value)).")
+    static func checkedCount(_ value: Int, name: String) throws -> Int {
+        guard Limits.lastN.contains(value) else {
+            throw TapError.invalidArgument(
+                "\(name) must be between \(Limits.lastN.lowerBound) and \(Limits.lastN.upperBound) (got \(value)).")
         }
         return value
     }
@@ -186,7 +187,7 @@ public final class Tap: Sendable {
     // MARK: Sending
 
     /// Longest message accepted, in UTF-8 bytes.
-    public static let maxMessageBytes = 256 * 1024
+    public static let maxMessageBytes = Limits.messageBytes
 
     /// Posts a user message. Returns once the service has accepted it, with a cursor for `waitForReply`.
     public func sendMessage(_ id: String, message: String) async throws -> SendResult {
@@ -208,9 +209,6 @@ public final class Tap: Sendable {
     }
 
     // MARK: Waiting
-
-    /// Largest wait accepted, in seconds.
-    public static var maxWaitSeconds: Double { SecondsSetting.wait.range.upperBound }
 
     /// Sends a message and waits for the turn it starts to end, a permission prompt, or the timeout.
     public func sendAndWait(
@@ -269,7 +267,7 @@ public final class Tap: Sendable {
     ) async throws -> PermissionResponseResult {
         let session = try SessionID(id)
         let requestID = requestID.trimmingCharacters(in: .whitespaces)
-        guard !requestID.isEmpty, requestID.utf8.count <= 256 else {
+        guard !requestID.isEmpty, requestID.utf8.count <= Limits.requestIDBytes else {
             throw TapError.invalidArgument("request_id is empty or too long; take it from pending_permissions.")
         }
         if let updatedInput, updatedInput.objectValue == nil {

@@ -47,12 +47,8 @@ public final class Emulator: Sendable {
         guard let bound = await iterator.next() else {
             throw EmulatorStartError(message: "the emulator could not listen on \(host):\(port) (is the port free?)")
         }
-        running.setPort(bound)
         return bound
     }
-
-    /// The base URL to give a client, e.g. `http://127.0.0.1:PORT`.
-    public var baseURL: String { "http://127.0.0.1:\(running.port)" }
 
     public func stop() async {
         await running.stop()
@@ -67,12 +63,10 @@ public struct EmulatorStartError: Error, CustomStringConvertible {
 import Synchronization
 
 final class RunningServer: Sendable {
-    private let state = Mutex<(task: Task<Void, Never>?, port: Int)>((nil, 0))
-    func set(_ task: Task<Void, Never>) { state.withLock { $0.task = task } }
-    func setPort(_ port: Int) { state.withLock { $0.port = port } }
-    var port: Int { state.withLock { $0.port } }
+    private let state = Mutex<Task<Void, Never>?>(nil)
+    func set(_ task: Task<Void, Never>) { state.withLock { $0 = task } }
     func stop() async {
-        let task = state.withLock { $0.task }
+        let task = state.withLock { $0 }
         task?.cancel()
         await task?.value
     }

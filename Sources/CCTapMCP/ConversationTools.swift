@@ -12,7 +12,9 @@ enum ConversationTools {
     static let maxWaitSeconds: Double = 110
 
     static let timeout = Schema.number(
-        "Seconds to wait (default 50, at most 110). On timeout the result has a cursor: call wait_for_reply with it.")
+        "Seconds to wait (default 50, at most 110; more is capped, and the result says so). On timeout the result "
+            + "has a cursor: call wait_for_reply with it.",
+        range: 0...maxWaitSeconds, default: defaultWaitSeconds)
 
     static func waitSeconds(_ call: ToolCall) throws -> (seconds: Double, clamped: Bool) {
         let asked = try call.arguments.number("timeout") ?? defaultWaitSeconds
@@ -23,7 +25,9 @@ enum ConversationTools {
     }
 
     static func pollInterval(_ call: ToolCall) throws -> Double? {
-        try call.arguments.number("poll_interval").map { min(max($0, 0.2), 10) }
+        // Checked by the core against SecondsSetting.pollInterval: an out-of-range value is refused
+        // with the range, never clamped silently.
+        try call.arguments.number("poll_interval")
     }
 
     static func waitResult(_ result: WaitResult, clamped: Bool) throws -> CallTool.Result {
@@ -72,8 +76,9 @@ enum ConversationTools {
                     "session_id": SessionTools.sessionID, "message": Schema.string("The message text."),
                     "timeout": timeout,
                     "poll_interval": Schema.number(
-                        "Seconds between reads of the event list when a wait has to poll (0.2-10, default 1); "
-                            + "waits follow the event stream when it is served, and this does not apply then."),
+                        "Seconds between reads of the event list when a wait has to poll (0.05 to 60, default 1); "
+                            + "waits follow the event stream when it is served, and this does not apply then.",
+                        range: SecondsSetting.pollInterval.range, default: 1),
                 ], required: ["session_id", "message"]),
             annotations: .init(
                 title: "Send a message and wait for the reply", readOnlyHint: false, destructiveHint: false,

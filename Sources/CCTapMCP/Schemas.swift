@@ -16,6 +16,23 @@ enum Schema {
     static func string(_ description: String? = nil) -> Value { typed("string", description) }
     static func integer(_ description: String? = nil) -> Value { typed("integer", description) }
     static func number(_ description: String? = nil) -> Value { typed("number", description) }
+
+    /// A number with the range and default the core enforces, stated in the schema as well as in prose.
+    static func number(_ description: String, range: ClosedRange<Double>, default value: Double) -> Value {
+        bounded(typed("number", description), .double(range.lowerBound), .double(range.upperBound), .double(value))
+    }
+
+    static func integer(_ description: String, range: ClosedRange<Int>, default value: Int) -> Value {
+        bounded(typed("integer", description), .int(range.lowerBound), .int(range.upperBound), .int(value))
+    }
+
+    private static func bounded(_ schema: Value, _ minimum: Value, _ maximum: Value, _ value: Value) -> Value {
+        guard case .object(var object) = schema else { return schema }
+        object["minimum"] = minimum
+        object["maximum"] = maximum
+        object["default"] = value
+        return .object(object)
+    }
     static func boolean(_ description: String? = nil) -> Value { typed("boolean", description) }
     static func array(_ items: Value, _ description: String? = nil) -> Value {
         var schema: [String: Value] = ["type": "array", "items": items]

@@ -120,8 +120,6 @@ actor SessionResources {
         watchers.removeAll()
     }
 
-    var watchedURIs: [String] { watchers.keys.sorted() }
-
     /// Polls what `target` shows and notifies when it changes, until cancelled.
     private static func watch(
         _ target: Target, uri: String, tap: Tap, interval: Double, logger: Logger,

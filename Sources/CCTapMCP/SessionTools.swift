@@ -55,7 +55,7 @@ enum SessionTools {
             inputSchema: Schema.object(
                 [
                     "session_id": sessionID,
-                    "last_n": Schema.integer("How many entries, newest last (1-1000, default 20)."),
+                    "last_n": Schema.integer("How many entries, newest last (1-1000, default 20).", range: Limits.lastN, default: 20),
                 ], required: ["session_id"]),
             annotations: .init(title: "Read a session's conversation", readOnlyHint: true, openWorldHint: true),
             outputSchema: Schema.transcript),
@@ -78,7 +78,7 @@ enum SessionTools {
                     "session_id": sessionID,
                     "event_types": Schema.string(
                         "Comma-separated event types to keep (e.g. 'user,assistant,result'); empty for all."),
-                    "last_n": Schema.integer("How many events (1-1000, default 50)."),
+                    "last_n": Schema.integer("How many events (1-1000, default 50).", range: Limits.lastN, default: 50),
                 ], required: ["session_id"]),
             annotations: .init(title: "Get a session's raw events", readOnlyHint: true, openWorldHint: true),
             outputSchema: Schema.eventList),

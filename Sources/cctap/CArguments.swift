@@ -48,12 +48,13 @@ enum CArguments {
         return pointer
     }
 
-    // Limits, in bytes, as the header documents them.
-    static let idLimit = 256
-    static let messageLimit = Tap.maxMessageBytes
-    static let optionsLimit = 64 * 1024
-    static let updatedInputLimit = 1024 * 1024
-    static let shortLimit = 4096
+    // How much of each C string is read, in bytes (the core's `Limits`, which the header documents);
+    // what is read is then checked by the core like any surface's input.
+    static let idLimit = Limits.sessionIDTextBytes
+    static let messageLimit = Limits.messageBytes
+    static let optionsLimit = Limits.optionsBytes
+    static let updatedInputLimit = Limits.updatedInputBytes
+    static let shortLimit = Limits.shortTextBytes
 }
 
 import struct Foundation.Data

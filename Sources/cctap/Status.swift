@@ -12,29 +12,31 @@ struct CFailure: Error {
     }
 
     init(_ error: TapError) {
+        // Sent, then the wait failed: the status of what failed (errorKind looks through to the
+        // cause), the message that says it was sent.
         self.message = error.message
-        var error = error
-        // Sent, then the wait failed: the status of what failed, the message that says it was sent.
-        while case .waitFailedAfterSend(_, _, let cause) = error { error = cause }
-        switch error {
-        case .invalidArgument: status = CCTAP_E_INVALID_ARGUMENT
-        case .credentials: status = CCTAP_E_CREDENTIALS
-        case .organization: status = CCTAP_E_ORGANIZATION
-        case .api(let details):
-            switch details.status {
-            case 401: status = CCTAP_E_AUTHENTICATION
-            case 403: status = CCTAP_E_PERMISSION
-            case 404: status = CCTAP_E_NOT_FOUND
-            case 429: status = CCTAP_E_RATE_LIMITED
-            case 500...599: status = CCTAP_E_SERVER
-            default: status = CCTAP_E_API
-            }
-        case .network: status = CCTAP_E_NETWORK
-        case .timeout: status = CCTAP_E_TIMEOUT
-        case .badResponse: status = CCTAP_E_BAD_RESPONSE
-        case .sendOutcomeUnknown: status = CCTAP_E_SEND_OUTCOME_UNKNOWN
-        case .cancelled: status = CCTAP_E_CANCELLED
-        case .waitFailedAfterSend: status = CCTAP_E_INTERNAL  // unwrapped above
+        self.status = Self.status(of: error.errorKind)
+    }
+
+    /// The one mapping from the core's failure classes to C codes: exhaustive, so a new class cannot
+    /// be added without its code. The header's list and `cctap_status_name` are checked against each
+    /// other by Tests/e2e/test_c_abi.py, and the Python classes against the names by the binding's tests.
+    static func status(of kind: TapError.Kind) -> cctap_status {
+        switch kind {
+        case .invalidArgument: return CCTAP_E_INVALID_ARGUMENT
+        case .credentials: return CCTAP_E_CREDENTIALS
+        case .organization: return CCTAP_E_ORGANIZATION
+        case .authentication: return CCTAP_E_AUTHENTICATION
+        case .permission: return CCTAP_E_PERMISSION
+        case .notFound: return CCTAP_E_NOT_FOUND
+        case .rateLimited: return CCTAP_E_RATE_LIMITED
+        case .server: return CCTAP_E_SERVER
+        case .conflict, .api: return CCTAP_E_API
+        case .network: return CCTAP_E_NETWORK
+        case .timeout: return CCTAP_E_TIMEOUT
+        case .badResponse: return CCTAP_E_BAD_RESPONSE
+        case .sendOutcomeUnknown: return CCTAP_E_SEND_OUTCOME_UNKNOWN
+        case .cancelled: return CCTAP_E_CANCELLED
         }
     }
 

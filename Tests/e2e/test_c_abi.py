@@ -82,6 +82,21 @@ def test_header_matches_what_swift_exports():
     assert out.returncode == 0, out.stderr
 
 
+def test_status_names_follow_the_header():
+    """Every code the header lists has that name from cctap_status_name, and no other code has a name:
+    the header, the library's names and (through the binding's own test) Python's classes agree."""
+    import ctypes
+
+    listed = dict((name, int(value)) for name, value in
+                  re.findall(r"^\s*(CCTAP_(?:OK|E_[A-Z_]+))\s*=\s*(\d+)", (ROOT / "include" / "cctap.h").read_text(), re.M))
+    assert "CCTAP_OK" in listed and len(listed) >= 18
+    lib = ctypes.CDLL(str(LIBRARY))
+    lib.cctap_status_name.restype = ctypes.c_char_p
+    for name, value in listed.items():
+        assert lib.cctap_status_name(value).decode() == name
+    assert lib.cctap_status_name(max(listed.values()) + 1).decode() == "CCTAP_E_UNKNOWN"
+
+
 def test_api_test_program(built, c_env):
     out = run([built / "api_test"], c_env)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -111,6 +111,11 @@ def test_errors_are_tool_results_that_say_what_to_do(server_env):
         assert wrong_type.is_error and "last_n must be a number" in wrong_type.content[0].text
         extra = await client.call_tool("list_sessions", {"bogus": 1})
         assert extra.is_error and "does not take bogus" in extra.content[0].text
+        # Limits come from the core: refused with the range, never clamped silently.
+        slow_poll = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": "x", "poll_interval": 100})
+        assert slow_poll.is_error and "from 0.05 to 60" in slow_poll.content[0].text
+        too_many = await client.call_tool("read_session", {"session_id": DEMO, "last_n": 5000})
+        assert too_many.is_error and "between 1 and 1000" in too_many.content[0].text
         with pytest.raises(MCPError) as unknown:
             await client.call_tool("no_such_tool", {})
         assert unknown.value.code == -32602

@@ -14,7 +14,7 @@ public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         guard Self.isValidSuffix(suffix) else {
             throw TapError.invalidArgument(
-                "'\(text.prefix(80))' is not a session id: expected session_X, cse_X or X where X is 8 to 128 "
+                "'\(text.prefix(80))' is not a session id: expected session_X, cse_X or X where X is \(Limits.sessionIDSuffix.lowerBound) to \(Limits.sessionIDSuffix.upperBound) "
                     + "letters, digits, '_' or '-'. Call list_sessions for valid ids."
             )
         }
@@ -23,7 +23,7 @@ public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
 
     static func isValidSuffix(_ suffix: String) -> Bool {
         let count = suffix.utf8.count
-        guard (8...128).contains(count) else { return false }
+        guard Limits.sessionIDSuffix.contains(count) else { return false }
         return suffix.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == 0x5F || byte == 0x2D

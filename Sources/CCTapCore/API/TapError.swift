@@ -28,30 +28,48 @@ public enum TapError: Error, Sendable, Equatable {
     /// from `cause` so nobody sends the message again: waiting on from `cursor` is the way on.
     indirect case waitFailedAfterSend(uuid: String, cursor: String, cause: TapError)
 
-    /// A short machine-readable name for the failure class.
-    public var kind: String {
+    /// The classes of failure every surface maps from: the C status codes (`Sources/cctap/Status.swift`,
+    /// an exhaustive switch), the Python exception classes (by the C names) and the CLI's and MCP's
+    /// `kind`. A new class must be given its C code before anything compiles.
+    public enum Kind: String, Sendable, CaseIterable {
+        case invalidArgument = "invalid_argument"
+        case credentials, organization, authentication, permission
+        case notFound = "not_found"
+        case conflict
+        case rateLimited = "rate_limited"
+        case server, api, network, timeout
+        case badResponse = "bad_response"
+        case sendOutcomeUnknown = "send_outcome_unknown"
+        case cancelled
+    }
+
+    /// The class of the failure (for a failed wait after a send, that of the cause).
+    public var errorKind: Kind {
         switch self {
-        case .invalidArgument: return "invalid_argument"
-        case .credentials: return "credentials"
-        case .organization: return "organization"
+        case .invalidArgument: return .invalidArgument
+        case .credentials: return .credentials
+        case .organization: return .organization
         case .api(let details):
             switch details.status {
-            case 401: return "authentication"
-            case 403: return "permission"
-            case 404: return "not_found"
-            case 409: return "conflict"
-            case 429: return "rate_limited"
-            case 500...599: return "server"
-            default: return "api"
+            case 401: return .authentication
+            case 403: return .permission
+            case 404: return .notFound
+            case 409: return .conflict
+            case 429: return .rateLimited
+            case 500...599: return .server
+            default: return .api
             }
-        case .network: return "network"
-        case .timeout: return "timeout"
-        case .badResponse: return "bad_response"
-        case .sendOutcomeUnknown: return "send_outcome_unknown"
-        case .cancelled: return "cancelled"
-        case .waitFailedAfterSend(_, _, let cause): return cause.kind
+        case .network: return .network
+        case .timeout: return .timeout
+        case .badResponse: return .badResponse
+        case .sendOutcomeUnknown: return .sendOutcomeUnknown
+        case .cancelled: return .cancelled
+        case .waitFailedAfterSend(_, _, let cause): return cause.errorKind
         }
     }
+
+    /// A short machine-readable name for the failure class (`errorKind`'s raw value).
+    public var kind: String { errorKind.rawValue }
 
     /// A failure of the connection rather than an answer from the service.
     public var isTransportFailure: Bool {

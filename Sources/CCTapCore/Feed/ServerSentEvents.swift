@@ -15,8 +15,8 @@ public struct ServerSentEvent: Sendable, Equatable {
 }
 
 /// A strict, incremental parser of the `text/event-stream` format (the WHATWG HTML "server-sent
-/// events" rules): lines end with CR, LF or CRLF; `:` starts a comment; `event`, `data`, `id` and
-/// `retry` are the only fields; a blank line dispatches the event if it has at least one `data`
+/// events" rules): lines end with CR, LF or CRLF; `:` starts a comment; `event`, `data` and `id`
+/// are the fields read (`retry` and anything else are ignored); a blank line dispatches the event if it has at least one `data`
 /// line; an `id` containing NUL is ignored. Bytes may arrive split anywhere, even inside a UTF-8
 /// sequence or a CRLF. (A keepalive that is only a comment dispatches nothing: a stall watchdog
 /// should count bytes received, not events.)
@@ -42,9 +42,6 @@ public struct ServerSentEventParser: Sendable {
     private var data: [String] = []
     private var dataBytes = 0
     private var lastEventID = ""
-    /// The last valid `retry:` value, in milliseconds: how long the server asks clients to wait
-    /// before reconnecting.
-    public private(set) var reconnectionMilliseconds: Int?
 
     public init(maxLineBytes: Int = 4 * 1024 * 1024, maxEventBytes: Int = 16 * 1024 * 1024) {
         self.maxLineBytes = maxLineBytes
@@ -105,12 +102,10 @@ public struct ServerSentEventParser: Sendable {
             data.append(text)
         case "id":
             if !value.contains(0) { lastEventID = text }
-        case "retry":
-            if !value.isEmpty, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let milliseconds = Int(text) {
-                reconnectionMilliseconds = milliseconds
-            }
         default:
-            break  // unknown fields are ignored, as the format requires
+            // Unknown fields are ignored, as the format requires; so is `retry` (the reconnection
+            // delay the server suggests): cc-tap's own backoff decides when to reconnect.
+            break
         }
         return nil
     }

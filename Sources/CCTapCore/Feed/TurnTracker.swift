@@ -19,7 +19,6 @@ struct TurnTracker {
         self.sawOwnMessage = ownUUID == nil
     }
 
-    var isFinished: Bool { result != nil }
     var pendingPermissions: [PermissionRequest] { pending.permissions }
     var pendingInputs: [WorkerRequest] { pending.inputs }
 

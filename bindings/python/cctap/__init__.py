@@ -9,7 +9,9 @@ import ctypes
 import ctypes.util
 import json
 import os
+import subprocess
 import threading
+import weakref
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Type
 
@@ -102,11 +104,16 @@ class InternalError(CCTapError):
     """A failure inside the library; please report it."""
 
 
-_ERRORS: Dict[int, Type[CCTapError]] = {
-    1: InvalidArgumentError, 2: InvalidHandleError, 3: CredentialsError, 4: OrganizationError, 5: AuthError,
-    6: PermissionDeniedError, 7: NotFoundError, 8: RateLimitedError, 9: ServerError, 10: APIError,
-    11: NetworkError, 12: RequestTimeoutError, 13: BadResponseError, 14: SendOutcomeUnknownError,
-    15: CancelledError, 16: WouldDeadlockError, 17: InternalError,
+# Keyed by the names the library gives its status codes (cctap_status_name), never by their numbers,
+# so the binding cannot drift from the header; a test checks every code the library names has a class.
+_ERRORS: Dict[str, Type[CCTapError]] = {
+    "CCTAP_E_INVALID_ARGUMENT": InvalidArgumentError, "CCTAP_E_INVALID_HANDLE": InvalidHandleError,
+    "CCTAP_E_CREDENTIALS": CredentialsError, "CCTAP_E_ORGANIZATION": OrganizationError, "CCTAP_E_AUTHENTICATION": AuthError,
+    "CCTAP_E_PERMISSION": PermissionDeniedError, "CCTAP_E_NOT_FOUND": NotFoundError,
+    "CCTAP_E_RATE_LIMITED": RateLimitedError, "CCTAP_E_SERVER": ServerError, "CCTAP_E_API": APIError,
+    "CCTAP_E_NETWORK": NetworkError, "CCTAP_E_TIMEOUT": RequestTimeoutError, "CCTAP_E_BAD_RESPONSE": BadResponseError,
+    "CCTAP_E_SEND_OUTCOME_UNKNOWN": SendOutcomeUnknownError, "CCTAP_E_CANCELLED": CancelledError,
+    "CCTAP_E_WOULD_DEADLOCK": WouldDeadlockError, "CCTAP_E_INTERNAL": InternalError,
 }
 
 _PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_void_p)
@@ -116,34 +123,56 @@ _lock = threading.Lock()
 _library: Optional[ctypes.CDLL] = None
 
 
-def _candidates() -> List[Path]:
-    found = []
+LIBRARY_NAME = "libcctap.so.0"
+
+
+def _pkg_config_libdir() -> Optional[str]:
+    try:
+        done = subprocess.run(["pkg-config", "--variable=libdir", "cctap"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    libdir = done.stdout.strip()
+    return libdir if done.returncode == 0 and libdir else None
+
+
+def search_order() -> List[str]:
+    """Where the library is looked for, first found wins: ``CCTAP_LIBRARY``; the libdir pkg-config gives
+    for ``cctap``; the system loader's path (``LD_LIBRARY_PATH``, ``ldconfig``), by name; then the
+    ``dist/lib`` of the cc-tap repository this package sits in, if it does."""
+    order = []
     explicit = os.environ.get("CCTAP_LIBRARY")
     if explicit:
-        found.append(Path(explicit))
-    for parent in Path(__file__).resolve().parents:
-        found.append(parent / "dist" / "lib" / "libcctap.so.0")
-    return found
+        order.append(explicit)
+    libdir = _pkg_config_libdir()
+    if libdir:
+        order.append(str(Path(libdir) / LIBRARY_NAME))
+    order.append(LIBRARY_NAME)  # a bare name: the loader searches its own path
+    repository = Path(__file__).resolve().parents[3]
+    if (repository / "Package.swift").is_file():
+        order.append(str(repository / "dist" / "lib" / LIBRARY_NAME))
+    return order
 
 
 def load_library(path: Optional[str] = None) -> ctypes.CDLL:
-    """Loads libcctap once: from ``path``, ``CCTAP_LIBRARY``, a ``dist/lib`` above this package, or
-    the system's library path."""
+    """Loads libcctap once, from ``path`` or the first place of :func:`search_order` that has it."""
     global _library
     with _lock:
         if _library is not None:
             return _library
-        paths = [Path(path)] if path else _candidates()
-        chosen = next((p for p in paths if p.is_file()), None)
-        if chosen is None:
-            system = ctypes.util.find_library("cctap")
-            if system is None:
-                raise OSError(
-                    "libcctap not found: set CCTAP_LIBRARY to the path of libcctap.so.0 "
-                    "(scripts/build-dist.sh builds it into dist/lib/)")
-            library = ctypes.CDLL(system)
-        else:
-            library = ctypes.CDLL(str(chosen.resolve()))
+        tried = []
+        library = None
+        for candidate in [path] if path else search_order():
+            if "/" in candidate and not Path(candidate).is_file():
+                tried.append(f"{candidate} (no such file)")
+                continue
+            try:
+                library = ctypes.CDLL(str(Path(candidate).resolve()) if "/" in candidate else candidate)
+                break
+            except OSError as error:
+                tried.append(f"{candidate} ({error})")
+        if library is None:
+            raise OSError("libcctap not found; tried: " + "; ".join(tried) + ". Set CCTAP_LIBRARY to the path of "
+                          "libcctap.so.0, or install it (scripts/build-dist.sh builds it into dist/lib/).")
         _declare(library)
         _library = library
         return library
@@ -214,14 +243,15 @@ class Client:
         status = self._lib.cctap_client_new(json.dumps(options).encode() if options else None, ctypes.byref(handle))
         self._raise_for(status)
         self._handle: Optional[int] = handle.value
+        # A client nobody closed is released when it is collected.
+        self._finalizer = weakref.finalize(self, self._lib.cctap_client_free, handle.value)
 
     # Lifecycle
 
     def close(self) -> None:
         """Releases the client. Calls still running on other threads finish first."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            self._lib.cctap_client_free(handle)
+        self._handle = None
+        self._finalizer()  # frees the handle once; later calls do nothing
 
     def __enter__(self) -> "Client":
         return self
@@ -261,16 +291,16 @@ class Client:
         """Sends a message and waits for the turn to end, a permission prompt, or ``timeout`` seconds.
         ``on_progress`` gets ``{"reply", "elapsed_seconds", ...}`` whenever the reply grows (on a
         library thread)."""
-        callback = self._progress(on_progress)
-        return self._call(self._lib.cctap_send_and_wait, _text(session_id, "session_id"), _text(message, "message"),
-                          float(timeout), callback, None)
+        callback, raised = self._progress(on_progress)
+        return self._surfacing(raised, self._call, self._lib.cctap_send_and_wait, _text(session_id, "session_id"),
+                               _text(message, "message"), float(timeout), callback, None)
 
     def wait_for_reply(self, session_id: str, cursor: str, timeout: float = 50.0,
                        on_progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> Dict[str, Any]:
         """Keeps waiting from the ``cursor`` of an earlier send or wait."""
-        callback = self._progress(on_progress)
-        return self._call(self._lib.cctap_wait_for_reply, _text(session_id, "session_id"), _text(cursor, "cursor"),
-                          float(timeout), callback, None)
+        callback, raised = self._progress(on_progress)
+        return self._surfacing(raised, self._call, self._lib.cctap_wait_for_reply, _text(session_id, "session_id"),
+                               _text(cursor, "cursor"), float(timeout), callback, None)
 
     def respond_to_permission(self, session_id: str, request_id: str, decision: str, message: Optional[str] = None,
                               updated_input: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -305,16 +335,36 @@ class Client:
             return
         message = (self._lib.cctap_last_error() or b"").decode("utf-8", errors="replace")
         name = self._lib.cctap_status_name(status).decode()
-        raise _ERRORS.get(status, CCTapError)(message, status, name)
+        raise _ERRORS.get(name, CCTapError)(message, status, name)
 
     @staticmethod
     def _progress(on_progress: Optional[Callable[[Dict[str, Any]], None]]) -> Any:
+        """The C callback for ``on_progress``, and the list where it keeps the first exception the
+        callback raised: an exception must not cross into the C library, so it is raised again by the
+        call that ran the callback, once that call returns."""
+        raised: List[BaseException] = []
         if on_progress is None:
-            return _PROGRESS()  # a NULL function pointer
+            return _PROGRESS(), raised  # a NULL function pointer
 
         def relay(progress_json: bytes, _user_data: Any) -> None:
+            if raised:
+                return  # the caller will hear of the first failure; later progress is not delivered
             try:
                 on_progress(json.loads(progress_json.decode("utf-8")))
-            except Exception:  # an exception must not cross into the C library
-                pass
-        return _PROGRESS(relay)
+            except BaseException as error:  # noqa: B902 - handed to the caller, never dropped
+                raised.append(error)
+        return _PROGRESS(relay), raised
+
+    @staticmethod
+    def _surfacing(raised: List[BaseException], call: Callable[..., Dict[str, Any]], *arguments: Any) -> Dict[str, Any]:
+        """Runs ``call``; if the progress callback raised meanwhile, raises that (the call's own error, if
+        any, is its ``__context__``)."""
+        try:
+            result = call(*arguments)
+        except CCTapError:
+            if raised:
+                raise raised[0]
+            raise
+        if raised:
+            raise raised[0]
+        return result

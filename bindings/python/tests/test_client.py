@@ -183,3 +183,51 @@ def test_progress_callback_cannot_deadlock(client):
     answer = client.send_and_wait(DEMO, "slow re-entrant", timeout=30, on_progress=reenter)
     assert answer["status"] == "complete"
     assert errors, "the nested call should have been refused"
+
+
+def test_every_status_the_library_names_has_its_exception():
+    """The exception classes are keyed by cctap_status_name, so they follow the header; none is missing."""
+    lib = cctap.load_library(str(LIBRARY))
+    names = []
+    for code in range(1, 256):
+        name = lib.cctap_status_name(code).decode()
+        if name == "CCTAP_E_UNKNOWN":
+            break
+        names.append(name)
+    assert names and set(names) == set(cctap._ERRORS)
+    assert all(cctap._ERRORS[n] is not cctap.CCTapError for n in names)
+
+
+def test_an_exception_in_a_progress_callback_surfaces_from_the_call(client):
+    class Stop(Exception):
+        pass
+
+    def refuse(progress):
+        raise Stop(progress["reply"])
+
+    with pytest.raises(Stop):
+        client.send_and_wait(DEMO, "slow, with a failing progress callback", timeout=30, on_progress=refuse)
+    # The client is fine afterwards.
+    assert client.send_and_wait(DEMO, "slow, without a callback", timeout=30)["status"] == "complete"
+
+
+def test_an_unclosed_client_is_released_when_collected(emulator):
+    import gc
+
+    c = cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG, library=str(LIBRARY))
+    finalizer = c._finalizer
+    assert finalizer.alive
+    del c
+    gc.collect()
+    assert not finalizer.alive  # cctap_client_free ran
+
+
+def test_the_library_is_looked_up_in_a_fixed_order(monkeypatch):
+    monkeypatch.setenv("CCTAP_LIBRARY", "/opt/elsewhere/libcctap.so.0")
+    order = cctap.search_order()
+    assert order[0] == "/opt/elsewhere/libcctap.so.0"
+    assert "libcctap.so.0" in order  # the loader's own path, by name
+    # At most: the variable, pkg-config's libdir, the loader, this repository's dist/ (no walk up the tree).
+    assert len(order) <= 4
+    assert all(p == "libcctap.so.0" or p.startswith("/opt/") or p.endswith("/dist/lib/libcctap.so.0")
+               or "/lib" in p for p in order)
