@@ -75,9 +75,7 @@ public struct TapConfiguration: Sendable {
             configuration.useRequestTimeout(
                 try SecondsSetting.requestTimeout.checked(Double(text), name: "CCTAP_REQUEST_TIMEOUT", given: text))
         }
-        if let level = host.value("CCTAP_LOG").flatMap({ Logger.Level(rawValue: $0.lowercased()) }) {
-            configuration.logger.logLevel = level
-        }
+        if let level = logLevel(host) { configuration.logger.logLevel = level }
         if let text = host.value("CCTAP_PRESENCE") {
             configuration.presence = try checkedSwitch(text, name: "CCTAP_PRESENCE")
         }
@@ -85,6 +83,12 @@ public struct TapConfiguration: Sendable {
             configuration.eventSource = try EventSourceMode(checking: text)
         }
         return configuration
+    }
+
+    /// `CCTAP_LOG`: `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`; nil when unset
+    /// or not a level (the surface's default then applies).
+    public static func logLevel(_ host: HostEnvironment = .current) -> Logger.Level? {
+        host.value("CCTAP_LOG").flatMap { Logger.Level(rawValue: $0.lowercased()) }
     }
 
     /// `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; anything else is refused, not guessed.

@@ -11,9 +11,8 @@ struct Serve: AsyncParsableCommand {
         discussion: "Logs go to stderr only (level from CCTAP_LOG: debug, info, warning, error); stdout carries MCP frames.")
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "cc-tap") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = environment["CCTAP_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .warning
+        logger.logLevel = TapConfiguration.logLevel() ?? .warning
         var configuration: TapConfiguration
         do {
             configuration = try TapConfiguration.fromEnvironment()

@@ -9,23 +9,34 @@ import Testing
 @Suite struct ToolRegistryTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let snapshot = root.appendingPathComponent("Tests/CCTapMCPTests/Snapshots/tools.json")
+    /// One snapshot file per tool (`Snapshots/tools/<name>.json`), as github-mcp-server keeps its
+    /// `__toolsnaps__`, so a change shows as a diff of the tool it touches.
+    static let snapshots = root.appendingPathComponent("Tests/CCTapMCPTests/Snapshots/tools")
 
-    static func encodedTools() throws -> String {
+    static func encoded(_ tool: Tool) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(ToolRegistry.tools), as: UTF8.self) + "\n"
+        return String(decoding: try encoder.encode(tool), as: UTF8.self) + "\n"
     }
 
-    @Test func toolsListMatchesTheSnapshot() throws {
-        let current = try Self.encodedTools()
+    @Test(arguments: ToolRegistry.tools.map(\.name))
+    func toolMatchesItsSnapshot(name: String) throws {
+        let tool = try #require(ToolRegistry.tools.first { $0.name == name })
+        let current = try Self.encoded(tool)
+        let file = Self.snapshots.appendingPathComponent("\(name).json")
         if ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1" {
-            try current.write(to: Self.snapshot, atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(at: Self.snapshots, withIntermediateDirectories: true)
+            try current.write(to: file, atomically: true, encoding: .utf8)
         }
-        let stored = try String(contentsOf: Self.snapshot, encoding: .utf8)
+        let stored = try String(contentsOf: file, encoding: .utf8)
         #expect(
             stored == current,
-            "tools/list changed: review the diff, then run `UPDATE_SNAPSHOTS=1 swift test --filter toolsListMatchesTheSnapshot`")
+            "\(name) changed: review the diff, then run `UPDATE_SNAPSHOTS=1 swift test --filter toolMatchesItsSnapshot`")
+    }
+
+    @Test func noSnapshotOutlivesItsTool() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.snapshots.path).filter { $0.hasSuffix(".json") }
+        #expect(Set(files) == Set(ToolRegistry.tools.map { "\($0.name).json" }))
     }
 
     @Test func everyToolIsFullyDescribed() {
