@@ -4,6 +4,7 @@ import NIOCore
 import Synchronization
 
 /// Follows a session's new events as they are stored and hands them over in order, each exactly once.
+/// When to reopen, back off or give the stream up is `StreamPolicy`'s decision; this type does the I/O.
 ///
 /// From a sequence cursor it reads the per-session event stream (PROTOCOL.md §"Live events"): it
 /// resumes after a drop from the last sequence number it delivered, treats `streamStallTimeout`
@@ -82,97 +83,45 @@ final class LiveFeed: Sendable {
 
     // MARK: Stream
 
-    private enum StreamEnd {
-        /// No connection: the open failed or was answered with an error.
-        case refused(TapError)
-        /// The connection ended after delivering `frames` frames.
-        case closed(frames: Int, reason: String)
-        /// Nothing arrived for `streamStallTimeout`.
-        case stalled(frames: Int)
-        case cancelled
-    }
-
-    /// Follows the stream until cancelled or until it decides to fall back to polling.
+    /// Follows the stream until cancelled or until the policy gives it up for polling. The decisions
+    /// are `StreamPolicy`'s; this loop only opens, reads, logs and sleeps.
     private func followStream() async {
-        var emptyOpens = 0
-        var failures = 0
-        var lastWasGone = false
-        var reopenWithoutPosition = false
+        var policy = StreamPolicy(configuration: configuration)
+        let clock = ContinuousClock()
+        let start = clock.now
+        func now() -> TimeInterval {
+            let elapsed = clock.now - start
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        var withoutPosition = false
         while !Task.isCancelled {
-            let opened = Date()
+            policy.opening(at: now())
             let positionAtOpen = sequencePosition
-            let end = await readStream(withoutPosition: reopenWithoutPosition)
-            reopenWithoutPosition = false
-            var delay: TimeInterval = 0
+            let end = await readStream(withoutPosition: withoutPosition)
             switch end {
-            case .cancelled:
-                return
+            case .cancelled, .refused(.cancelled): return
             case .closed(let frames, let reason):
                 configuration.logger.debug("event stream of \(session.compat) ended after \(frames) frame(s): \(reason)")
-                if frames == 0 { emptyOpens += 1 } else { emptyOpens = 0 }
-                // Reopen at once after a connection that was worth it (it lasted, or it delivered events);
-                // back off after one that opened and closed with nothing to show, so a proxy that cuts
-                // streams short is not hammered.
-                if frames > 0 && (Date().timeIntervalSince(opened) >= 10 || sequencePosition > positionAtOpen) {
-                    failures = 0
-                    delay = 0.05
-                } else {
-                    failures += 1
-                    delay = streamBackoff(failures)
-                }
-                lastWasGone = false
-            case .stalled(let frames):
+            case .stalled:
                 configuration.logger.debug(
                     "event stream of \(session.compat) sent nothing for \(Int(configuration.streamStallTimeout)) s; reconnecting")
-                if frames == 0 { emptyOpens += 1 }
-                failures += 1
-                delay = streamBackoff(failures)
-                lastWasGone = false
             case .refused(let error):
-                guard case .api(let details) = error else {
-                    if case .cancelled = error { return }
-                    (emptyOpens, failures) = (emptyOpens + 1, failures + 1)
-                    delay = streamBackoff(failures)
-                    configuration.logger.debug("event stream of \(session.compat) did not open: \(error.message)")
-                    break
-                }
-                switch details.status {
-                case 410:
-                    // Our position is older than the stream keeps: reopen without a position, and
-                    // once it is open read the gap from the REST list (so no event falls between).
-                    configuration.logger.debug("event stream of \(session.compat): 410 for our position; catching up by REST")
-                    if lastWasGone { emptyOpens += 1 }
-                    lastWasGone = true
-                    reopenWithoutPosition = true
-                case 429:
-                    (emptyOpens, failures) = (emptyOpens + 1, failures + 1)
-                    delay = min(configuration.streamMaxBackoff * 2, details.retryAfterSeconds ?? streamBackoff(failures))
-                    configuration.logger.debug("event stream of \(session.compat): 429; reopening in \(delay) s")
-                case 400..<500:
-                    configuration.logger.info(
-                        "event stream of \(session.compat) refused (HTTP \(details.status): \(details.message)); polling instead")
-                    return
-                default:
-                    (emptyOpens, failures) = (emptyOpens + 1, failures + 1)
-                    delay = streamBackoff(failures)
-                    configuration.logger.debug("event stream of \(session.compat): HTTP \(details.status); reopening")
-                }
+                configuration.logger.debug("event stream of \(session.compat) did not open: \(error.message)")
             }
-            if emptyOpens >= 2 {
-                configuration.logger.info(
-                    "event stream of \(session.compat) delivered nothing twice; polling the event list instead")
+            switch policy.decide(after: end, at: now(), advanced: sequencePosition > positionAtOpen) {
+            case .poll(let reason):
+                configuration.logger.info("event stream of \(session.compat): \(reason); polling the event list instead")
                 return
-            }
-            if delay > 0 {
-                do { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) } catch { return }
+            case .reopen(let delay, let fresh):
+                withoutPosition = fresh
+                if fresh {
+                    configuration.logger.debug("event stream of \(session.compat): 410 for our position; catching up by REST")
+                }
+                if delay > 0 {
+                    do { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) } catch { return }
+                }
             }
         }
-    }
-
-    /// Jittered exponential backoff for reopening the stream: from 1 s, doubling to 30 s.
-    private func streamBackoff(_ failures: Int) -> TimeInterval {
-        HTTPTransport.backoff(
-            attempt: failures, initial: configuration.streamInitialBackoff, maximum: configuration.streamMaxBackoff)
     }
 
     /// One connection: open, then read frames until it ends, stalls or the feed stops.
