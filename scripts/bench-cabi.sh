@@ -26,7 +26,7 @@ export CCR_ORG_UUID=7f3c2a10-5b6d-4e8f-9a01-23456789abcd
 results=$(
   .build-static/release/cctap-bench "$calls"
   bindings/c/build/bench "$calls"
-  CCTAP_LIBRARY="$PWD/dist/lib/libcctap.so.0" .venv-test/bin/python bindings/python/bench_list_sessions.py "$calls"
+  CCTAP_LIBRARY="$PWD/dist/lib/libcctap.so.0" .venv-test/bin/python bench/list_sessions_python.py "$calls"
 )
 echo "list_sessions, $calls sequential calls each, emulator on loopback, $(nproc) cores"
 echo "$results" | awk '

@@ -1,5 +1,5 @@
 """The per-call cost of list_sessions through the Python binding (see scripts/bench-cabi.sh).
-Usage: python bench_list_sessions.py CALLS; prints "python CALLS MEDIAN_US P95_US"."""
+Usage: python bench/list_sessions_python.py CALLS; prints "python CALLS MEDIAN_US P95_US"."""
 import sys
 import time
 
