@@ -1,0 +1,104 @@
+import CCTapCore
+import CCTapEmulator
+import CCTapTestSupport
+import Foundation
+import Testing
+
+/// A user message is stored exactly once, or the caller is told it may not have been.
+@Suite struct DeliveryTests {
+    func send(_ h: Harness, _ fault: FaultRule) async throws -> SendResult {
+        await h.store.addFault(fault)
+        return try await h.tap.sendMessage(Seed.disconnected, message: "exactly once please")
+    }
+
+    @Test func resetAfterStoringIsConfirmedNotResent() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .resetAfter, method: "POST", path: "/events"))
+            #expect(sent.confirmedFromEvents)
+            #expect(sent.attempts == 1)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test func resetBeforeStoringIsResentOnce() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .resetBefore, method: "POST", path: "/events"))
+            #expect(!sent.confirmedFromEvents)
+            #expect(sent.attempts == 2)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test(arguments: [500, 502, 503, 529])
+    func serverErrorBeforeStoringIsResent(status: Int) async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .status, method: "POST", path: "/events", status: status))
+            #expect(sent.attempts == 2)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test func rateLimitedSendWaitsAndSendsOnce() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .status, method: "POST", path: "/events", status: 429, retryAfter: 1))
+            #expect(sent.attempts == 2)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test func unreadableSuccessBodyIsStillASuccess() async throws {
+        // The POST's answer body is not documented, so a 2xx is success whatever it holds.
+        try await withEmulator { (h: Harness) async throws in
+            let sent = try await send(h, FaultRule(kind: .malformedJSON, method: "POST", path: "/events"))
+            #expect(sent.attempts == 1)
+            #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test func timeoutIsNeverResentBlindly() async throws {
+        try await withEmulator(tune: { $0.sendTimeout = 0.5 }) { (h: Harness) async throws in
+            // The post is held past the client's timeout until the client has answered, however slow the
+            // machine: its check then finds nothing stored, so it cannot know.
+            await h.store.addFault(FaultRule(kind: .hold, method: "POST", path: "/events"))
+            let error = await tapError { _ = try await h.tap.sendMessage(Seed.disconnected, message: "slow post") }
+            guard case .sendOutcomeUnknown(let uuid, _)? = error else {
+                Issue.record("expected sendOutcomeUnknown, got \(String(describing: error))")
+                return
+            }
+            #expect(error?.message.contains("before sending it again") == true)
+            #expect(await h.store.storedCount(uuid: uuid) == 0)
+            // The stalled request completes on the server: stored once, never twice.
+            await h.store.releaseHeldRequests()
+            #expect(await eventually { await h.store.requestsInProgress == 0 })
+            #expect(await h.store.storedCount(uuid: uuid) == 1)
+            #expect(await h.store.receivedCount(uuid: uuid) == 1)
+        }
+    }
+
+    @Test func aWaitThatFailsAfterSendingSaysTheMessageWasSent() async throws {
+        try await withEmulator(tune: { $0.sessionCheckInterval = 0.3 }) { (h: Harness) async throws in
+            // Nobody answers, and the session check the quiet wait makes is refused.
+            for route in ["/v1/code/sessions/{id}", "/v1/sessions/{id}"] {
+                await h.store.addFault(FaultRule(kind: .status, method: "GET", route: route, times: nil, status: 404))
+            }
+            let error = await tapError { _ = try await h.tap.sendAndWait(Seed.disconnected, message: "still there?", timeout: 20) }
+            guard case .waitFailedAfterSend(let uuid, let cursor, let cause)? = error else {
+                Issue.record("expected waitFailedAfterSend, got \(String(describing: error))")
+                return
+            }
+            #expect(cause.kind == "not_found")
+            #expect(error?.kind == "not_found")
+            #expect(error?.message.contains("sent and stored") == true)
+            #expect(error?.message.contains("wait_for_reply with cursor \(cursor)") == true)
+            #expect(await h.store.storedCount(uuid: uuid) == 1)
+        }
+    }
+
+    @Test func clientErrorIsFinal() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            let error = await tapError { _ = try await h.tap.sendMessage(Seed.archived, message: "hello?") }
+            #expect(error?.kind == "api")
+            #expect(error?.message.contains("archived") == true)
+        }
+    }
+}
