@@ -26,7 +26,7 @@ case "$target" in
   sse) sources=($core/Feed/ServerSentEvents.swift Fuzz/ServerSentEventParserFuzz.swift) ;;
   events) sources=($core/JSONValue.swift $core/Transcript/TranscriptBuilder.swift $core/Results/*.swift
                    $core/Feed/TurnTracker.swift $core/Feed/EventSource.swift $core/API/SessionID.swift
-                   $core/API/TapError.swift $core/API/Dialect.swift Fuzz/EventTranscriptFuzz.swift) ;;
+                   $core/API/TapError.swift $core/API/Dialect.swift $core/Limits.swift Fuzz/EventTranscriptFuzz.swift) ;;
   credentials) sources=($core/JSONValue.swift $core/Auth/Credentials.swift $core/Auth/HostEnvironment.swift
                         $core/Auth/OrganizationResolver.swift $core/API/TapError.swift Fuzz/CredentialFileFuzz.swift) ;;
   *) echo "unknown fuzz target '$target' (known: sse, events, credentials, all)" >&2; exit 2 ;;
