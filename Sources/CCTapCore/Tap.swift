@@ -99,16 +99,16 @@ public final class Tap: Sendable {
         let session = try SessionID(id)
         let api = api
         let (json, _) = try await api.speaking(.session) { try await api.session(session, $0) }
-        let prompts = openPrompts(in: try await recentEvents(session, limit: 200))
+        let prompts = openPrompts(in: try await recentEvents(session, limit: 200).events)
         return SessionInfo(
             session: SessionSummary(json), context: json["session_context"] ?? json["config"],
             pendingPermissions: prompts.permissions, pendingInputs: prompts.inputs)
     }
 
-    /// The newest `limit` events of a session, oldest first (one read).
-    func recentEvents(_ session: SessionID, limit: Int) async throws -> [JSONValue] {
+    /// The newest `limit` events of a session, oldest first, and the position after them (one read).
+    func recentEvents(_ session: SessionID, limit: Int) async throws -> HistoryPage {
         let api = api
-        return try await api.speaking(.history) { try await api.historyPage(session, $0, before: nil, limit: limit) }.value.events
+        return try await api.speaking(.history) { try await api.historyPage(session, $0, before: nil, limit: limit) }.value
     }
 
     // MARK: Reading
@@ -273,7 +273,8 @@ public final class Tap: Sendable {
         if let updatedInput, updatedInput.objectValue == nil {
             throw TapError.invalidArgument("updated_input must be a JSON object (the tool's input).")
         }
-        let pending = openPrompts(in: try await recentEvents(session, limit: 500)).permissions
+        let recent = try await recentEvents(session, limit: 500)
+        let pending = openPrompts(in: recent.events).permissions
         guard let request = pending.first(where: { $0.requestID == requestID }) else {
             if let byToolUse = pending.first(where: { $0.toolUseID == requestID }) {
                 throw TapError.invalidArgument(
@@ -297,10 +298,10 @@ public final class Tap: Sendable {
             "type": "control_response",
             "response": ["subtype": "success", "request_id": .string(requestID), "response": .object(inner)],
         ]
-        let cursor = try await EventFeed.latest(api: api, session: session)
+        // The read that found the prompt also gives the position to watch from: no second read.
         try await MessageDelivery(api: api, session: session).postControl(event)
         let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
-            from: cursor, seconds: configuration.acknowledgementTimeout,
+            from: EventCursor(recent.newest), seconds: configuration.acknowledgementTimeout,
             ControlAcknowledgement.permissionAnswer(requestID: requestID, toolUseID: request.toolUseID))
         let note: String =
             switch status {

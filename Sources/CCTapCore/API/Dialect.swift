@@ -29,9 +29,6 @@ final class DialectMemory: Sendable {
 
     func current(_ family: RouteFamily) -> Dialect { learned.withLock { $0[family] ?? .v2 } }
     func remember(_ dialect: Dialect, for family: RouteFamily) { learned.withLock { $0[family] = dialect } }
-
-    /// What answered so far, for diagnostics.
-    var snapshot: [RouteFamily: Dialect] { learned.withLock { $0 } }
 }
 
 extension TapError {

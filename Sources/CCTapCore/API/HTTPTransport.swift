@@ -263,14 +263,9 @@ final class HTTPTransport: Sendable {
         http.headers.add(name: "Authorization", value: "Bearer \(credential.accessToken)")
         http.headers.add(name: "anthropic-version", value: "2023-06-01")
         http.headers.add(name: "User-Agent", value: CCTap.userAgent)
-        switch request.surface {
-        case .account:
-            http.headers.add(name: "Accept", value: "application/json")
-        case .compat, .code:
-            if request.surface == .compat {
-                http.headers.add(name: "anthropic-beta", value: "ccr-byoc-2025-07-29")
-                http.headers.add(name: "Accept", value: "application/json")
-            }
+        if request.surface != .code { http.headers.add(name: "Accept", value: "application/json") }
+        if request.surface == .compat { http.headers.add(name: "anthropic-beta", value: "ccr-byoc-2025-07-29") }
+        if request.surface != .account {
             if let organization { http.headers.add(name: "x-organization-uuid", value: organization) }
             http.headers.add(name: "anthropic-client-platform", value: Self.clientPlatform)
             if let device = credential.trustedDeviceToken {

@@ -84,6 +84,9 @@ enum HistoryPosition: Sendable, Equatable {
 struct HistoryPage: Sendable {
     var events: [JSONValue]
     var older: HistoryPosition?
+    /// Just past the page's newest event, in the dialect's numbering (`start` for an empty session):
+    /// a first page read this way is also the session's latest position.
+    var newest: EventCursor.Position
 }
 
 /// What one diagnostic request got: the status (nil when no answer came), the JSON body of a
@@ -201,12 +204,13 @@ final class RemoteAPI: Sendable {
 
     private func call(
         _ method: HTTPMethod, _ path: String, _ dialect: Dialect, query: [(String, String)] = [], body: JSONValue? = nil,
-        retry: APIRequest.Retry = .read, timeout: TimeInterval? = nil
+        retry: APIRequest.Retry = .read, timeout: TimeInterval? = nil, headerOverrides: [(name: String, value: String?)] = []
     ) async throws -> APIResponse {
         let org = try await resolveOrganization()
-        let request = APIRequest(
+        var request = APIRequest(
             method: method, path: path, query: query, body: body, surface: dialect == .v2 ? .code : .compat, retry: retry,
             timeout: timeout ?? (method == .GET ? configuration.requestTimeout : configuration.sendTimeout))
+        request.headerOverrides = headerOverrides
         return try await transport.send(request, organization: org.uuid)
     }
 
@@ -227,14 +231,11 @@ final class RemoteAPI: Sendable {
     ) async -> ProbeAnswer {
         let started = Date()
         do {
-            let org = try await resolveOrganization()
-            var request = APIRequest(
-                method: method, path: path, query: query, surface: dialect == .v2 ? .code : .compat, retry: .never,
-                timeout: min(15, configuration.requestTimeout))
-            request.headerOverrides = headerOverrides
-            let response = try await transport.send(request, organization: org.uuid)
+            let response = try await call(
+                method, path, dialect, query: query, retry: .never, timeout: min(15, configuration.requestTimeout),
+                headerOverrides: headerOverrides)
             return ProbeAnswer(
-                status: response.status, json: try? response.json(route: request.route), error: nil,
+                status: response.status, json: try? response.json(route: "\(method.rawValue) \(path)"), error: nil,
                 milliseconds: Int(Date().timeIntervalSince(started) * 1000))
         } catch let error as TapError {
             var status: Int?
@@ -303,13 +304,15 @@ final class RemoteAPI: Sendable {
             let envelopes = page.envelopes.filter { cursor == nil || $0.sequence < cursor! }.reversed()
             let oldest = envelopes.first?.sequence
             return HistoryPage(
-                events: envelopes.map(\.payload), older: page.hasMore && (oldest ?? 0) > 1 ? oldest.map { .sequence($0) } : nil)
+                events: envelopes.map(\.payload), older: page.hasMore && (oldest ?? 0) > 1 ? oldest.map { .sequence($0) } : nil,
+                newest: .sequence(envelopes.last?.sequence ?? cursor.map { $0 - 1 } ?? 0))
         case .v1:
             var before: String?
             if case .eventID(let text) = position { before = text }
             let page = try await eventsPage(id, EventsQuery(limit: limit, beforeID: before, anchorToLatest: true))
             let older = page.hasMore && page.firstID != nil && page.firstID != before ? page.firstID : nil
-            return HistoryPage(events: page.data, older: older.map { .eventID($0) })
+            return HistoryPage(
+                events: page.data, older: older.map { .eventID($0) }, newest: page.lastID.map { .eventID($0) } ?? .start)
         }
     }
 

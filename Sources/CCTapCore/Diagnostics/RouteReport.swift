@@ -18,10 +18,6 @@ public struct RouteReport: Sendable {
     }
 
     public var checks: [Check]
-    /// The session the per-session routes were tried on (shortened), if any.
-    public var sampleSession: String?
-    /// A usable path exists for listing, reading and (inferred) writing.
-    public var usable: Bool { checks.filter { $0.operation != "stream" }.allSatisfy(\.usable) }
 }
 
 extension Tap {
@@ -37,7 +33,7 @@ extension Tap {
             sessions.answers.append((dialect, path, answer.succeeded, answer.summary))
         }
         checks.append(sessions)
-        guard let id, let session = try? SessionID(id) else { return RouteReport(checks: checks, sampleSession: nil) }
+        guard let id, let session = try? SessionID(id) else { return RouteReport(checks: checks) }
 
         var history = RouteReport.Check(operation: "history", answers: [])
         for dialect in Dialect.allCases {
@@ -62,7 +58,7 @@ extension Tap {
             RouteReport.Check(
                 operation: "writes",
                 answers: writable.isEmpty ? [(.v2, "no events route", false, "no history route answered")] : writable))
-        return RouteReport(checks: checks, sampleSession: Self.shortened(session.spelled(.v2)))
+        return RouteReport(checks: checks)
     }
 
     /// `/v1/code/sessions/cse_01HF…0001/events`: ids cut short, so a report can be pasted into an issue.

@@ -1,6 +1,7 @@
 """The Python binding over the real libcctap (ctypes), against the emulator."""
 import threading
 import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -227,7 +228,9 @@ def test_the_library_is_looked_up_in_a_fixed_order(monkeypatch):
     order = cctap.search_order()
     assert order[0] == "/opt/elsewhere/libcctap.so.0"
     assert "libcctap.so.0" in order  # the loader's own path, by name
-    # At most: the variable, pkg-config's libdir, the loader, this repository's dist/ (no walk up the tree).
-    assert len(order) <= 4
-    assert all(p == "libcctap.so.0" or p.startswith("/opt/") or p.endswith("/dist/lib/libcctap.so.0")
-               or "/lib" in p for p in order)
+    # Exactly: the variable, pkg-config's libdir (if it names one), the loader, this repository's dist/.
+    libdir = cctap._pkg_config_libdir()
+    repository_dist = str(Path(cctap.__file__).resolve().parents[3] / "dist" / "lib" / "libcctap.so.0")
+    expected = ["/opt/elsewhere/libcctap.so.0"] + ([f"{libdir}/libcctap.so.0"] if libdir else []) + ["libcctap.so.0"]
+    assert order[:len(expected)] == expected
+    assert order[len(expected):] in ([], [repository_dist])  # nothing found by walking up the tree
