@@ -73,7 +73,7 @@ public final class Tap: Sendable {
             next = page.next
         }
         let kept = all.filter { Self.matches($0, filter) }
-        if let note { logger.info("list_sessions: \(note)") }
+        if let note { logger.info("session list is partial: \(note)") }
         return SessionList(
             sessions: kept, count: kept.count, statusFilter: (filter?.isEmpty ?? true) ? nil : filter, pagesRead: pages,
             complete: note == nil, note: note)
@@ -305,16 +305,17 @@ public final class Tap: Sendable {
             ControlAcknowledgement.permissionAnswer(requestID: requestID, toolUseID: request.toolUseID))
         let note: String =
             switch status {
-            case .acknowledged: "The worker took the answer (\(detail ?? "it went on")). Call wait_for_reply to follow the turn."
+            case .acknowledged: "The worker took the answer (\(detail ?? "it went on"))."
             case .queued:
                 "Posted; the worker has not shown within \(Int(configuration.acknowledgementTimeout)) s that it took the "
-                    + "answer (it may be busy or offline). Call wait_for_reply to follow the turn."
+                    + "answer (it may be busy or offline)."
             case .refused: "The worker refused the answer: \(detail ?? "no reason given")."
             case .withdrawn: "The worker withdrew the prompt before the answer took effect."
             }
         return PermissionResponseResult(
             sessionID: api.spelling(session, .send), requestID: requestID, decision: decision, toolName: request.toolName,
-            status: status, detail: detail, sent: event, note: note)
+            status: status, detail: detail, sent: event, note: note,
+            next: status == .acknowledged || status == .queued ? .followTurn : nil)
     }
 
     /// Asks the worker to stop the current turn (the Stop button).

@@ -35,7 +35,7 @@ enum ConversationTools {
         if clamped {
             result.hint += " (The wait was capped at \(Int(maxWaitSeconds)) s so the client does not give up on the call.)"
         }
-        return try ToolRegistry.result(result, text: Render.wait(result))
+        return try ToolRegistry.result(result, render: Render.wait)
     }
 
     static let sendMessage = ToolDefinition(
@@ -56,7 +56,7 @@ enum ConversationTools {
         run: { call in
             let sent = try await call.tap.sendMessage(
                 try call.arguments.requiredString("session_id"), message: try call.arguments.requiredString("message"))
-            return try ToolRegistry.result(sent, text: Render.sent(sent))
+            return try ToolRegistry.result(sent, render: Render.sent)
         })
 
     static let sendAndWait = ToolDefinition(
@@ -154,7 +154,7 @@ enum ConversationTools {
                 try call.arguments.requiredString("session_id"),
                 requestID: try call.arguments.requiredString("request_id"), decision: decision,
                 message: try call.arguments.string("message"), updatedInput: try call.arguments.object("updated_input"))
-            return try ToolRegistry.result(answer, text: Render.permissionResponse(answer))
+            return try ToolRegistry.result(answer, render: Render.permissionResponse)
         })
 
     static let interruptSession = ToolDefinition(
@@ -172,6 +172,6 @@ enum ConversationTools {
             outputSchema: Schema.interruptResult),
         run: { call in
             let result = try await call.tap.interrupt(try call.arguments.requiredString("session_id"))
-            return try ToolRegistry.result(result, text: Render.interrupt(result))
+            return try ToolRegistry.result(result, render: Render.interrupt)
         })
 }

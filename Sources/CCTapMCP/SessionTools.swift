@@ -26,7 +26,7 @@ enum SessionTools {
         run: { call in
             let filter = try call.arguments.string("status_filter")
             let list = try await call.tap.listSessions(status: filter)
-            return try ToolRegistry.result(list, text: Render.sessions(list))
+            return try ToolRegistry.result(list, render: Render.sessions)
         })
 
     static let getSessionInfo = ToolDefinition(
@@ -41,7 +41,7 @@ enum SessionTools {
             outputSchema: Schema.sessionInfo),
         run: { call in
             let info = try await call.tap.sessionInfo(try call.arguments.requiredString("session_id"))
-            return try ToolRegistry.result(info, text: Render.sessionInfo(info))
+            return try ToolRegistry.result(info, render: Render.sessionInfo)
         })
 
     static let readSession = ToolDefinition(
@@ -62,7 +62,7 @@ enum SessionTools {
         run: { call in
             let transcript = try await call.tap.readSession(
                 try call.arguments.requiredString("session_id"), lastN: try call.arguments.integer("last_n") ?? 20)
-            return try ToolRegistry.result(transcript, text: Render.transcript(transcript))
+            return try ToolRegistry.result(transcript, render: Render.transcript)
         })
 
     static let getSessionEvents = ToolDefinition(
@@ -86,7 +86,7 @@ enum SessionTools {
             let events = try await call.tap.events(
                 try call.arguments.requiredString("session_id"), typeList: try call.arguments.string("event_types"),
                 lastN: try call.arguments.integer("last_n") ?? 50)
-            return try ToolRegistry.result(events, text: Render.events(events))
+            return try ToolRegistry.result(events, render: Render.events)
         })
 }
 

@@ -42,7 +42,7 @@ public enum ToolRegistry {
         } catch let error as TapError {
             if case .cancelled = error { throw CancellationError() }
             logger.debug("\(params.name) failed: \(error.kind)")
-            return failure(error.message)
+            return failure(error.message(.mcp))
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -51,8 +51,11 @@ public enum ToolRegistry {
         }
     }
 
-    /// A successful result: the structured result (the core's JSON) and a readable rendering.
-    static func result<T: Encodable>(_ value: T, text: String) throws -> CallTool.Result {
+    /// A successful result: the structured result (the core's JSON) and its readable rendering,
+    /// both with the result's next step in the tools' words.
+    static func result<T: Encodable>(_ value: T, render: (T) -> String) throws -> CallTool.Result {
+        let value = Wording.mcp.apply(value)
+        let text = render(value)
         guard let json = JSONValue.parse(Data(ResultJSON.encode(value).utf8)) else {
             throw TapError.badResponse("could not encode the result")
         }

@@ -11,7 +11,8 @@ struct CCTapCommand: AsyncParsableCommand {
         commandName: "cc-tap",
         abstract: "See into and talk to Claude Code Remote Control sessions.",
         version: CCTap.version,
-        subcommands: [Serve.self, Sessions.self, Info.self, Read.self, Send.self, Doctor.self, Probe.self, Demo.self, ToolsCommand.self],
+        subcommands: [
+            Serve.self, Sessions.self, Info.self, Read.self, Send.self, Wait.self, Respond.self, Doctor.self, Probe.self, Demo.self, ToolsCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -47,7 +48,9 @@ enum Output {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Prints a result, as JSON or for people, with its next step in the command line's words.
     static func emit<T: Encodable>(_ value: T, json: Bool, human: (T) -> String) {
+        let value = Wording.cli.apply(value)
         print(json ? ResultJSON.encode(value, pretty: true) : human(value))
     }
 }
@@ -57,7 +60,7 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as TapError {
-        Output.error("cc-tap: \(error.message)")
+        Output.error("cc-tap: \(error.message(.cli))")
         throw ExitCode(1)
     }
 }
@@ -134,7 +137,9 @@ struct Send: AsyncParsableCommand {
             Output.emit(result, json: options.json, human: Render.wait)
         } else {
             let result = try await reportingErrors { try await tap.sendMessage(id, message: message) }
-            Output.emit(result, json: options.json) { "Sent (uuid \($0.uuid)). Wait for the reply with cursor \($0.cursor)." }
+            Output.emit(result, json: options.json) {
+                "Sent (uuid \($0.uuid)). For the reply, run `cc-tap wait \($0.sessionID) --cursor \($0.cursor)`."
+            }
         }
     }
 }

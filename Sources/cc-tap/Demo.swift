@@ -92,7 +92,7 @@ struct Demo: AsyncParsableCommand {
             _ = try await call("read_session", ["session_id": .string(Seed.demo), "last_n": 8])
             Output.print("\nDone. To use it from Claude, see README.md (Claude Desktop and Claude Code set-up).")
         } catch {
-            if let error = error as? TapError { Output.error("cc-tap demo: \(error.message)") }
+            if let error = error as? TapError { Output.error("cc-tap demo: \(error.message(.cli))") }
             await shutdown(client: client, server: server, lifecycle: lifecycle, emulator: emulator)
             throw ExitCode(1)
         }

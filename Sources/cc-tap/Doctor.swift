@@ -20,7 +20,7 @@ struct Doctor: AsyncParsableCommand {
         do {
             configuration = try TapConfiguration.fromEnvironment()
         } catch let error as TapError {
-            report(false, error.message)
+            report(false, error.message(.cli))
             throw ExitCode(1)
         }
         report(true, "endpoint: \(configuration.baseURL.absoluteString)")
@@ -48,14 +48,14 @@ struct Doctor: AsyncParsableCommand {
                     ? "trusted device token: found (sent as X-Trusted-Device-Token, never shown)"
                     : "trusted device token: none stored (only organisations that require Trusted Devices need one)")
         } catch let error as TapError {
-            report(false, error.message)
+            report(false, error.message(.cli))
             throw ExitCode(1)
         }
         do {
             let organization = try await tap.organization()
             report(true, "organisation: \(organization.uuid) (from \(organization.source.rawValue))")
         } catch let error as TapError {
-            report(false, error.message)
+            report(false, error.message(.cli))
             throw ExitCode(1)
         }
         var probeSession: String?
@@ -68,7 +68,7 @@ struct Doctor: AsyncParsableCommand {
                 "API answers: \(list.count) session(s) in \(list.pagesRead) page(s), \(ms) ms" + (list.note.map { " (\($0))" } ?? ""))
             probeSession = (list.sessions.first { $0.status != "archived" } ?? list.sessions.first)?.id
         } catch let error as TapError {
-            report(false, "API: \(error.message)")
+            report(false, "API: \(error.message(.cli))")
         }
         // Which route generation answers what: one read each, never a write.
         let routes = await tap.routeReport(session: probeSession)

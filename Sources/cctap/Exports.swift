@@ -40,7 +40,7 @@ private func operation<T: Encodable & Sendable>(
         let work = try prepare()
         let box = try Handles.acquire(client)
         let value = try BlockingBridge.run(cancellableOn: cancellable ? box : nil) { try await work(box.tap) }
-        guard let json = strdup(ResultJSON.encode(value)) else { throw CFailure(CCTAP_E_INTERNAL, "out of memory") }
+        guard let json = strdup(ResultJSON.encode(Wording.c.apply(value))) else { throw CFailure(CCTAP_E_INTERNAL, "out of memory") }
         out.pointee = json
     }
 }

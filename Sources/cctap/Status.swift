@@ -14,7 +14,7 @@ struct CFailure: Error {
     init(_ error: TapError) {
         // Sent, then the wait failed: the status of what failed (errorKind looks through to the
         // cause), the message that says it was sent.
-        self.message = error.message
+        self.message = error.message(.c)
         self.status = Self.status(of: error.errorKind)
     }
 

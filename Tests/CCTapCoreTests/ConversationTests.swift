@@ -130,7 +130,7 @@ import Testing
         try await withEmulator(configuration) { (h: Harness) async throws in
             let first = try await h.tap.sendAndWait(Seed.demo, message: "slow down and think", timeout: 0.3)
             #expect(first.status == .timeout)
-            #expect(first.hint.contains("wait_for_reply"))
+            #expect(first.next == .waitAgain(cursor: first.cursor))
             let resumed = try await h.tap.waitForReply(Seed.demo, cursor: first.cursor, timeout: 20)
             #expect(resumed.status == .complete)
             #expect(resumed.reply.contains("slow down and think"))

@@ -123,7 +123,7 @@ import Testing
             guard case .api(let details)? = error else { return }
             #expect(details.type == "not_found_error")
             #expect(details.requestID?.hasPrefix("req_") == true)
-            #expect(details.explanation.contains("list_sessions"))
+            #expect(error?.nextStep == .findSession)
         }
     }
 }

@@ -50,11 +50,12 @@ import Testing
          Schema.sendResult),
         ("WaitResult", WaitResult(
             status: .waitingForInput, sessionID: "cse_1", messageUUID: "u", reply: "r", pendingPermissions: [prompt],
-            pendingInputs: [input], result: turn, cursor: "seq:2", elapsedSeconds: 1, eventsRead: 2, eventSource: .stream, hint: "h"),
+            pendingInputs: [input], result: turn, cursor: "seq:2", elapsedSeconds: 1, eventsRead: 2, eventSource: .stream, hint: "h",
+            next: .personAnswers(cursor: "seq:2")),
          Schema.waitResult),
         ("PermissionResponseResult", PermissionResponseResult(
             sessionID: "cse_1", requestID: "req-1", decision: .allow, toolName: "Bash", status: .acknowledged, detail: "the tool ran",
-            sent: ["type": "control_response"], note: "n"),
+            sent: ["type": "control_response"], note: "n", next: .followTurn),
          Schema.permissionResponse),
         ("InterruptResult", InterruptResult(sessionID: "cse_1", requestID: "interrupt-1", status: .refused, detail: "no"),
          Schema.interruptResult),

@@ -5,8 +5,7 @@ import uuid
 
 import pytest
 
-import cctap
-from harness import LIBRARY, ORG, TOKEN, clean_environment, emulator_call, run, running_emulator
+from harness import ORG, TOKEN, clean_environment, emulator_call, run, running_emulator
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 LONG = "session_01HLongSession5000ev0006"
@@ -71,27 +70,62 @@ def test_send_and_wait_by_polling_the_v1_list(env):
     assert result["cursor"].startswith("sevt_")
 
 
-def test_send_without_wait_returns_a_cursor(env, emulator):
-    """The cursor `send` prints is where the reply starts: a wait from it (here through the C library)
-    returns that reply."""
+def test_send_without_wait_prints_the_command_that_waits(env, emulator):
+    """`send` prints the `cc-tap wait` command for the reply; running it as printed returns that reply."""
     text = f"fire and forget {uuid.uuid4().hex[:8]}"
     out = run(["send", DEMO, text], env)
     assert out.returncode == 0, out.stderr
-    printed = re.fullmatch(r"Sent \(uuid ([0-9a-f-]{36})\)\. Wait for the reply with cursor (\S+)\.\n", out.stdout)
+    printed = re.fullmatch(r"Sent \(uuid ([0-9a-f-]{36})\)\. For the reply, run `cc-tap (wait \S+ --cursor \S+)`\.\n",
+                           out.stdout)
     assert printed, out.stdout
-    cursor = printed.group(2)
-    assert re.fullmatch(r"seq:\d+|sevt_\w+", cursor), cursor
+    command = printed.group(2).split()
+    assert command[1] == DEMO.replace("session_", "cse_") and re.fullmatch(r"seq:\d+|sevt_\w+", command[3]), command
     assert text in emulator_call(emulator, "GET", f"/_emulator/sessions/{DEMO}/user-messages")["texts"]
-    with cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG, library=str(LIBRARY)) as client:
-        reply = client.wait_for_reply(DEMO, cursor, timeout=30)
+    waited = run(command + ["--timeout", "30", "--json"], env)
+    assert waited.returncode == 0, waited.stderr
+    reply = json.loads(waited.stdout)
     assert reply["status"] == "complete"
     assert f"You said: {text}" in reply["reply"]
+
+
+def test_a_timed_out_wait_says_how_to_go_on_in_commands(env):
+    """The hint of a wait that ran out names `cc-tap wait` and the cursor, not an MCP tool; waiting on
+    from that cursor sees the turn end. (The slow turn streams for seconds; a zero timeout cannot reach its end.)"""
+    out = run(["send", DEMO, "slow and steady", "--wait", "--timeout", "0", "--json"], env)
+    assert out.returncode == 0, out.stderr
+    first = json.loads(out.stdout)
+    assert first["status"] == "timeout"
+    assert first["hint"].endswith(f"Run `cc-tap wait <session>` with --cursor {first['cursor']} to keep waiting.")
+    assert "wait_for_reply" not in first["hint"]
+    resumed = run(["wait", DEMO, "--cursor", first["cursor"], "--timeout", "30", "--json"], env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["status"] == "complete"
+
+
+def test_respond_answers_a_permission_prompt(env):
+    out = run(["send", DEMO, "run make tour", "--wait", "--timeout", "30", "--json"], env)
+    assert out.returncode == 0, out.stderr
+    asked = json.loads(out.stdout)
+    assert asked["status"] == "waiting_for_permission"
+    assert "Run `cc-tap respond <session> <request_id> allow|deny`" in asked["hint"]
+    request_id = asked["pending_permissions"][0]["request_id"]
+    answered = run(["respond", DEMO, request_id, "deny", "--message", "not now", "--json"], env)
+    assert answered.returncode == 0, answered.stderr
+    result = json.loads(answered.stdout)
+    assert result["status"] == "acknowledged" and result["decision"] == "deny"
+    assert result["note"].endswith("Run `cc-tap wait <session>` to follow the turn.")
+    after = run(["wait", DEMO, "--cursor", asked["cursor"], "--timeout", "30", "--json"], env)
+    assert after.returncode == 0, after.stderr
+    assert "did not run" in json.loads(after.stdout)["reply"]
+    wrong = run(["respond", DEMO, request_id, "perhaps"], env)
+    assert wrong.returncode != 0 and "perhaps" in wrong.stderr
 
 
 def test_bad_session_id_is_a_clear_error(env):
     out = run(["read", "../../etc/passwd"], env)
     assert out.returncode == 1
     assert "is not a session id" in out.stderr
+    assert "Run `cc-tap sessions` for valid session ids." in out.stderr
     assert out.stdout == ""
 
 
@@ -99,6 +133,7 @@ def test_unknown_session_is_not_found(env):
     out = run(["read", "session_01NoSuchSession000"], env)
     assert out.returncode == 1
     assert "HTTP 404" in out.stderr and "request-id req_" in out.stderr
+    assert "Run `cc-tap sessions` for valid session ids." in out.stderr
 
 
 def test_doctor_reports_without_secrets(env):

@@ -379,7 +379,8 @@ def test_resources_and_subscriptions(server_env, emulator):
         info = json.loads((await client.read_resource(f"cctap://sessions/{PENDING}")).contents[0].text)
         assert info["pending_permissions"]
         transcript = json.loads((await client.read_resource(f"cctap://sessions/{DEMO}/transcript")).contents[0].text)
-        assert transcript["entries"][0]["kind"] == "user"
+        # The demo session is shared with other tests, so its newest 50 entries vary; they hold turns.
+        assert {"user", "assistant"} <= {e["kind"] for e in transcript["entries"]}
         with pytest.raises(MCPError) as missing:
             await client.read_resource("cctap://nothing/here")
         assert missing.value.code == -32002

@@ -13,9 +13,9 @@ public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
             suffix = String(trimmed.dropFirst(prefix.count))
         }
         guard Self.isValidSuffix(suffix) else {
-            throw TapError.invalidArgument(
+            throw TapError.invalidSessionID(
                 "'\(text.prefix(80))' is not a session id: expected session_X, cse_X or X where X is \(Limits.sessionIDSuffix.lowerBound) to \(Limits.sessionIDSuffix.upperBound) "
-                    + "letters, digits, '_' or '-'. Call list_sessions for valid ids."
+                    + "letters, digits, '_' or '-'."
             )
         }
         self.suffix = suffix

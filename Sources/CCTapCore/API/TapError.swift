@@ -7,6 +7,8 @@ import Foundation
 public enum TapError: Error, Sendable, Equatable {
     /// Bad input from the caller; nothing was sent.
     case invalidArgument(String)
+    /// A session id that is not one (bad characters or length); nothing was sent.
+    case invalidSessionID(String)
     /// No usable login was found, or it has expired.
     case credentials(String)
     /// The organisation UUID could not be determined.
@@ -46,7 +48,7 @@ public enum TapError: Error, Sendable, Equatable {
     /// The class of the failure (for a failed wait after a send, that of the cause).
     public var errorKind: Kind {
         switch self {
-        case .invalidArgument: return .invalidArgument
+        case .invalidArgument, .invalidSessionID: return .invalidArgument
         case .credentials: return .credentials
         case .organization: return .organization
         case .api(let details):
@@ -82,18 +84,33 @@ public enum TapError: Error, Sendable, Equatable {
 
     public var message: String {
         switch self {
-        case .invalidArgument(let text), .credentials(let text), .organization(let text), .network(let text),
+        case .invalidArgument(let text), .invalidSessionID(let text), .credentials(let text), .organization(let text), .network(let text),
             .timeout(let text), .badResponse(let text):
             return text
         case .api(let details): return details.explanation
         case .sendOutcomeUnknown(let uuid, let detail):
-            return "The message (uuid \(uuid)) may or may not have been stored: \(detail). "
-                + "Read the session before sending it again, or it may appear twice."
+            return "The message (uuid \(uuid)) may or may not have been stored: \(detail)."
         case .cancelled: return "The operation was cancelled."
-        case .waitFailedAfterSend(let uuid, let cursor, let cause):
+        case .waitFailedAfterSend(let uuid, _, let cause):
             return "The message was sent and stored (uuid \(uuid)), but following the reply failed: \(cause.message) "
-                + "Do not send it again: call wait_for_reply with cursor \(cursor) to keep waiting."
+                + "Do not send it again."
         }
+    }
+
+    /// What the caller can do about it, as a fact each surface words (see `Wording`).
+    public var nextStep: NextStep? {
+        switch self {
+        case .invalidSessionID: return .findSession
+        case .api(let details): return details.status == 404 ? .findSession : nil
+        case .sendOutcomeUnknown: return .readBeforeResending
+        case .waitFailedAfterSend(_, let cursor, _): return .waitAgain(cursor: cursor)
+        default: return nil
+        }
+    }
+
+    /// `message` with the next step in the words of the surface that shows it.
+    public func message(_ wording: Wording) -> String {
+        wording.adding(nextStep, to: message)
     }
 }
 
@@ -148,7 +165,7 @@ public struct APIErrorDetails: Sendable, Equatable, Codable {
             text += ". The login lacks a permission (the sessions API needs the user:sessions:claude_code scope "
                 + "that `claude` /login grants)."
         case 404:
-            text += ". Check the session id (list_sessions shows valid ones)."
+            text += ". The session id may be wrong, or the session was deleted."
         case 429:
             if let retryAfterSeconds {
                 text += ". Rate limited: wait \(Int(retryAfterSeconds.rounded(.up))) s before trying again."

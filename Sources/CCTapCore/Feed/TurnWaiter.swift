@@ -86,16 +86,19 @@ struct TurnWaiter {
         _ status: WaitStatus, _ tracker: TurnTracker, _ cursor: EventCursor, _ started: Date, _ source: EventSource
     ) -> WaitResult {
         let hint: String
+        var next: NextStep? = nil
         switch status {
         case .complete: hint = "The turn is complete."
         case .waitingForPermission:
-            hint = "The session is waiting for a permission answer: call respond_to_permission with a request_id "
-                + "from pending_permissions, then wait_for_reply with this cursor."
+            hint = "The session is waiting for a permission answer (see pending_permissions)."
+            next = .answerPermission(cursor: cursor.description)
         case .waitingForInput:
             let kinds = Set(tracker.pendingInputs.map(\.subtype)).sorted().joined(separator: ", ")
-            hint = "The session waits for input cc-tap cannot give (\(kinds)); see pending_inputs. The person answers it "
-                + "in Claude Code or the Claude app; then call wait_for_reply with this cursor."
-        case .timeout: hint = "The turn is still running: call wait_for_reply with this cursor to keep waiting."
+            hint = "The session waits for input cc-tap cannot give (\(kinds)); see pending_inputs."
+            next = .personAnswers(cursor: cursor.description)
+        case .timeout:
+            hint = "The turn is still running."
+            next = .waitAgain(cursor: cursor.description)
         case .interrupted: hint = "The turn was interrupted."
         case .error: hint = "The turn ended with an error; see result."
         }
@@ -103,7 +106,7 @@ struct TurnWaiter {
             status: status, sessionID: api.spelling(session, .history), messageUUID: ownUUID, reply: tracker.reply,
             pendingPermissions: tracker.pendingPermissions, pendingInputs: tracker.pendingInputs, result: tracker.result, cursor: cursor.description,
             elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, eventsRead: tracker.eventsRead,
-            eventSource: source, hint: hint)
+            eventSource: source, hint: hint, next: next)
     }
 }
 

@@ -72,14 +72,25 @@ public struct PermissionResponseResult: Codable, Sendable, Equatable {
     public var detail: String?
     /// The event posted, for the record.
     public var sent: JSONValue
-    /// What happened and what to do next.
+    /// What happened, and what to do next once a surface has worded `next` into it.
     public var note: String
+    /// The step `note` advises, as a fact (not encoded: the surface words it into `note`).
+    public var next: NextStep? = nil
 
     enum CodingKeys: String, CodingKey {
         case decision, sent, note, status, detail
         case sessionID = "session_id"
         case requestID = "request_id"
         case toolName = "tool_name"
+    }
+}
+
+extension PermissionResponseResult: AdvisesNextStep {
+    public func worded(_ wording: Wording) -> PermissionResponseResult {
+        var copy = self
+        copy.note = wording.adding(next, to: note)
+        copy.next = nil
+        return copy
     }
 }
 

@@ -53,8 +53,10 @@ public struct WaitResult: Codable, Sendable, Equatable {
     public var eventsRead: Int
     /// Where the events came from at the end of the wait: `stream`, `poll` or `poll-v1`.
     public var eventSource: EventSource
-    /// What to do next, in one sentence.
+    /// What happened, and what to do next once a surface has worded `next` into it.
     public var hint: String
+    /// The step `hint` advises, as a fact (not encoded: the surface words it into `hint`).
+    public var next: NextStep? = nil
 
     enum CodingKeys: String, CodingKey {
         case status, reply, result, cursor, hint
@@ -81,5 +83,14 @@ public struct InterruptResult: Codable, Sendable, Equatable {
         case status, detail
         case sessionID = "session_id"
         case requestID = "request_id"
+    }
+}
+
+extension WaitResult: AdvisesNextStep {
+    public func worded(_ wording: Wording) -> WaitResult {
+        var copy = self
+        copy.hint = wording.adding(next, to: hint)
+        copy.next = nil
+        return copy
     }
 }

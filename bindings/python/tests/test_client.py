@@ -36,8 +36,9 @@ def test_errors_map_to_exceptions(client, emulator):
     with pytest.raises(cctap.NotFoundError) as missing:
         client.get_session_info("session_01NoSuchSession0000")
     assert "404" in str(missing.value) and missing.value.status_name == "CCTAP_E_NOT_FOUND"
-    with pytest.raises(cctap.InvalidArgumentError):
+    with pytest.raises(cctap.InvalidArgumentError) as bad_id:
         client.read_session("../etc/passwd")
+    assert "Call cctap_list_sessions() for valid session ids." in str(bad_id.value)
     with pytest.raises(cctap.InvalidArgumentError):
         client.read_session(DEMO, last_n=0)
     with pytest.raises(cctap.InvalidArgumentError):

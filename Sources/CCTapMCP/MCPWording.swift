@@ -1,0 +1,9 @@
+import CCTapCore
+
+extension Wording {
+    /// The MCP server's words for a next step: its tools and their arguments.
+    static let mcp = Wording(
+        wait: "call wait_for_reply", withCursor: "with cursor",
+        answerPermission: "call respond_to_permission with a request_id from pending_permissions",
+        listSessions: "call list_sessions", readSession: "call read_session")
+}

@@ -1,0 +1,9 @@
+import CCTapCore
+
+extension Wording {
+    /// The command line's words for a next step: its commands and options.
+    static let cli = Wording(
+        wait: "run `cc-tap wait <session>`", withCursor: "with --cursor",
+        answerPermission: "run `cc-tap respond <session> <request_id> allow|deny` for one of the pending permissions",
+        listSessions: "run `cc-tap sessions`", readSession: "run `cc-tap read <session>`")
+}
