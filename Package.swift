@@ -22,10 +22,15 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
     ],
     targets: [
-        // The client of the remote session API. Knows nothing of MCP, C or printing.
+        // What needs no network and no package: JSON values, ids, cursors, errors, limits, result types,
+        // event reading (SSE parser, turn tracker, transcript), the stream policy and credential parsing.
+        // Shared by the core, the emulator and the fuzz targets (scripts/fuzz.sh compiles this folder).
+        .target(name: "CCTapModel"),
+        // The client of the remote session API. Knows nothing of MCP, C or printing. Re-exports the model.
         .target(
             name: "CCTapCore",
             dependencies: [
+                "CCTapModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -33,11 +38,11 @@ let package = Package(
             ]
         ),
         // An emulator of the remote API, written from the protocol reference. It shares only the
-        // core's JSON value type; none of the client's logic.
+        // model's JSON value type; none of the client's logic, and not the HTTP client.
         .target(
             name: "CCTapEmulator",
             dependencies: [
-                "CCTapCore",
+                "CCTapModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,4 @@
-// libFuzzer target for `ServerSentEventParser` (Sources/CCTapCore/Feed/ServerSentEvents.swift).
+// libFuzzer target for `ServerSentEventParser` (Sources/CCTapModel/Events/ServerSentEvents.swift).
 // Built by scripts/fuzz.sh together with that one file, under AddressSanitizer.
 //
 // Beyond "never crashes", it checks the properties the event feed relies on:

@@ -10,27 +10,25 @@
 #   credentials  the credentials file, Keychain text and .claude.json readers (Fuzz/CredentialFileFuzz.swift)
 # The committed seeds are in Fuzz/corpus/<target>; new inputs libFuzzer finds go to
 # .build-fuzz/<target>-corpus, crashes to .build-fuzz/<target>-crash-*.
-# Each target is compiled directly with swiftc from the few source files it tests, so a fuzz build
-# does not rebuild the package (those files must not need the package's dependencies); the binary is
-# kept in .build-fuzz and reused until one of those files, this script or the compiler changes.
+# Each target is compiled directly with swiftc from the model target (Sources/CCTapModel: what needs
+# no network and no package) and its fuzz harness, so a fuzz build does not rebuild the package; the
+# binary is kept in .build-fuzz and reused until the model, the harness, this script or the compiler changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-sse}
 seconds=${2:-30}
-core=Sources/CCTapCore
 if [ "$target" = all ]; then
   for each in sse events credentials; do "$0" "$each" "$seconds"; done
   exit 0
 fi
 case "$target" in
-  sse) sources=($core/Feed/ServerSentEvents.swift Fuzz/ServerSentEventParserFuzz.swift) ;;
-  events) sources=($core/JSONValue.swift $core/Transcript/TranscriptBuilder.swift $core/Results/*.swift
-                   $core/Feed/TurnTracker.swift $core/Feed/EventSource.swift $core/API/SessionID.swift
-                   $core/API/TapError.swift $core/API/Dialect.swift $core/Limits.swift Fuzz/EventTranscriptFuzz.swift) ;;
-  credentials) sources=($core/JSONValue.swift $core/Auth/Credentials.swift $core/Auth/HostEnvironment.swift
-                        $core/Auth/OrganizationResolver.swift $core/API/TapError.swift Fuzz/CredentialFileFuzz.swift) ;;
+  sse) harness=Fuzz/ServerSentEventParserFuzz.swift ;;
+  events) harness=Fuzz/EventTranscriptFuzz.swift ;;
+  credentials) harness=Fuzz/CredentialFileFuzz.swift ;;
   *) echo "unknown fuzz target '$target' (known: sse, events, credentials, all)" >&2; exit 2 ;;
 esac
+mapfile -t model < <(find Sources/CCTapModel -name '*.swift' | LC_ALL=C sort)
+sources=("${model[@]}" "$harness")
 mkdir -p .build-fuzz/"$target"-corpus
 rm -f .build-fuzz/"$target"-crash-*
 binary=.build-fuzz/"$target"-fuzzer
@@ -40,7 +38,7 @@ if [ -x "$binary" ] && [ "$(cat "$binary.key" 2>/dev/null)" = "$key" ]; then
   echo "fuzz: $target binary is up to date"
 else
   rm -f "$binary" "$binary.key"
-  swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FuzzTarget "${sources[@]}" -o "$binary" 2>&1 \
+  swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FuzzTarget -package-name cctap "${sources[@]}" -o "$binary" 2>&1 \
     | grep -v "Cannot export local symbol" || true
   [ -x "$binary" ] || { echo "fuzz: build of $target failed" >&2; exit 1; }
   echo "$key" > "$binary.key"

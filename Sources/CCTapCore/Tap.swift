@@ -1,3 +1,4 @@
+import CCTapModel
 import Foundation
 import Logging
 

@@ -1,6 +1,6 @@
 import Foundation
 
-import CCTapCore
+import CCTapModel
 
 /// Events and bodies are kept as JSON values, exactly as posted plus what the service adds.
 public typealias JSON = JSONValue

@@ -3,6 +3,7 @@ import MCP
 import Testing
 
 @testable import CCTapCore
+@testable import CCTapModel
 @testable import CCTapMCP
 
 /// Every result type against the output schema its tools declare: a fully populated instance (no

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CCTapModel
 import Foundation
 import Logging
 import NIOCore

@@ -1,3 +1,4 @@
+import CCTapModel
 import Synchronization
 
 /// Holds the credential in use. It is read lazily, cached, and dropped on a 401 so the next request

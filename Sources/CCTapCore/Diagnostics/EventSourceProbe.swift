@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CCTapModel
 import Foundation
 
 /// What `cc-tap doctor` reports about where waits will read events from.

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CCTapModel
 import Foundation
 
 /// `cc-tap probe`: answers, against the user's own account and with reads only, the open questions

@@ -1,3 +1,4 @@
+import CCTapModel
 import Foundation
 
 /// Which route generation answers each kind of operation, as `cc-tap doctor` shows it. Every

@@ -1,3 +1,4 @@
+import CCTapModel
 import Foundation
 
 /// Follows a session's new events for a short, bounded time after a control was posted, until one

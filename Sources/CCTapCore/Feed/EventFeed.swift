@@ -1,3 +1,5 @@
+import CCTapModel
+
 /// A position in a session's events and the reads that move it forward.
 ///
 /// Each read asks only for what came after the cursor (v1 `after_id`, or the v2 list's exclusive

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CCTapModel
 import Foundation
 import NIOCore
 import Synchronization
@@ -86,7 +87,8 @@ final class LiveFeed: Sendable {
     /// Follows the stream until cancelled or until the policy gives it up for polling. The decisions
     /// are `StreamPolicy`'s; this loop only opens, reads, logs and sleeps.
     private func followStream() async {
-        var policy = StreamPolicy(configuration: configuration)
+        var policy = StreamPolicy(
+            settings: .init(initialBackoff: configuration.streamInitialBackoff, maxBackoff: configuration.streamMaxBackoff))
         let clock = ContinuousClock()
         let start = clock.now
         func now() -> TimeInterval {

@@ -1,3 +1,4 @@
+import CCTapModel
 import Foundation
 
 /// Posts events so that a user message is stored exactly once, or the caller is told it may not be.

@@ -1,3 +1,4 @@
+import CCTapModel
 import Foundation
 
 /// Waits for a turn to end by following the session's events from a cursor. Only when the caller

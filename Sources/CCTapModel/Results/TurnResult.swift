@@ -20,7 +20,7 @@ public struct TurnResult: Codable, Sendable, Equatable {
         case stopReason = "stop_reason"
     }
 
-    init(event: JSONValue) {
+    package init(event: JSONValue) {
         subtype = event["subtype"]?.stringValue ?? "unknown"
         isError = event["is_error"]?.boolValue ?? (subtype != "success")
         result = event["result"]?.stringValue

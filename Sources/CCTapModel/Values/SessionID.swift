@@ -21,7 +21,7 @@ public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
         self.suffix = suffix
     }
 
-    static func isValidSuffix(_ suffix: String) -> Bool {
+    package static func isValidSuffix(_ suffix: String) -> Bool {
         let count = suffix.utf8.count
         guard Limits.sessionIDSuffix.contains(count) else { return false }
         return suffix.utf8.allSatisfy { byte in

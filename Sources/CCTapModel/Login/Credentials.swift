@@ -11,10 +11,10 @@ public enum CredentialSource: String, Sendable, Codable {
 /// A bearer token and what is known about it. `description` never shows the token.
 public struct Credential: Sendable, CustomStringConvertible {
     /// Internal on purpose: no surface can hand the token out, print it or encode it.
-    var accessToken: String
+    package var accessToken: String
     /// Claude Code's Trusted Devices token (`X-Trusted-Device-Token`), when it stored one. A secret
     /// like the access token: internal, never printed, logged or encoded.
-    var trustedDeviceToken: String? = nil
+    package var trustedDeviceToken: String? = nil
     public var source: CredentialSource
     /// The file it came from, for `credentialsFile`.
     public var path: String?
@@ -74,7 +74,7 @@ public struct CredentialResolver: Sendable {
         return Self.trustedDeviceToken(in: root)
     }
 
-    static func trustedDeviceToken(in root: JSONValue) -> String? {
+    package static func trustedDeviceToken(in root: JSONValue) -> String? {
         guard let token = root["trustedDeviceToken"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
             !token.isEmpty, token.utf8.count <= 4096, !token.contains(where: { $0.isNewline })
         else { return nil }
@@ -122,7 +122,7 @@ public struct CredentialResolver: Sendable {
     }
 
     /// Parses Claude Code's format `{"claudeAiOauth": {...}}`, or a flat `{"accessToken": ...}`.
-    func parse(_ data: Data, source: CredentialSource, path: String?) throws(TapError) -> Credential {
+    package func parse(_ data: Data, source: CredentialSource, path: String?) throws(TapError) -> Credential {
         let place = path ?? source.rawValue
         guard let root = try? JSONDecoder().decode(JSONValue.self, from: data), root.objectValue != nil else {
             throw .credentials("\(place) is not valid JSON. Run `claude` and log in again to rewrite it.")
@@ -157,7 +157,7 @@ public struct CredentialResolver: Sendable {
     }
 
     /// A credentials file others can read is worth a warning (never an error: it is the user's file).
-    static func permissionWarning(path: String) -> String? {
+    package static func permissionWarning(path: String) -> String? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
         else { return nil }

@@ -10,6 +10,14 @@ public struct SendResult: Codable, Sendable, Equatable {
     /// True when the answer was lost but the session's events showed the message stored.
     public var confirmedFromEvents: Bool
 
+    package init(sessionID: String, uuid: String, cursor: String, attempts: Int, confirmedFromEvents: Bool) {
+        self.sessionID = sessionID
+        self.uuid = uuid
+        self.cursor = cursor
+        self.attempts = attempts
+        self.confirmedFromEvents = confirmedFromEvents
+    }
+
     enum CodingKeys: String, CodingKey {
         case uuid, cursor, attempts
         case sessionID = "session_id"
@@ -58,6 +66,26 @@ public struct WaitResult: Codable, Sendable, Equatable {
     /// The step `hint` advises, as a fact (not encoded: the surface words it into `hint`).
     public var next: NextStep? = nil
 
+    package init(
+        status: WaitStatus, sessionID: String, messageUUID: String?, reply: String,
+        pendingPermissions: [PermissionRequest], pendingInputs: [WorkerRequest], result: TurnResult?, cursor: String,
+        elapsedSeconds: Double, eventsRead: Int, eventSource: EventSource, hint: String, next: NextStep? = nil
+    ) {
+        self.status = status
+        self.sessionID = sessionID
+        self.messageUUID = messageUUID
+        self.reply = reply
+        self.pendingPermissions = pendingPermissions
+        self.pendingInputs = pendingInputs
+        self.result = result
+        self.cursor = cursor
+        self.elapsedSeconds = elapsedSeconds
+        self.eventsRead = eventsRead
+        self.eventSource = eventSource
+        self.hint = hint
+        self.next = next
+    }
+
     enum CodingKeys: String, CodingKey {
         case status, reply, result, cursor, hint
         case eventSource = "event_source"
@@ -78,6 +106,13 @@ public struct InterruptResult: Codable, Sendable, Equatable {
     /// with its error, else `queued`.
     public var status: ControlStatus
     public var detail: String?
+
+    package init(sessionID: String, requestID: String, status: ControlStatus, detail: String?) {
+        self.sessionID = sessionID
+        self.requestID = requestID
+        self.status = status
+        self.detail = detail
+    }
 
     enum CodingKeys: String, CodingKey {
         case status, detail

@@ -1,10 +1,10 @@
 /// Turns raw events into readable entries. Unknown event types and system chatter are skipped
 /// here (they stay available, untouched, through `events`).
-enum TranscriptBuilder {
+package enum TranscriptBuilder {
     /// Longest text kept for a tool input or output summary.
-    static let summaryLimit = 300
+    package static let summaryLimit = 300
 
-    static func entries(from events: [JSONValue]) -> [TranscriptEntry] {
+    package static func entries(from events: [JSONValue]) -> [TranscriptEntry] {
         // Streamed copies of one assistant message share `message.id`: keep only the last copy.
         var lastCopy: [String: Int] = [:]
         for (index, event) in events.enumerated() {
@@ -99,14 +99,14 @@ enum TranscriptBuilder {
     }
 
     /// The assistant's text blocks of one event, joined.
-    static func assistantText(_ event: JSONValue) -> String {
+    package static func assistantText(_ event: JSONValue) -> String {
         guard let blocks = event["message"]?["content"]?.arrayValue else { return "" }
         return blocks.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }
             .joined(separator: "\n")
     }
 
     /// A tool input in one line: the command or path when there is one, else compact JSON.
-    static func inputSummary(_ input: JSONValue) -> String {
+    package static func inputSummary(_ input: JSONValue) -> String {
         for key in ["command", "file_path", "path", "url", "pattern", "query", "description"] {
             if let value = input[key]?.stringValue { return value }
         }
@@ -124,7 +124,7 @@ enum TranscriptBuilder {
         }
     }
 
-    static func summary(_ text: String) -> String {
+    package static func summary(_ text: String) -> String {
         let oneLine = text.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ")
         guard oneLine.count > summaryLimit else { return oneLine }
         return String(oneLine.prefix(summaryLimit)) + "… (\(text.count) chars)"

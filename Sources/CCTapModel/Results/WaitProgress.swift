@@ -6,6 +6,13 @@ public struct WaitProgress: Codable, Sendable, Equatable {
     public var elapsedSeconds: Double
     public var eventsRead: Int
 
+    package init(sessionID: String, reply: String, elapsedSeconds: Double, eventsRead: Int) {
+        self.sessionID = sessionID
+        self.reply = reply
+        self.elapsedSeconds = elapsedSeconds
+        self.eventsRead = eventsRead
+    }
+
     enum CodingKeys: String, CodingKey {
         case reply
         case sessionID = "session_id"

@@ -7,6 +7,13 @@ public struct Transcript: Codable, Sendable, Equatable {
     /// How many raw events were read to build it.
     public var eventsRead: Int
 
+    package init(sessionID: String, entries: [TranscriptEntry], hasOlder: Bool, eventsRead: Int) {
+        self.sessionID = sessionID
+        self.entries = entries
+        self.hasOlder = hasOlder
+        self.eventsRead = eventsRead
+    }
+
     enum CodingKeys: String, CodingKey {
         case entries
         case sessionID = "session_id"
@@ -57,6 +64,17 @@ public struct EventList: Codable, Sendable, Equatable {
     public var eventTypes: [String]
     public var hasOlder: Bool
     public var eventsRead: Int
+
+    package init(
+        sessionID: String, events: [JSONValue], count: Int, eventTypes: [String], hasOlder: Bool, eventsRead: Int
+    ) {
+        self.sessionID = sessionID
+        self.events = events
+        self.count = count
+        self.eventTypes = eventTypes
+        self.hasOlder = hasOlder
+        self.eventsRead = eventsRead
+    }
 
     enum CodingKeys: String, CodingKey {
         case events, count

@@ -17,14 +17,14 @@ public struct WorkerRequest: Codable, Sendable, Equatable {
 
     /// The control subtypes a controller sends to the worker (its dispatch table, see PROTOCOL.md), and
     /// that a worker never asks of a controller: none of them is a prompt.
-    static let controllerSubtypes: Set<String> = [
+    package static let controllerSubtypes: Set<String> = [
         "interrupt", "initialize", "set_model", "set_max_thinking_tokens", "set_permission_mode", "rename_session",
         "set_color", "file_suggestions", "read_file", "get_context_usage", "get_usage", "mcp_status",
         "mcp_authenticate", "mcp_oauth_callback_url", "mcp_reconnect", "apply_flag_settings",
     ]
 
     /// Reads a blocking worker `control_request` other than `can_use_tool`; nil for anything else.
-    init?(event: JSONValue) {
+    package init?(event: JSONValue) {
         guard event["type"]?.stringValue == "control_request", let request = event["request"],
             let subtype = request["subtype"]?.stringValue, subtype != "can_use_tool",
             !Self.controllerSubtypes.contains(subtype),

@@ -67,7 +67,7 @@ public struct HostEnvironment: Sendable {
 #if os(macOS)
     /// Reads Claude Code's Keychain item through `/usr/bin/security`, which is what Claude Code itself
     /// writes with. The account-keyed item is the current one; an account-less lookup may find a stale one.
-    enum MacKeychain {
+    package enum MacKeychain {
         @Sendable static func read(service: String, account: String) -> String? {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/security")

@@ -43,7 +43,7 @@ public struct SessionSummary: Codable, Sendable, Equatable {
         case pendingAction = "pending_action"
     }
 
-    init(_ json: JSONValue) {
+    package init(_ json: JSONValue) {
         id = json["id"]?.stringValue ?? ""
         title = json["title"]?.stringValue
         // v2 carries `status` + `worker_status`; v1 one `session_status` that says both.
@@ -73,7 +73,7 @@ public struct SessionSummary: Codable, Sendable, Equatable {
     }
 
     /// Whether the worker is on a turn (running, or blocked on the user mid-turn).
-    var isTurnRunning: Bool { workerStatus == "running" || workerStatus == "requires_action" }
+    package var isTurnRunning: Bool { workerStatus == "running" || workerStatus == "requires_action" }
 }
 
 /// The answer of `listSessions`.
@@ -88,6 +88,17 @@ public struct SessionList: Codable, Sendable, Equatable {
     /// part that was read, and `note` says why.
     public var complete: Bool
     public var note: String?
+
+    package init(
+        sessions: [SessionSummary], count: Int, statusFilter: String?, pagesRead: Int, complete: Bool, note: String?
+    ) {
+        self.sessions = sessions
+        self.count = count
+        self.statusFilter = statusFilter
+        self.pagesRead = pagesRead
+        self.complete = complete
+        self.note = note
+    }
 
     enum CodingKeys: String, CodingKey {
         case sessions, count, complete, note
@@ -105,6 +116,16 @@ public struct SessionInfo: Codable, Sendable, Equatable {
     public var pendingPermissions: [PermissionRequest]
     /// Blocking worker requests that are not permission prompts (dialogs, elicitations, …).
     public var pendingInputs: [WorkerRequest]
+
+    package init(
+        session: SessionSummary, context: JSONValue?, pendingPermissions: [PermissionRequest],
+        pendingInputs: [WorkerRequest]
+    ) {
+        self.session = session
+        self.context = context
+        self.pendingPermissions = pendingPermissions
+        self.pendingInputs = pendingInputs
+    }
 
     enum CodingKeys: String, CodingKey {
         case session, context

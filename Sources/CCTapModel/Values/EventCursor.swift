@@ -36,7 +36,7 @@ public struct EventCursor: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The v1 `after_id`, nil at the start. Only meaningful for v1 cursors.
-    var eventID: String? {
+    package var eventID: String? {
         if case .eventID(let id) = position { return id }
         return nil
     }

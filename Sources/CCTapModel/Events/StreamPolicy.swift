@@ -1,7 +1,7 @@
 import Foundation
 
 /// How one connection to a session's event stream ended.
-enum StreamEnd: Sendable {
+package enum StreamEnd: Sendable {
     /// No connection: the open failed or was answered with an error.
     case refused(TapError)
     /// The connection ended after delivering `frames` frames.
@@ -23,45 +23,51 @@ enum StreamEnd: Sendable {
 /// - 429: wait its `Retry-After` (at most twice the maximum backoff), or back off.
 /// - Another 4xx: the stream is not served for us; poll instead.
 /// - Two opens in a row that delivered nothing (no frame, a stall, a refusal): poll instead.
-struct StreamPolicy {
-    struct Settings: Sendable {
+package struct StreamPolicy {
+    package struct Settings: Sendable {
         var initialBackoff: TimeInterval
         var maxBackoff: TimeInterval
         /// A connection that stayed open this long was worth it, even if it brought no event.
         var worthItAfter: TimeInterval = 10
         /// The pause before reopening a connection that was worth it.
         var quickReopen: TimeInterval = 0.05
+    
+        package init(
+            initialBackoff: TimeInterval, maxBackoff: TimeInterval, worthItAfter: TimeInterval = 10,
+            quickReopen: TimeInterval = 0.05
+        ) {
+            self.initialBackoff = initialBackoff
+            self.maxBackoff = maxBackoff
+            self.worthItAfter = worthItAfter
+            self.quickReopen = quickReopen
+        }
     }
 
-    enum Decision: Equatable, Sendable {
+    package enum Decision: Equatable, Sendable {
         /// Open again after `delay` seconds; `withoutPosition`: ask for new events only, then catch up.
         case reopen(after: TimeInterval, withoutPosition: Bool)
         /// Give the stream up and poll the event list; `reason` for the log.
         case poll(reason: String)
     }
 
-    let settings: Settings
+    package let settings: Settings
     /// A number in 0...1 for each backoff's jitter.
-    var unitRandom: () -> Double = { Double.random(in: 0...1) }
-    private(set) var emptyOpens = 0
-    private(set) var failures = 0
+    package var unitRandom: () -> Double = { Double.random(in: 0...1) }
+    package private(set) var emptyOpens = 0
+    package private(set) var failures = 0
     private var lastWasGone = false
     private var openedAt: TimeInterval = 0
 
-    init(settings: Settings) {
+    package init(settings: Settings) {
         self.settings = settings
     }
 
-    init(configuration: TapConfiguration) {
-        self.init(settings: Settings(initialBackoff: configuration.streamInitialBackoff, maxBackoff: configuration.streamMaxBackoff))
-    }
-
     /// A connection is being opened at `time` (seconds on the caller's clock).
-    mutating func opening(at time: TimeInterval) { openedAt = time }
+    package mutating func opening(at time: TimeInterval) { openedAt = time }
 
     /// The connection opened last ended at `time`; `advanced`: it delivered events past the position
     /// it opened at. Never called with `.cancelled` (the caller just stops).
-    mutating func decide(after end: StreamEnd, at time: TimeInterval, advanced: Bool) -> Decision {
+    package mutating func decide(after end: StreamEnd, at time: TimeInterval, advanced: Bool) -> Decision {
         var delay: TimeInterval = 0
         var withoutPosition = false
         switch end {

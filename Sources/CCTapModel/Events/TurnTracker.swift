@@ -3,30 +3,30 @@
 /// Only a `result` ends a turn (as in the official viewer). When the wait follows a message we
 /// sent, events before that message's echo belong to an earlier turn and are ignored, so a late
 /// `result` of the previous turn is not mistaken for our answer.
-struct TurnTracker {
+package struct TurnTracker {
     private let ownUUID: String?
-    private(set) var sawOwnMessage: Bool
+    package private(set) var sawOwnMessage: Bool
     private var assistantOrder: [String] = []
     private var assistantText: [String: String] = [:]
     private var pending = OpenPrompts()
-    private(set) var result: TurnResult?
+    package private(set) var result: TurnResult?
     private var interruptSeen = false
-    private(set) var eventsRead = 0
+    package private(set) var eventsRead = 0
 
     /// `ownUUID`: the uuid of the user message this wait follows, or nil when resuming from a cursor.
-    init(ownUUID: String?) {
+    package init(ownUUID: String?) {
         self.ownUUID = ownUUID
         self.sawOwnMessage = ownUUID == nil
     }
 
-    var pendingPermissions: [PermissionRequest] { pending.permissions }
-    var pendingInputs: [WorkerRequest] { pending.inputs }
+    package var pendingPermissions: [PermissionRequest] { pending.permissions }
+    package var pendingInputs: [WorkerRequest] { pending.inputs }
 
-    var reply: String {
+    package var reply: String {
         assistantOrder.compactMap { assistantText[$0] }.filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 
-    var status: WaitStatus? {
+    package var status: WaitStatus? {
         if let result {
             if interruptSeen { return .interrupted }
             return result.isError ? .error : .complete
@@ -35,7 +35,7 @@ struct TurnTracker {
         return pending.inputs.isEmpty ? nil : .waitingForInput
     }
 
-    mutating func consume(_ event: JSONValue) {
+    package mutating func consume(_ event: JSONValue) {
         eventsRead += 1
         guard result == nil else { return }
         let type = event["type"]?.stringValue
@@ -80,13 +80,13 @@ struct TurnTracker {
 /// The prompts still open in a run of events: a worker `control_request` (a `can_use_tool`
 /// permission prompt, or another blocking request) stays open until a `control_response` or
 /// `control_cancel_request` names its `request_id`, or the turn ends.
-struct OpenPrompts {
-    private(set) var permissions: [PermissionRequest] = []
-    private(set) var inputs: [WorkerRequest] = []
+package struct OpenPrompts {
+    package private(set) var permissions: [PermissionRequest] = []
+    package private(set) var inputs: [WorkerRequest] = []
 
-    var isEmpty: Bool { permissions.isEmpty && inputs.isEmpty }
+    package var isEmpty: Bool { permissions.isEmpty && inputs.isEmpty }
 
-    mutating func consume(_ event: JSONValue) {
+    package mutating func consume(_ event: JSONValue) {
         switch event["type"]?.stringValue {
         case "control_request":
             if let request = PermissionRequest(event: event) {
@@ -113,7 +113,7 @@ struct OpenPrompts {
 }
 
 /// The prompts among `events` (chronological) that no later event answered or withdrew.
-func openPrompts(in events: [JSONValue]) -> OpenPrompts {
+package func openPrompts(in events: [JSONValue]) -> OpenPrompts {
     var prompts = OpenPrompts()
     for event in events { prompts.consume(event) }
     return prompts

@@ -1,14 +1,5 @@
+import CCTapModel
 import Synchronization
-
-/// The two generations of the Remote Control session routes (PROTOCOL.md, "Two dialects").
-public enum Dialect: String, Sendable, Codable, CaseIterable {
-    /// `/v1/code/sessions`, `cse_` ids, events wrapped as `{payload}`: what every 2026 controller speaks.
-    case v2
-    /// The older compat routes `/v1/sessions`, `session_` ids, bare events.
-    case v1
-
-    var other: Dialect { self == .v2 ? .v1 : .v2 }
-}
 
 /// The kinds of operation whose dialect is learned separately: a service may serve one generation
 /// for some routes and the other for the rest.

@@ -25,7 +25,7 @@ public struct SecondsSetting: Sendable {
     }
 
     /// 60 rather than 60.0; 0.05 as it is.
-    static func text(_ seconds: Double) -> String {
+    package static func text(_ seconds: Double) -> String {
         seconds.isFinite && seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
 }

@@ -22,7 +22,7 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
     }
 
     /// Reads a `can_use_tool` control request; nil for any other event.
-    init?(event: JSONValue) {
+    package init?(event: JSONValue) {
         guard event["type"]?.stringValue == "control_request", let request = event["request"],
             request["subtype"]?.stringValue == "can_use_tool",
             let requestID = event["request_id"]?.stringValue ?? request["request_id"]?.stringValue
@@ -37,7 +37,7 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
         summary = Self.summary(tool: toolName, input: input)
     }
 
-    static func summary(tool: String, input: JSONValue) -> String? {
+    package static func summary(tool: String, input: JSONValue) -> String? {
         switch tool {
         case "AskUserQuestion":
             let questions = input["questions"]?.arrayValue ?? []
@@ -76,6 +76,21 @@ public struct PermissionResponseResult: Codable, Sendable, Equatable {
     public var note: String
     /// The step `note` advises, as a fact (not encoded: the surface words it into `note`).
     public var next: NextStep? = nil
+
+    package init(
+        sessionID: String, requestID: String, decision: PermissionDecision, toolName: String, status: ControlStatus,
+        detail: String?, sent: JSONValue, note: String, next: NextStep? = nil
+    ) {
+        self.sessionID = sessionID
+        self.requestID = requestID
+        self.decision = decision
+        self.toolName = toolName
+        self.status = status
+        self.detail = detail
+        self.sent = sent
+        self.note = note
+        self.next = next
+    }
 
     enum CodingKeys: String, CodingKey {
         case decision, sent, note, status, detail

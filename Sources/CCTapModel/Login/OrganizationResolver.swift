@@ -11,14 +11,19 @@ public enum OrganizationSource: String, Sendable, Codable {
 public struct Organization: Sendable, Codable, Equatable {
     public var uuid: String
     public var source: OrganizationSource
+
+    package init(uuid: String, source: OrganizationSource) {
+        self.uuid = uuid
+        self.source = source
+    }
 }
 
 /// Local sources of the organisation UUID; the two OAuth endpoints are asked by `RemoteAPI` when
 /// these find nothing.
-struct OrganizationResolver: Sendable {
-    var host: HostEnvironment
+package struct OrganizationResolver: Sendable {
+    package var host: HostEnvironment
 
-    func resolveLocally() -> Organization? {
+    package func resolveLocally() -> Organization? {
         for name in ["CCR_ORG_UUID", "CLAUDE_CODE_ORGANIZATION_UUID"] {
             if let value = host.value(name) { return Organization(uuid: value, source: .environment) }
         }
@@ -30,5 +35,9 @@ struct OrganizationResolver: Sendable {
             return Organization(uuid: uuid, source: .claudeConfig)
         }
         return nil
+    }
+
+    package init(host: HostEnvironment) {
+        self.host = host
     }
 }
