@@ -91,8 +91,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Benchmark baseline for the C ABI (scripts/bench-cabi.sh).
-        .executableTarget(name: "cctap-bench", dependencies: ["CCTapCore"]),
+        // Benchmark baseline for the C ABI (scripts/bench-cabi.sh); with the rest of the benchmarks in bench/.
+        .executableTarget(name: "cctap-bench", dependencies: ["CCTapCore"], path: "bench/list_sessions_swift"),
         // Soak: send-and-wait cycles under random faults, with memory and message accounting (scripts/soak.sh).
         .executableTarget(
             name: "cctap-soak",
@@ -118,7 +118,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CCTapMCPTests",
-            dependencies: ["CCTapMCP", "CCTapCore", "CCTapEmulator", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["CCTapMCP", "CCTapCore", "CCTapEmulator", .product(name: "MCP", package: "swift-sdk")],
+            // Read from the source tree (#filePath), so UPDATE_SNAPSHOTS=1 can rewrite them in place.
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "CCTapEmulatorTests",

@@ -1,4 +1,4 @@
-/* bench: the per-call cost of cctap_list_sessions through the C ABI (see scripts/bench-cabi.sh).
+/* list_sessions.c: the per-call cost of cctap_list_sessions through the C ABI (see scripts/bench-cabi.sh).
  * Usage: bench CALLS; prints "c CALLS MEDIAN_US P95_US". */
 #include <cctap.h>
 #include <stdio.h>
