@@ -142,6 +142,14 @@ typedef struct cctap_client cctap_client;
  *                                 (default false, or env CCTAP_PRESENCE). While a client is
  *                                 present the service holds back the user's phone notifications
  *                                 for that session, so leave it off for unattended programs.
+ *   "wording"             object  how messages and hints name the next step, for a binding whose
+ *                                 users call methods rather than these functions. Any of, each a
+ *                                 phrase of 1..200 bytes: "wait" ("call cctap_wait_for_reply()"),
+ *                                 "with_cursor" ("with cursor"), "answer_permission" ("call
+ *                                 cctap_respond_to_permission() with a request_id from
+ *                                 pending_permissions"), "list_sessions" ("call
+ *                                 cctap_list_sessions()"), "read_session" ("call cctap_read_session()").
+ *                                 A hint then reads e.g. "Call <wait> <with_cursor> seq:42 to keep waiting."
  * Unknown keys are rejected, so a typo does not pass silently.
  *
  * No request is made here: login problems surface on the first operation.

@@ -30,10 +30,10 @@ enum BlockingBridge {
     }
 
     /// Runs `operation` and blocks until it finishes. With `cancellableOn`, `cctap_client_cancel`
-    /// on that client cancels it.
-    static func run<T: Sendable>(cancellableOn box: ClientBox? = nil, _ operation: @escaping @Sendable () async throws -> T)
-        throws(CFailure) -> T
-    {
+    /// on that client cancels it. A failure's next step is told in `wording`.
+    static func run<T: Sendable>(
+        cancellableOn box: ClientBox? = nil, wording: Wording = .c, _ operation: @escaping @Sendable () async throws -> T
+    ) throws(CFailure) -> T {
         guard !onAsyncRuntimeThread else {
             throw CFailure(
                 CCTAP_E_WOULD_DEADLOCK,
@@ -45,7 +45,7 @@ enum BlockingBridge {
             do {
                 outcome.complete(.success(try await operation()))
             } catch {
-                outcome.complete(.failure(CFailure(error)))
+                outcome.complete(.failure(CFailure(error, wording: wording)))
             }
         }
         let registration = box?.register(task)

@@ -3,14 +3,17 @@ import CCTapCore
 import Foundation
 import Synchronization
 
-/// What a `cctap_client *` stands for: the core's `Tap` and the waits that can be cancelled.
+/// What a `cctap_client *` stands for: the core's `Tap`, the names its caller uses for next steps,
+/// and the waits that can be cancelled.
 final class ClientBox: Sendable {
     let tap: Tap
+    let wording: Wording
     private let waits = Mutex<[Int: Task<Void, Never>]>([:])
     private let counter = Mutex<Int>(0)
 
-    init(tap: Tap) {
+    init(tap: Tap, wording: Wording = .c) {
         self.tap = tap
+        self.wording = wording
     }
 
     func register(_ task: Task<Void, Never>) -> Int {

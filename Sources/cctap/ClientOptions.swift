@@ -6,7 +6,7 @@ import Foundation
 enum ClientOptions {
     static let known: Set<String> = [
         "base_url", "access_token", "organization_uuid", "claude_config_dir", "request_timeout", "poll_interval",
-        "event_source", "presence",
+        "event_source", "presence", "wording",
     ]
 
     static func configuration(from options: JSONValue?) throws(CFailure) -> TapConfiguration {
@@ -45,6 +45,35 @@ enum ClientOptions {
             configuration.presence = on
         }
         return configuration
+    }
+
+    /// The names for next steps in messages and hints: the C functions', with any of them replaced
+    /// by the caller's (a language binding gives its own methods' names).
+    static func wording(from options: JSONValue?) throws(CFailure) -> Wording {
+        guard let given = options?["wording"] else { return .c }
+        guard let names = given.objectValue else {
+            throw CFailure(CCTAP_E_INVALID_ARGUMENT, "options_json: wording must be an object of phrases.")
+        }
+        var wording = Wording.c
+        let fields: [(String, WritableKeyPath<Wording, String>)] = [
+            ("wait", \.wait), ("with_cursor", \.withCursor), ("answer_permission", \.answerPermission),
+            ("list_sessions", \.listSessions), ("read_session", \.readSession),
+        ]
+        if let unknown = names.keys.filter({ key in !fields.contains { $0.0 == key } }).sorted().first {
+            throw CFailure(
+                CCTAP_E_INVALID_ARGUMENT,
+                "options_json: wording has an unknown key \"\(unknown.prefix(40))\"; known: \(fields.map(\.0).joined(separator: ", ")).")
+        }
+        for (key, path) in fields {
+            guard let value = names[key] else { continue }
+            guard let text = value.stringValue, !text.isEmpty, text.utf8.count <= Limits.wordingPhraseBytes else {
+                throw CFailure(
+                    CCTAP_E_INVALID_ARGUMENT,
+                    "options_json: wording.\(key) must be a string of 1 to \(Limits.wordingPhraseBytes) bytes.")
+            }
+            wording[keyPath: path] = text
+        }
+        return wording
     }
 
     private static func seconds(_ settings: [String: JSONValue], _ key: String, _ setting: SecondsSetting) throws(CFailure)

@@ -39,8 +39,10 @@ private func operation<T: Encodable & Sendable>(
         let out = try CArguments.output(out)
         let work = try prepare()
         let box = try Handles.acquire(client)
-        let value = try BlockingBridge.run(cancellableOn: cancellable ? box : nil) { try await work(box.tap) }
-        guard let json = strdup(ResultJSON.encode(Wording.c.apply(value))) else { throw CFailure(CCTAP_E_INTERNAL, "out of memory") }
+        let value = try BlockingBridge.run(cancellableOn: cancellable ? box : nil, wording: box.wording) {
+            try await work(box.tap)
+        }
+        guard let json = strdup(ResultJSON.encode(box.wording.apply(value))) else { throw CFailure(CCTAP_E_INTERNAL, "out of memory") }
         out.pointee = json
     }
 }
@@ -79,7 +81,8 @@ public func cctapClientNew(_ options: UnsafePointer<CChar>?, _ outClient: Unsafe
         outClient.pointee = nil
         let settings = try CArguments.jsonObject(options, "options_json", limit: CArguments.optionsLimit)
         let configuration = try ClientOptions.configuration(from: settings)
-        outClient.pointee = Handles.make(ClientBox(tap: Tap(configuration: configuration)))
+        let wording = try ClientOptions.wording(from: settings)
+        outClient.pointee = Handles.make(ClientBox(tap: Tap(configuration: configuration), wording: wording))
     }
 }
 

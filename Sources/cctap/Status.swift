@@ -11,10 +11,12 @@ struct CFailure: Error {
         self.message = message
     }
 
-    init(_ error: TapError) {
+    /// `wording`: the names the caller uses for the next step (the C functions, unless the client was
+    /// made with its own, as a language binding does).
+    init(_ error: TapError, wording: Wording = .c) {
         // Sent, then the wait failed: the status of what failed (errorKind looks through to the
         // cause), the message that says it was sent.
-        self.message = error.message(.c)
+        self.message = error.message(wording)
         self.status = Self.status(of: error.errorKind)
     }
 
@@ -40,11 +42,11 @@ struct CFailure: Error {
         }
     }
 
-    init(_ error: any Error) {
+    init(_ error: any Error, wording: Wording = .c) {
         if let failure = error as? CFailure {
             self = failure
         } else if let tapError = error as? TapError {
-            self.init(tapError)
+            self.init(tapError, wording: wording)
         } else if error is CancellationError {
             self.init(CCTAP_E_CANCELLED, "The operation was cancelled.")
         } else {

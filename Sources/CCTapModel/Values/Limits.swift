@@ -19,6 +19,8 @@ public enum Limits {
     public static let optionsBytes = 64 * 1024
     /// A permission answer's `updated_input`, as JSON text.
     public static let updatedInputBytes = 1024 * 1024
+    /// One phrase of a caller's own wording for next steps (the C library's `wording` option).
+    public static let wordingPhraseBytes = 200
     /// Short texts: a status filter, a list of event types.
     public static let shortTextBytes = 4096
 }

@@ -92,6 +92,15 @@ static void test_bad_arguments(cctap_client *client) {
     cctap_client *watching = NULL;
     CHECK(cctap_client_new("{\"presence\":true}", &watching) == CCTAP_OK && watching != NULL);
     cctap_client_free(watching);
+    /* A binding names the next step with its own methods; anything else in "wording" is refused. */
+    CHECK(cctap_client_new("{\"wording\":{\"lists\":\"x\"}}", &bad) == CCTAP_E_INVALID_ARGUMENT && bad == NULL);
+    CHECK(strstr(cctap_last_error(), "wording has an unknown key \"lists\"") != NULL);
+    CHECK(cctap_client_new("{\"wording\":{\"wait\":\"\"}}", &bad) == CCTAP_E_INVALID_ARGUMENT && bad == NULL);
+    cctap_client *worded = NULL;
+    CHECK(cctap_client_new("{\"wording\":{\"list_sessions\":\"call my_list()\"}}", &worded) == CCTAP_OK);
+    CHECK(cctap_read_session(worded, "not a session id", 5, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(strstr(cctap_last_error(), "Call my_list() for valid session ids.") != NULL);
+    cctap_client_free(worded);
 
     /* A freed handle and a foreign pointer are recognised, and a double free is harmless. */
     cctap_client *gone = NULL;

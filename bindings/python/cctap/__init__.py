@@ -218,6 +218,15 @@ def _text(value: Optional[str], name: str) -> Optional[bytes]:
     return value.encode("utf-8", errors="strict")
 
 
+# How messages and hints name the next step: this package's methods, not the C functions beneath.
+_WORDING = {
+    "wait": "call client.wait_for_reply()",
+    "answer_permission": "call client.respond_to_permission() with a request_id from pending_permissions",
+    "list_sessions": "call client.list_sessions()",
+    "read_session": "call client.read_session()",
+}
+
+
 class Client:
     """A connection to the service. Safe to share between threads; close it (or use ``with``).
 
@@ -239,8 +248,9 @@ class Client:
             "claude_config_dir": claude_config_dir, "request_timeout": request_timeout,
             "poll_interval": poll_interval, "event_source": event_source, "presence": presence,
         }.items() if value is not None}
+        options["wording"] = _WORDING
         handle = ctypes.c_void_p()
-        status = self._lib.cctap_client_new(json.dumps(options).encode() if options else None, ctypes.byref(handle))
+        status = self._lib.cctap_client_new(json.dumps(options).encode(), ctypes.byref(handle))
         self._raise_for(status)
         self._handle: Optional[int] = handle.value
         # A client nobody closed is released when it is collected.
