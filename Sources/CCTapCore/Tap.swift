@@ -1,5 +1,9 @@
 import CCTapModel
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 
 /// The one façade over the remote session API. Every surface (MCP server, C ABI, CLI) calls these
@@ -25,7 +29,7 @@ public final class Tap: Sendable {
     /// A service that refuses or ignores the page parameter gets a partial list (`complete` false,
     /// `note` saying why), never an error: the sessions read so far are still worth showing.
     public func listSessions(status: String? = nil) async throws -> SessionList {
-        let filter = status?.trimmingCharacters(in: .whitespaces).lowercased()
+        let filter = status?.trimmed.lowercased()
         let statuses: [String] =
             switch filter {
             case nil, "", "all": []
@@ -140,7 +144,7 @@ public final class Tap: Sendable {
     public func events(_ id: String, types: [String] = [], lastN: Int = 50) async throws -> EventList {
         let session = try SessionID(id)
         let wanted = try Self.checkedCount(lastN, name: "last_n")
-        let typeSet = Set(types.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let typeSet = Set(types.map(\.trimmed).filter { !$0.isEmpty })
         var matched: [JSONValue] = []
         var read = 0
         var hasOlder = false
@@ -199,7 +203,7 @@ public final class Tap: Sendable {
     }
 
     static func checkedMessage(_ message: String) throws -> String {
-        guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !message.trimmed.isEmpty else {
             throw TapError.invalidArgument("The message is empty; say something to send.")
         }
         guard message.utf8.count <= maxMessageBytes else {
@@ -267,7 +271,7 @@ public final class Tap: Sendable {
         updatedInput: JSONValue? = nil
     ) async throws -> PermissionResponseResult {
         let session = try SessionID(id)
-        let requestID = requestID.trimmingCharacters(in: .whitespaces)
+        let requestID = requestID.trimmed
         guard !requestID.isEmpty, requestID.utf8.count <= Limits.requestIDBytes else {
             throw TapError.invalidArgument("request_id is empty or too long; take it from pending_permissions.")
         }

@@ -1,5 +1,9 @@
 import CCTapModel
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 
 /// How a `Tap` reaches the service. Every field has a sensible default; `fromEnvironment` reads the
@@ -94,7 +98,7 @@ public struct TapConfiguration: Sendable {
 
     /// `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; anything else is refused, not guessed.
     static func checkedSwitch(_ text: String, name: String) throws -> Bool {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmed.lowercased() {
         case "1", "true", "yes", "on": return true
         case "0", "false", "no", "off": return false
         default: throw TapError.invalidArgument("\(name) must be 1 or 0 (got '\(text.prefix(20))').")
@@ -131,7 +135,7 @@ public struct TapConfiguration: Sendable {
     }
 
     static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        let bare = String(host.drop(while: { $0 == "[" }).reversed().drop(while: { $0 == "]" }).reversed()).lowercased()
         if bare == "localhost" || bare == "::1" { return true }
         let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
@@ -149,7 +153,7 @@ public enum EventSourceMode: String, Sendable, CaseIterable {
     case pollV1 = "poll-v1"
 
     public init(checking text: String) throws {
-        guard let mode = EventSourceMode(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+        guard let mode = EventSourceMode(rawValue: text.trimmed.lowercased()) else {
             throw TapError.invalidArgument(
                 "event source '\(text.prefix(40))' is not one of: \(EventSourceMode.allCases.map(\.rawValue).joined(separator: ", ")).")
         }

@@ -57,4 +57,8 @@ enum CArguments {
     static let shortLimit = Limits.shortTextBytes
 }
 
-import struct Foundation.Data
+#if canImport(FoundationEssentials)
+    import struct FoundationEssentials.Data
+#else
+    import struct Foundation.Data
+#endif

@@ -1,6 +1,10 @@
 import CCTapABI
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Synchronization
 
 /// What a `cctap_client *` stands for: the core's `Tap`, the names its caller uses for next steps,

@@ -1,6 +1,10 @@
 import CCTapABI
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cctap_client_new`'s options: the environment's defaults, overridden by the JSON given.
 enum ClientOptions {

@@ -1,6 +1,10 @@
 import AsyncHTTPClient
 import CCTapModel
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -108,7 +112,7 @@ final class HTTPTransport: Sendable {
                 && attempt < configuration.maxAttempts
             {
                 let delay = backoff(attempt: attempt)
-                logger.debug("\(request.route): \(error.message); retrying in \(String(format: "%.2f", delay)) s")
+                logger.debug("\(request.route): \(error.message); retrying in \(delay.rounded(toDecimals: 2)) s")
                 try await sleep(delay)
                 attempt += 1
                 continue
@@ -125,7 +129,7 @@ final class HTTPTransport: Sendable {
                     continue
                 }
                 if request.retry == .read, attempt < configuration.maxAttempts, let delay = retryDelay(details, attempt) {
-                    logger.debug("\(request.route): HTTP \(details.status); retrying in \(String(format: "%.2f", delay)) s")
+                    logger.debug("\(request.route): HTTP \(details.status); retrying in \(delay.rounded(toDecimals: 2)) s")
                     try await sleep(delay)
                     attempt += 1
                     continue
@@ -158,7 +162,7 @@ final class HTTPTransport: Sendable {
 
     /// The same rule for any start and cap (the event stream's reconnects use their own).
     static func backoff(attempt: Int, initial: TimeInterval, maximum: TimeInterval) -> TimeInterval {
-        let ceiling = min(maximum, initial * pow(2, Double(max(0, attempt - 1))))
+        let ceiling = Backoff.ceiling(afterFailures: max(1, attempt), initial: initial, maximum: maximum)
         return ceiling / 2 + Double.random(in: 0...(ceiling / 2))
     }
 
@@ -308,15 +312,40 @@ final class HTTPTransport: Sendable {
 
     /// Encodes everything but RFC 3986 unreserved characters, so no value can add a parameter or path.
     static func percentEncode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        var encoded = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                encoded.unicodeScalars.append("%")
+                encoded.unicodeScalars.append(hex[Int(byte >> 4)])
+                encoded.unicodeScalars.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return encoded
+    }
+
+    /// The text of an HTML page's `<title>`, found without regard to case.
+    static func htmlTitle(_ text: String) -> String? {
+        // ASCII case folding keeps every byte where it was, so offsets in the folded copy are offsets in `text`.
+        let bytes = Array(text.utf8)
+        let folded = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        func find(_ needle: String, from start: Int) -> Int? {
+            let pattern = Array(needle.utf8)
+            guard start + pattern.count <= folded.count else { return nil }
+            return (start...(folded.count - pattern.count)).first { folded[$0..<$0 + pattern.count].elementsEqual(pattern) }
+        }
+        guard let open = find("<title>", from: 0), let close = find("</title>", from: open + 7) else { return nil }
+        return String(decoding: bytes[(open + 7)..<close], as: UTF8.self)
     }
 
     /// Reads an Anthropic error body, or describes a non-JSON one (a Cloudflare page, plain text).
     static func errorDetails(status: Int, headers: HTTPHeaders, body: ByteBuffer, route: String) -> APIErrorDetails {
         let requestID = headers.first(name: "request-id")
-        let retryAfter = headers.first(name: "retry-after").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let retryAfter = headers.first(name: "retry-after").flatMap { Double($0.trimmed) }
         let data = Data(body.readableBytesView)
         if let json = try? JSONDecoder().decode(JSONValue.self, from: data),
             let error = json["error"], let type = error["type"]?.stringValue
@@ -328,14 +357,8 @@ final class HTTPTransport: Sendable {
         let contentType = headers.first(name: "content-type") ?? "unknown type"
         let text = String(decoding: data.prefix(4096), as: UTF8.self)
         var summary: String
-        if let titleStart = text.range(of: "<title>", options: .caseInsensitive),
-            let titleEnd = text.range(of: "</title>", options: .caseInsensitive, range: titleStart.upperBound..<text.endIndex)
-        {
-            summary = String(text[titleStart.upperBound..<titleEnd.lowerBound])
-        } else {
-            summary = text
-        }
-        summary = summary.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        summary = htmlTitle(text) ?? text
+        summary = summary.split(whereSeparator: \.isNewline).joined(separator: " ").trimmed
         if summary.count > 160 { summary = String(summary.prefix(160)) + "…" }
         return APIErrorDetails(
             status: status, type: "non_json_body",

@@ -1,6 +1,10 @@
 import AsyncHTTPClient
 import CCTapModel
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What `cc-tap doctor` reports about where waits will read events from.
 public struct EventSourceReport: Sendable {

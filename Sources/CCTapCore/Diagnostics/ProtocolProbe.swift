@@ -1,6 +1,10 @@
 import AsyncHTTPClient
 import CCTapModel
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cc-tap probe`: answers, against the user's own account and with reads only, the open questions
 /// of PROTOCOL.md that need no write: which routes answer, the list's page parameter, the fields of
@@ -140,7 +144,7 @@ extension Tap {
                     for try await buffer in body {
                         pending += String(decoding: buffer.readableBytesView, as: UTF8.self)
                         while let newline = pending.firstIndex(of: "\n") {
-                            tally.take(String(pending[..<newline]).trimmingCharacters(in: CharacterSet(charactersIn: "\r")))
+                            tally.take(pending[..<newline].trimmed)
                             pending = String(pending[pending.index(after: newline)...])
                         }
                     }
@@ -173,7 +177,7 @@ private final class StreamTally: @unchecked Sendable {
         } else if line.hasPrefix(":") {
             comments[String(line.prefix(24)), default: 0] += 1
         } else if line.hasPrefix("event:") {
-            currentName = line.dropFirst(6).trimmingCharacters(in: .whitespaces)
+            currentName = line.dropFirst(6).trimmed
         } else if line.hasPrefix("data:") {
             sawData = true
         } else if line.hasPrefix("id:") {

@@ -1,5 +1,9 @@
 import CCTapModel
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Which route generation answers each kind of operation, as `cc-tap doctor` shows it. Every
 /// request is a read; writes are judged from the history route, whose path they share.
@@ -64,7 +68,7 @@ extension Tap {
 
     /// `/v1/code/sessions/cse_01HF…0001/events`: ids cut short, so a report can be pasted into an issue.
     static func shortened(_ path: String, _ session: SessionID) -> String {
-        path.replacingOccurrences(of: session.suffix, with: shortened(session.suffix))
+        path.replacing(session.suffix, with: shortened(session.suffix))
     }
 
     static func shortened(_ text: String) -> String {

@@ -1,5 +1,9 @@
 import CCTapModel
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Follows a session's new events for a short, bounded time after a control was posted, until one
 /// of them says what the worker made of it.

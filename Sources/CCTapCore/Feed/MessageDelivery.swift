@@ -1,5 +1,9 @@
 import CCTapModel
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Posts events so that a user message is stored exactly once, or the caller is told it may not be.
 ///

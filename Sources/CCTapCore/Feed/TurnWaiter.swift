@@ -1,5 +1,9 @@
 import CCTapModel
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Waits for a turn to end by following the session's events from a cursor. Only when the caller
 /// said a person is watching (`TapConfiguration.presence`) does it announce presence meanwhile

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// How one connection to a session's event stream ended.
 package enum StreamEnd: Sendable {
@@ -115,7 +119,7 @@ package struct StreamPolicy {
     /// One more failure, and the jittered backoff for it: half the ceiling fixed, half random.
     private mutating func backOff() -> TimeInterval {
         failures += 1
-        let ceiling = min(settings.maxBackoff, settings.initialBackoff * pow(2, Double(failures - 1)))
+        let ceiling = Backoff.ceiling(afterFailures: failures, initial: settings.initialBackoff, maximum: settings.maxBackoff)
         return ceiling / 2 + unitRandom() * ceiling / 2
     }
 }

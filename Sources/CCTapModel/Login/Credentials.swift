@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where a token was found.
 public enum CredentialSource: String, Sendable, Codable {
@@ -75,7 +79,7 @@ public struct CredentialResolver: Sendable {
     }
 
     package static func trustedDeviceToken(in root: JSONValue) -> String? {
-        guard let token = root["trustedDeviceToken"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
+        guard let token = root["trustedDeviceToken"]?.stringValue?.trimmed,
             !token.isEmpty, token.utf8.count <= 4096, !token.contains(where: { $0.isNewline })
         else { return nil }
         return token
@@ -147,10 +151,9 @@ public struct CredentialResolver: Sendable {
 
     private func checked(_ credential: Credential) throws(TapError) -> Credential {
         if let expiresAt = credential.expiresAt, expiresAt <= now() {
-            let formatter = ISO8601DateFormatter()
             throw .credentials(
                 "The Claude Code login in \(credential.path ?? credential.source.rawValue) expired at "
-                    + "\(formatter.string(from: expiresAt)). Run `claude` once (any command) so it refreshes the "
+                    + "\(expiresAt.formatted(.iso8601)). Run `claude` once (any command) so it refreshes the "
                     + "token, then try again. cc-tap never refreshes it itself: that would log Claude Code out.")
         }
         return credential
@@ -158,9 +161,7 @@ public struct CredentialResolver: Sendable {
 
     /// A credentials file others can read is worth a warning (never an error: it is the user's file).
     package static func permissionWarning(path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
-        else { return nil }
+        guard let mode = FileFacts(path: path)?.permissions else { return nil }
         guard mode & 0o077 != 0 else { return nil }
         return "\(path) is readable by other users (mode \(String(mode & 0o777, radix: 8))); "
             + "consider `chmod 600 \(path)`."

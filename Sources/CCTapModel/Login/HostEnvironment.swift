@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the core reads from the machine: environment variables, the home directory, files and
 /// (on macOS) the Keychain. Injected so tests can give each source its own values.
@@ -21,7 +25,7 @@ public struct HostEnvironment: Sendable {
     /// The real process environment.
     public static var current: HostEnvironment {
         let variables = ProcessInfo.processInfo.environment
-        let home = variables["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let home = variables["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path
         #if os(macOS)
             return HostEnvironment(variables: variables, homeDirectory: home, keychain: MacKeychain.read)
         #else
@@ -30,7 +34,7 @@ public struct HostEnvironment: Sendable {
     }
 
     public func value(_ name: String) -> String? {
-        guard let value = variables[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+        guard let value = variables[name]?.trimmed, !value.isEmpty else {
             return nil
         }
         return value
@@ -41,8 +45,8 @@ public struct HostEnvironment: Sendable {
     /// An empty file is answered without reading it: FoundationEssentials' `FileManager.contents(atPath:)`
     /// leaks its 4 KiB read buffer on a zero-byte file (found by Fuzz/CredentialFileFuzz.swift).
     public func contents(ofFile path: String) -> Data? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-        if (attributes[.size] as? NSNumber)?.intValue == 0, attributes[.type] as? FileAttributeType == .typeRegular {
+        guard let facts = FileFacts(path: path) else { return nil }
+        if facts.size == 0, facts.isRegularFile {
             return FileManager.default.isReadableFile(atPath: path) ? Data() : nil
         }
         return FileManager.default.contents(atPath: path)
@@ -50,21 +54,23 @@ public struct HostEnvironment: Sendable {
 
     /// Claude Code's configuration folder: `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
     public var claudeConfigDirectory: String {
-        value("CLAUDE_CONFIG_DIR") ?? (homeDirectory as NSString).appendingPathComponent(".claude")
+        value("CLAUDE_CONFIG_DIR") ?? joinedPath(homeDirectory, ".claude")
     }
 
     /// Claude Code's global config file: `$CLAUDE_CONFIG_DIR/.claude.json`, else `~/.claude.json`.
     public var claudeGlobalConfigPath: String {
-        if let dir = value("CLAUDE_CONFIG_DIR") { return (dir as NSString).appendingPathComponent(".claude.json") }
-        return (homeDirectory as NSString).appendingPathComponent(".claude.json")
+        if let dir = value("CLAUDE_CONFIG_DIR") { return joinedPath(dir, ".claude.json") }
+        return joinedPath(homeDirectory, ".claude.json")
     }
 
     public var credentialsFilePath: String {
-        (claudeConfigDirectory as NSString).appendingPathComponent(".credentials.json")
+        joinedPath(claudeConfigDirectory, ".credentials.json")
     }
 }
 
 #if os(macOS)
+    import Foundation  // Process: the Keychain is read through a macOS command
+
     /// Reads Claude Code's Keychain item through `/usr/bin/security`, which is what Claude Code itself
     /// writes with. The account-keyed item is the current one; an account-less lookup may find a stale one.
     package enum MacKeychain {
@@ -79,7 +85,7 @@ public struct HostEnvironment: Sendable {
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else { return nil }
-            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: data, as: UTF8.self).trimmed
             return text.isEmpty ? nil : text
         }
     }

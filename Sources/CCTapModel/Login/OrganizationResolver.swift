@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where the organisation UUID was found.
 public enum OrganizationSource: String, Sendable, Codable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The one JSON encoding of result types, shared by every surface (MCP `structuredContent`, the C
 /// ABI, the CLI's `--json`), so they cannot drift apart.

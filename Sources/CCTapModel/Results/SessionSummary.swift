@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// One session as listed: what a person needs to pick it out, in the v2 model (PROTOCOL.md,
 /// "Session objects"). A v1 object is mapped onto the same fields.

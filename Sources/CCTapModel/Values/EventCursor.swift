@@ -17,7 +17,7 @@ public struct EventCursor: Sendable, Equatable, CustomStringConvertible {
     }
 
     public init(_ text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         guard !trimmed.isEmpty, trimmed.utf8.count <= Limits.cursorBytes, !trimmed.contains(where: { $0.isNewline }) else {
             throw TapError.invalidArgument(
                 "'\(text.prefix(60))' is not a cursor: pass the `cursor` field of a send or wait result.")

@@ -7,7 +7,7 @@ public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
     public let suffix: String
 
     public init(_ text: String) throws(TapError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed
         var suffix = trimmed
         for prefix in ["session_", "cse_"] where trimmed.hasPrefix(prefix) {
             suffix = String(trimmed.dropFirst(prefix.count))
@@ -51,4 +51,8 @@ public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
