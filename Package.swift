@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "CCTapABI",
                 "CCTapCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["cctap.map"],

@@ -34,6 +34,12 @@
  *              Swift's concurrency runtime, where they return CCTAP_E_WOULD_DEADLOCK at once
  *              instead of deadlocking. Progress callbacks run on a library thread.
  *
+ *   Logging.   The library writes nothing to stdout or stderr on its own. Its log messages (what it
+ *              fell back to, retried or noticed; never a secret) go to the handler you set with
+ *              cctap_set_log_handler(), or, with no handler set, to stderr when the environment
+ *              variable CCTAP_LOG names a level (trace, debug, info, notice, warning, error,
+ *              critical), for quick debugging.
+ *
  *   Process.   The library starts a few worker threads on first use and, like any SwiftNIO
  *              program, sets SIGPIPE to be ignored. It stays loaded after dlclose(). Do not use it
  *              in a child created by fork() after the parent used it (use spawn-style processes).
@@ -117,6 +123,32 @@ const char *cctap_last_error(void);
 
 /* Releases a string returned by the library. NULL is allowed and ignored. */
 void cctap_string_free(char *string);
+
+/* ---------------------------------------------------------------------------------------------
+ * Logging
+ */
+
+/* How much a log message matters, from the most detailed to the most severe. */
+typedef enum cctap_log_level {
+    CCTAP_LOG_TRACE = 0,
+    CCTAP_LOG_DEBUG = 1,
+    /* What the library chose on its own: a fallback to polling, a partial list, a lost answer. */
+    CCTAP_LOG_INFO = 2,
+    CCTAP_LOG_NOTICE = 3,
+    CCTAP_LOG_WARNING = 4,
+    CCTAP_LOG_ERROR = 5,
+    CCTAP_LOG_CRITICAL = 6
+} cctap_log_level;
+
+/* Receives one log message (UTF-8, one line, valid only during the call) and your user_data. */
+typedef void (*cctap_log_fn)(int level, const char *message, void *user_data);
+
+/* Sends the library's log messages of min_level (a cctap_log_level) or more severe to fn, for the
+ * whole process and every client, until it is called again; fn NULL removes the handler, and the
+ * library is silent again (or follows CCTAP_LOG). fn may run on any library thread, concurrently
+ * with itself, and must not call back into cctap (a call would return CCTAP_E_WOULD_DEADLOCK).
+ * Returns CCTAP_OK, or CCTAP_E_INVALID_ARGUMENT for a min_level out of range. */
+int cctap_set_log_handler(int min_level, cctap_log_fn fn, void *user_data);
 
 /* ---------------------------------------------------------------------------------------------
  * Clients

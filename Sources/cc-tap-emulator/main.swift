@@ -29,6 +29,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Events in the long seeded session.")
     var longSessionEvents = 5_000
 
+    @Option(help: "Sessions seeded beyond the named ones (more than 93 make the list span pages of 100).")
+    var extraSessions = 24
+
     @Option(help: "Accepted bearer token (default: the emulator's own).")
     var token: String?
 
@@ -48,6 +51,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         var configuration = EmulatorConfiguration()
         configuration.workerStepSeconds = step
         configuration.longSessionEvents = longSessionEvents
+        configuration.extraSessions = max(0, extraSessions)
         configuration.slowTurnSeconds = slowTurnSeconds
         if let token { configuration.validTokens = [token] }
         configuration.dialect = EmulatorDialect(rawValue: dialect) ?? .both

@@ -1,6 +1,10 @@
 import CCTapABI
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -74,13 +78,26 @@ public func cctapStringFree(_ string: UnsafeMutablePointer<CChar>?) {
     free(string)
 }
 
+@c(cctap_set_log_handler)
+public func cctapSetLogHandler(_ minLevel: Int32, _ function: cctap_log_fn?, _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    exported { () throws(CFailure) in
+        guard let minimum = HostLog.level(minLevel) else {
+            throw CFailure(
+                CCTAP_E_INVALID_ARGUMENT,
+                "min_level must be a cctap_log_level from CCTAP_LOG_TRACE (0) to CCTAP_LOG_CRITICAL (6), not \(minLevel).")
+        }
+        HostLog.set(function.map { HostLog.Handler(minimum: minimum, function: $0, userData: userData) })
+    }
+}
+
 @c(cctap_client_new)
 public func cctapClientNew(_ options: UnsafePointer<CChar>?, _ outClient: UnsafeMutablePointer<CClient?>?) -> Int32 {
     exported { () throws(CFailure) in
         guard let outClient else { throw CFailure(CCTAP_E_INVALID_ARGUMENT, "out_client is NULL.") }
         outClient.pointee = nil
         let settings = try CArguments.jsonObject(options, "options_json", limit: CArguments.optionsLimit)
-        let configuration = try ClientOptions.configuration(from: settings)
+        var configuration = try ClientOptions.configuration(from: settings)
+        configuration.logger = HostLog.logger()
         let wording = try ClientOptions.wording(from: settings)
         outClient.pointee = Handles.make(ClientBox(tap: Tap(configuration: configuration), wording: wording))
     }

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from harness import DIST, LIBRARY, ORG, ROOT, TOKEN, clean_environment, running_emulator
+from harness import DIST, LIBRARY, ORG, ROOT, TOKEN, clean_environment, emulator_call, running_emulator
 
 C = ROOT / "bindings" / "c"
 DEMO = "session_01HFlakyLoginTestDemo0001"
@@ -114,6 +114,39 @@ def test_examples_in_the_other_worlds(built, dialect):
         ask = run([built / "ask", DEMO, f"hello from ask.c in {dialect}", "30"], env)
         assert ask.returncode == 0, ask.stderr
         assert f"You said: hello from ask.c in {dialect}" in ask.stdout and "[complete]" in ask.stdout
+
+
+def arm_logging_faults(base):
+    """Faults that make the library log: later list pages refused, a 503 before each session read,
+    a lost answer after each send is stored, and an event stream that is never served."""
+    emulator_call(base, "DELETE", "/_emulator/faults")
+    for rule in ({"kind": "status", "status": 400, "method": "GET", "route": "/v1/code/sessions", "query": "cursor=", "times": None},
+                 {"kind": "status", "status": 503, "method": "GET", "route": "/v1/code/sessions/{id}", "times": 2},
+                 {"kind": "reset_after", "method": "POST", "route": "/v1/code/sessions/{id}/events", "times": 2},
+                 {"kind": "status", "status": 404, "method": "GET", "route": "/v1/code/sessions/{id}/events/stream", "times": None}):
+        emulator_call(base, "POST", "/_emulator/faults", rule)
+
+
+def test_the_library_is_silent_unless_asked(built):
+    """A C program that walks every path the library logs on prints nothing it did not print itself;
+    a handler receives those messages, and nothing once removed; CCTAP_LOG alone shows them on stderr."""
+    # Enough sessions that the list spans two pages, so refusing the second makes it partial.
+    for base in running_emulator("v2", "--extra-sessions", "120"):
+        env = clean_environment(CCTAP_BASE_URL=base, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG, CCTAP_POLL_INTERVAL="0.1")
+        arm_logging_faults(base)
+        out = run([built / "quiet", DEMO], env)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert out.stderr == ""
+        summary = re.fullmatch(r"quiet: (\d+) messages, (\d+) at info or above, (\d+) after removal\n", out.stdout)
+        assert summary, out.stdout
+        messages, informative, after = map(int, summary.groups())
+        assert informative >= 3 and messages > informative and after == 0, out.stdout  # debug lines too
+        arm_logging_faults(base)
+        looked = run([built / "quiet", DEMO, "--no-handler"], dict(env, CCTAP_LOG="info"))
+        assert looked.returncode == 0, looked.stdout + looked.stderr
+        assert looked.stdout == ""
+        for said in ("session list is partial", "answer lost, but the message is stored", "polling the event list instead"):
+            assert re.search(rf"^cctap info: .*{said}", looked.stderr, re.M), looked.stderr
 
 
 def test_examples(built, c_env):

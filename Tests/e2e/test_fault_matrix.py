@@ -4,6 +4,7 @@ the ctypes binding). The fast tier runs the smoke cells on each; the full tier e
 core. Each run has its own emulator, reads the login from a credentials file, logs at debug level, and
 ends by searching everything it saw (results, errors, logs) for every token it used."""
 import json
+import logging
 import os
 import subprocess
 
@@ -102,9 +103,18 @@ def test_fault_matrix_over_c_abi(matrix_emulator, tmp_path, capfd):
     login = login_dir(tmp_path)
     env = matrix_env(matrix_emulator, login)
     seen = []
+    # The library logs through the binding into Python's logging (never to the terminal): collect
+    # the "cctap" logger's records at debug level.
+    records = []
+    collector = logging.Handler()
+    collector.emit = lambda record: records.append(f"{record.levelname.lower()} {record.getMessage()}")
+    library_logger = logging.getLogger("cctap")
+    saved_level = library_logger.level
+    library_logger.addHandler(collector)
+    library_logger.setLevel(logging.DEBUG)
     saved = dict(os.environ)
     os.environ.clear()
-    os.environ.update(env)  # CCTAP_LOG for the library's logger
+    os.environ.update(env)
     try:
         with cctap.Client(base_url=matrix_emulator, claude_config_dir=str(login.path.parent), organization_uuid=ORG,
                           request_timeout=MATRIX["request_timeout"], poll_interval=0.1, library=str(LIBRARY)) as client:
@@ -122,5 +132,8 @@ def test_fault_matrix_over_c_abi(matrix_emulator, tmp_path, capfd):
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        library_logger.removeHandler(collector)
+        library_logger.setLevel(saved_level)
     captured = capfd.readouterr()
-    finish(capfd, printed, failures, login, seen, captured.out + captured.err)
+    assert captured.out + captured.err == "", "the library wrote to the terminal"
+    finish(capfd, printed, failures, login, seen, "\n".join(records))

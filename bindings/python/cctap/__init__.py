@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import json
+import logging
 import os
 import subprocess
 import threading
@@ -198,11 +199,36 @@ def _declare(lib: ctypes.CDLL) -> None:
         "cctap_wait_for_reply": ([c_void_p, c_char_p, c_char_p, c_double, _PROGRESS, c_void_p, _OUT], c_int),
         "cctap_respond_to_permission": ([c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT], c_int),
         "cctap_interrupt": ([c_void_p, c_char_p, _OUT], c_int),
+        "cctap_set_log_handler": ([c_int, _LOG_FN, c_void_p], c_int),
     }
     for name, (argtypes, restype) in signatures.items():
         function = getattr(lib, name)
         function.argtypes = argtypes
         function.restype = restype
+
+
+# The library's log messages go to the "cctap" logger, and only from the level it is enabled for, so
+# nothing crosses into Python that nobody reads. Like any library, it prints nothing unless the
+# application configures logging.
+logger = logging.getLogger("cctap")
+logger.addHandler(logging.NullHandler())
+_LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
+_PYTHON_LEVELS = [5, logging.DEBUG, logging.INFO, 25, logging.WARNING, logging.ERROR, logging.CRITICAL]
+
+
+def _log_from_library(level: int, message: bytes, _user_data: Optional[int]) -> None:
+    python_level = _PYTHON_LEVELS[level] if 0 <= level < len(_PYTHON_LEVELS) else logging.WARNING
+    logger.log(python_level, "%s", message.decode("utf-8", errors="replace"))
+
+
+_log_callback = _LOG_FN(_log_from_library)  # kept alive for as long as the library may call it
+
+
+def _follow_logger_level(lib: ctypes.CDLL) -> None:
+    """Tells the library the least severe level the "cctap" logger passes on."""
+    wanted = logger.getEffectiveLevel()
+    level = next((index for index, python in enumerate(_PYTHON_LEVELS) if python >= wanted), len(_PYTHON_LEVELS) - 1)
+    lib.cctap_set_log_handler(level, _log_callback, None)
 
 
 def library_version() -> str:
@@ -241,6 +267,7 @@ class Client:
                  event_source: Optional[str] = None, presence: Optional[bool] = None,
                  library: Optional[str] = None) -> None:
         self._lib = load_library(library)
+        _follow_logger_level(self._lib)
         if presence is not None and not isinstance(presence, bool):
             raise TypeError(f"presence must be a bool, not {type(presence).__name__}")
         options = {key: value for key, value in {

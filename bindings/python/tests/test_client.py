@@ -1,4 +1,5 @@
 """The Python binding over the real libcctap (ctypes), against the emulator."""
+import logging
 import threading
 import time
 from pathlib import Path
@@ -238,3 +239,23 @@ def test_the_library_is_looked_up_in_a_fixed_order(monkeypatch):
     expected = ["/opt/elsewhere/libcctap.so.0"] + ([f"{libdir}/libcctap.so.0"] if libdir else []) + ["libcctap.so.0"]
     assert order[:len(expected)] == expected
     assert order[len(expected):] in ([], [repository_dist])  # nothing found by walking up the tree
+
+
+def test_library_logs_reach_python_logging_only(capfd, caplog):
+    """The library's messages arrive as records of the "cctap" logger, from the level it is enabled
+    for, and nothing is written to the terminal. (Only the v1 routes are served, which the client logs
+    when it learns it.)"""
+    for base in running_emulator("v1"):
+        with caplog.at_level(logging.WARNING, logger="cctap"):
+            with cctap.Client(base_url=base, access_token=TOKEN, organization_uuid=ORG, poll_interval=0.1) as quiet:
+                quiet.send_and_wait(DEMO, "nobody listens", timeout=30)
+        assert [r for r in caplog.records if r.name == "cctap"] == []
+        with caplog.at_level(logging.DEBUG, logger="cctap"):
+            with cctap.Client(base_url=base, access_token=TOKEN, organization_uuid=ORG, poll_interval=0.1) as heard:
+                heard.send_and_wait(DEMO, "someone listens", timeout=30)
+        said = [r.getMessage() for r in caplog.records if r.name == "cctap"]
+        # Learning that only the older routes answer is logged at debug level.
+        assert any(m.endswith("v1 answered") and r.levelno == logging.DEBUG
+                   for r, m in zip([r for r in caplog.records if r.name == "cctap"], said)), said
+    captured = capfd.readouterr()
+    assert "cctap" not in captured.out + captured.err
