@@ -78,7 +78,8 @@ class Server:
 
 def payload(result) -> dict:
     """A tool result as a dict: our structured content, or the published one's JSON text."""
-    structured = getattr(result, "structuredContent", None)
+    # mcp 1.x names it structuredContent, mcp 2.x structured_content.
+    structured = getattr(result, "structuredContent", None) or getattr(result, "structured_content", None)
     if structured:
         if set(structured) == {"result"} and isinstance(structured["result"], str):
             try:
@@ -290,6 +291,8 @@ async def main():
                         help="send_and_wait timeout on the 5,000-event session, in seconds")
     parser.add_argument("--slow-turn-seconds", type=float, default=3)
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--ours-only", action="store_true",
+                        help="run only our server (scripts/footprint.sh): its figures as JSON on stdout")
     args = parser.parse_args()
     import importlib.metadata
     args.published_mcp = importlib.metadata.version("mcp")
@@ -301,25 +304,29 @@ async def main():
     ours = Server("ours", args.ours, [], {**common, "CCTAP_ACCESS_TOKEN": TOKEN}, args.ours)
     theirs = Server("published", sys.executable, [launcher], {**common, "CLAUDE_CODE_OAUTH_TOKEN": TOKEN}, launcher)
     errlog = open(os.path.join(home, "servers.log"), "w")
+    servers = (ours,) if args.ours_only else (ours, theirs)
     try:
-        for server in (ours, theirs):
+        for server in servers:
             await startup_seconds(server, errlog)  # warm the file cache once, not counted
-        times = {ours.name: [], theirs.name: []}
+        times = {server.name: [] for server in servers}
         for _ in range(args.startups):
-            for server in (ours, theirs):  # alternate, so both see the same machine noise
+            for server in servers:  # alternate, so both see the same machine noise
                 times[server.name].append(await startup_seconds(server, errlog))
-        for server in (ours, theirs):
+        for server in servers:
             server.figures["startup_ms"] = statistics.median(times[server.name]) * 1000
             print(f"[{server.name}] start-up runs (ms): " + ", ".join(f"{t * 1000:.0f}" for t in times[server.name]),
                   file=sys.stderr)
-        for server in (ours, theirs):
+        for server in servers:
             print(f"[{server.name}] running the workload...", file=sys.stderr)
             await workload(server, emulator, args, errlog)
             print(f"[{server.name}] {json.dumps(server.figures)}", file=sys.stderr)
     finally:
         errlog.close()
         emulator.stop()
-    report(ours, theirs, args)
+    if args.ours_only:
+        print(json.dumps(ours.figures))
+    else:
+        report(ours, theirs, args)
 
 
 if __name__ == "__main__":

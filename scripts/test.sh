@@ -20,7 +20,10 @@
 #                               the Python binding, all against it,
 #                            4. the whole fault matrix through the core, 5. every tool through every
 #                               surface in each world (a service with both route generations, only v2,
-#                               only v1), 6. a 20-second soak smoke run, 7. a short pass of the benchmark
+#                               only v1), 6. what users install: scripts/install.sh into a fresh prefix
+#                               (no Swift runtime needed, tools/list answers, a C program builds against
+#                               its cctap.pc, uninstall leaves nothing) and the wheel in a fresh venv,
+#                               7. a 20-second soak smoke run, 8. a short pass of the benchmark
 #                               against the published cc-tap 0.1.0.
 #   scripts/test.sh --full   both tiers, one after the other (what CI runs).
 #
@@ -121,6 +124,8 @@ if [ $deep = 1 ]; then
   step "deep: the whole fault matrix through the core" pytest -s -m full Tests/e2e/test_fault_matrix.py
   step "deep: every tool through every surface (MCP, C, Python, CLI) in each world (both, v2, v1)" \
     with_library dist pytest -m full Tests/e2e/test_worlds.py
+  step "deep: what users install (scripts/install.sh into a fresh prefix, uninstalled again; the wheel in a fresh venv)" \
+    pytest -m full Tests/e2e/test_install.py
   step "deep: soak smoke run (20 s; the 10-minute soak is scripts/soak.sh)" \
     swift run --skip-build cctap-soak --minutes 0.33 --every 10 --emulator .build/debug/cc-tap-emulator
   step "deep: benchmark against the published cc-tap 0.1.0 (short pass; figures printed, not judged)" \

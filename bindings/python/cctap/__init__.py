@@ -137,13 +137,17 @@ def _pkg_config_libdir() -> Optional[str]:
 
 
 def search_order() -> List[str]:
-    """Where the library is looked for, first found wins: ``CCTAP_LIBRARY``; the libdir pkg-config gives
-    for ``cctap``; the system loader's path (``LD_LIBRARY_PATH``, ``ldconfig``), by name; then the
-    ``dist/lib`` of the cc-tap repository this package sits in, if it does."""
+    """Where the library is looked for, first found wins: ``CCTAP_LIBRARY``; the copy inside this
+    package (the wheel carries one); the libdir pkg-config gives for ``cctap``; the system loader's
+    path (``LD_LIBRARY_PATH``, ``ldconfig``), by name; then the ``dist/lib`` of the cc-tap repository
+    this package sits in, if it does."""
     order = []
     explicit = os.environ.get("CCTAP_LIBRARY")
     if explicit:
         order.append(explicit)
+    bundled = Path(__file__).resolve().parent / LIBRARY_NAME
+    if bundled.is_file():
+        order.append(str(bundled))
     libdir = _pkg_config_libdir()
     if libdir:
         order.append(str(Path(libdir) / LIBRARY_NAME))

@@ -233,10 +233,13 @@ def test_the_library_is_looked_up_in_a_fixed_order(monkeypatch):
     order = cctap.search_order()
     assert order[0] == "/opt/elsewhere/libcctap.so.0"
     assert "libcctap.so.0" in order  # the loader's own path, by name
-    # Exactly: the variable, pkg-config's libdir (if it names one), the loader, this repository's dist/.
+    # Exactly: the variable, the copy inside the package (a wheel's), pkg-config's libdir (if it names
+    # one), the loader, this repository's dist/.
     libdir = cctap._pkg_config_libdir()
+    bundled = Path(cctap.__file__).resolve().parent / "libcctap.so.0"
     repository_dist = str(Path(cctap.__file__).resolve().parents[3] / "dist" / "lib" / "libcctap.so.0")
-    expected = ["/opt/elsewhere/libcctap.so.0"] + ([f"{libdir}/libcctap.so.0"] if libdir else []) + ["libcctap.so.0"]
+    expected = (["/opt/elsewhere/libcctap.so.0"] + ([str(bundled)] if bundled.is_file() else [])
+                + ([f"{libdir}/libcctap.so.0"] if libdir else []) + ["libcctap.so.0"])
     assert order[:len(expected)] == expected
     assert order[len(expected):] in ([], [repository_dist])  # nothing found by walking up the tree
 
