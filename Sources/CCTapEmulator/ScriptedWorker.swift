@@ -8,6 +8,8 @@ import Foundation
 /// back to `idle`. What the user says picks the script:
 /// - contains "permission" or starts with "run ": asks to run a Bash command (`can_use_tool`,
 ///   `requires_action`) and continues after the answer;
+/// - contains "until stopped": streams for two minutes, so an interrupt always lands mid-turn however
+///   slow the machine (tests of interrupts use it rather than a race against a timed turn);
 /// - contains "slow": streams for `slowTurnSeconds`;
 /// - contains "fail": ends the turn with an error result;
 /// - contains "dialog": blocks on a `request_user_dialog` control request until it is answered;
@@ -105,10 +107,16 @@ extension EmulatorStore {
 
     private struct Interrupted: Error {}
 
+    /// Waits `seconds` (a worker step by default), in short slices so an interrupt ends the turn as
+    /// soon as it arrives, not when a long pause is over.
     private func step(_ sessionID: String, seconds: Double? = nil) async throws {
-        let pause = seconds ?? configuration.workerStepSeconds
-        try? await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
-        if sessions[sessionID]?.interruptRequested == true { throw Interrupted() }
+        var remaining = seconds ?? configuration.workerStepSeconds
+        repeat {
+            let slice = min(remaining, 0.05)
+            try? await Task.sleep(nanoseconds: UInt64(slice * 1_000_000_000))
+            remaining -= slice
+            if sessions[sessionID]?.interruptRequested == true { throw Interrupted() }
+        } while remaining > 0
     }
 
     private func runTurn(_ sessionID: String, text: String) async {
@@ -131,7 +139,8 @@ extension EmulatorStore {
                 } else {
                     reply = "You said: \(text)\nThis is the emulator's scripted worker answering."
                 }
-                let pause = lower.contains("slow") ? configuration.slowTurnSeconds / 4 : nil
+                let pause: Double? =
+                    lower.contains("until stopped") ? 60 : lower.contains("slow") ? configuration.slowTurnSeconds / 4 : nil
                 try await streamAssistant(sessionID, text: reply, model: model, pause: pause)
                 if lower.contains("fail") {
                     append(sessionID, Events.result(sessionID: sessionID, subtype: "error_max_turns", isError: true, text: nil))

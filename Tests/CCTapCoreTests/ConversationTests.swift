@@ -138,14 +138,14 @@ import Testing
     }
 
     @Test func interruptEndsTheTurn() async throws {
-        var configuration = testEmulator()
-        configuration.slowTurnSeconds = 12  // streams for about 6 s: the interrupt lands mid-turn even on a busy machine
-        try await withEmulator(configuration) { (h: Harness) async throws in
-            let first = try await h.tap.sendAndWait(Seed.demo, message: "slow task", timeout: 0.3)
+        // "until stopped": a turn that streams for two minutes, so the interrupt lands mid-turn however
+        // busy the machine.
+        try await withEmulator { (h: Harness) async throws in
+            let first = try await h.tap.sendAndWait(Seed.demo, message: "a task, until stopped", timeout: 0.3)
             #expect(first.status == .timeout)
             let interrupt = try await h.tap.interrupt(Seed.demo)
             #expect(interrupt.requestID.hasPrefix("interrupt-"))
-            // Uninterrupted, the turn would end `complete` in about 6 s; the timeout only bounds a hang.
+            // Uninterrupted, the turn would run past this timeout; it only bounds a hang.
             let after = try await h.tap.waitForReply(Seed.demo, cursor: first.cursor, timeout: 60)
             #expect(after.status == .interrupted)
             #expect(after.result?.subtype == "error_during_execution")

@@ -71,7 +71,7 @@ import Testing
 
     @Test func anInterruptIsAcknowledgedByTheWorker() async throws {
         try await withEmulator { (h: Harness) async throws in
-            let sent = try await h.tap.sendMessage(Seed.demo, message: "a slow one please")
+            let sent = try await h.tap.sendMessage(Seed.demo, message: "a long one, until stopped")
             let stop = try await h.tap.interrupt(Seed.demo)
             #expect(stop.status == .acknowledged)
             let end = try await h.tap.waitForReply(Seed.demo, cursor: sent.cursor, timeout: 120)

@@ -148,7 +148,7 @@ def test_full_conversation_with_permission_prompt(server_env, emulator):
         assert "`make deploy` ran" in done.structured_content["reply"]
 
         # send_message + wait_for_reply, and interrupt_session.
-        sent = await client.call_tool("send_message", {"session_id": DEMO, "message": "a slow one please"})
+        sent = await client.call_tool("send_message", {"session_id": DEMO, "message": "a long one, until stopped"})
         cursor = sent.structured_content["cursor"]
         stop = await client.call_tool("interrupt_session", {"session_id": DEMO})
         assert not stop.is_error

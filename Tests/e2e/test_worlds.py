@@ -70,7 +70,7 @@ def test_every_tool_over_mcp(world, tmp_path):
                 assert answered["status"] == "acknowledged"
                 done = await ok("wait_for_reply", {"session_id": DEMO, "cursor": asked["cursor"]})
                 assert "`make tour` ran" in done["reply"]
-                slow = await ok("send_message", {"session_id": DEMO, "message": "slow, then stop"})
+                slow = await ok("send_message", {"session_id": DEMO, "message": "on and on until stopped"})
                 assert (await ok("interrupt_session", {"session_id": DEMO}))["status"] == "acknowledged"
                 stopped = await ok("wait_for_reply", {"session_id": DEMO, "cursor": slow["cursor"]})
                 assert stopped["status"] == "interrupted" and stopped["session_id"] == spelled(DEMO, world)
@@ -95,7 +95,7 @@ def test_every_call_through_the_python_binding(world):
             answered = client.respond_to_permission(DEMO, asked["pending_permissions"][0]["request_id"], "deny")
             assert answered["status"] == "acknowledged"
             assert "did not run" in client.wait_for_reply(DEMO, asked["cursor"], timeout=30)["reply"]
-            slow = client.send_message(DEMO, "slow, then stop")
+            slow = client.send_message(DEMO, "on and on until stopped")
             assert client.interrupt(DEMO)["status"] == "acknowledged"
             assert client.wait_for_reply(DEMO, slow["cursor"], timeout=30)["status"] == "interrupted"
         only_its_routes(base, world)

@@ -187,7 +187,7 @@ static void test_conversation(cctap_client *client) {
     json_decref(done);
     json_decref(asked);
 
-    CHECK(cctap_send_message(client, DEMO, "slow, to be interrupted", &out) == CCTAP_OK);
+    CHECK(cctap_send_message(client, DEMO, "on and on, until stopped", &out) == CCTAP_OK);
     json_t *sent = parse(out);
     char *cursor = strdup(json_string_value(json_object_get(sent, "cursor")));
     json_decref(sent);

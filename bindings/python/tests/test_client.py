@@ -87,7 +87,7 @@ def test_conversation_with_progress_and_permission(client):
     done = client.wait_for_reply(DEMO, asked["cursor"], timeout=30)
     assert done["status"] == "complete" and "did not run" in done["reply"]
 
-    sent = client.send_message(DEMO, "slow, then stop")
+    sent = client.send_message(DEMO, "on and on until stopped")
     assert client.interrupt(DEMO)["status"] == "acknowledged"
     stopped = client.wait_for_reply(DEMO, sent["cursor"], timeout=30)
     assert stopped["status"] == "interrupted"
