@@ -62,18 +62,8 @@ mv -f "$prefix/bin/cc-tap.new" "$prefix/bin/cc-tap"
 install -m 0755 dist/lib/libcctap.so.0 "$prefix/lib/libcctap.so.0"
 ln -sfn libcctap.so.0 "$prefix/lib/libcctap.so"
 install -m 0644 include/cctap.h "$prefix/include/cctap.h"
-version=$(sed -n 's/^#define CCTAP_VERSION "\(.*\)"$/\1/p' include/cctap.h)
-cat > "$prefix/lib/pkgconfig/cctap.pc" <<PC
-prefix=$prefix
-libdir=\${prefix}/lib
-includedir=\${prefix}/include
-
-Name: cctap
-Description: See into and talk to Claude Code Remote Control sessions
-Version: ${version}
-Libs: -L\${libdir} -Wl,-rpath,\${libdir} -lcctap
-Cflags: -I\${includedir}
-PC
+# build-dist.sh's pkg-config file, with the prefix made absolute (so the flags read as the install).
+sed "s|^prefix=.*|prefix=$prefix|" dist/lib/pkgconfig/cctap.pc > "$prefix/lib/pkgconfig/cctap.pc"
 printf '%s\n' "${installed[@]}" > "$manifest"
 printf '%s\n' "${created[@]}" > "$manifest.folders"
 
