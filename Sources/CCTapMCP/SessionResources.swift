@@ -92,8 +92,7 @@ actor SessionResources {
         } catch let error as TapError {
             switch error {
             case .cancelled: throw CancellationError()
-            case .invalidArgument(let text): throw MCPError.invalidParams(text)
-            case .invalidSessionID: throw MCPError.invalidParams(error.message(.mcp))
+            case .invalidArgument, .invalidSessionID: throw MCPError.invalidParams(error.message(.mcp))
             case .api(let details) where details.status == 404:
                 throw MCPError.serverError(code: -32002, message: error.message(.mcp))
             default: throw MCPError.internalError(error.message(.mcp))

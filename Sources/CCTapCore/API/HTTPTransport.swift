@@ -319,14 +319,15 @@ final class HTTPTransport: Sendable {
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 encoded.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
                 encoded.unicodeScalars.append("%")
-                encoded.unicodeScalars.append(hex[Int(byte >> 4)])
-                encoded.unicodeScalars.append(hex[Int(byte & 0x0F)])
+                encoded.unicodeScalars.append(hexDigits[Int(byte >> 4)])
+                encoded.unicodeScalars.append(hexDigits[Int(byte & 0x0F)])
             }
         }
         return encoded
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".unicodeScalars)
 
     /// The text of an HTML page's `<title>`, found without regard to case.
     static func htmlTitle(_ text: String) -> String? {
