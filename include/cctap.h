@@ -180,7 +180,9 @@ typedef struct cctap_client cctap_client;
  *                                 "with_cursor" ("with cursor"), "answer_permission" ("call
  *                                 cctap_respond_to_permission() with a request_id from
  *                                 pending_permissions"), "list_sessions" ("call
- *                                 cctap_list_sessions()"), "read_session" ("call cctap_read_session()").
+ *                                 cctap_list_sessions()"), "read_session" ("call cctap_read_session()"),
+ *                                 "wait_for_attention" ("call cctap_wait_for_attention() with this
+ *                                 result's resume_token").
  *                                 A hint then reads e.g. "Call <wait> <with_cursor> seq:42 to keep waiting."
  * Unknown keys are rejected, so a typo does not pass silently.
  *
@@ -194,7 +196,8 @@ int cctap_client_new(const char *options_json, cctap_client **out_client);
  * Freeing the same handle twice is detected and ignored. */
 void cctap_client_free(cctap_client *client);
 
-/* Cancels every blocking wait (cctap_send_and_wait, cctap_wait_for_reply) now running on this
+/* Cancels every blocking wait (cctap_send_and_wait, cctap_wait_for_reply,
+ * cctap_wait_for_attention) now running on this
  * client, from any thread: they return CCTAP_E_CANCELLED within about a second. Calls started
  * afterwards are not affected. Returns CCTAP_OK or CCTAP_E_INVALID_HANDLE. */
 int cctap_client_cancel(cctap_client *client);
@@ -205,8 +208,10 @@ int cctap_client_cancel(cctap_client *client);
  */
 
 /* Every session on the account, newest activity first, across all pages.
- * status_filter: optional; NULL, "" or "all" for all, "active" (not archived), "archived", or a
- * worker state ("running", "idle", "requires_action").
+ * status_filter: optional; NULL, "" or "all" for all, "active" (not archived), "archived", a
+ * worker state ("running", "idle", "requires_action"), or "needs_attention" (see
+ * cctap_wait_for_attention); anything else is CCTAP_E_INVALID_ARGUMENT. Each session carries
+ * "needs_attention" (true or false) and, when true, "attention_reason".
  * JSON: {"sessions":[{"id","title","status","worker_status","connection_status","unread",...}],
  *        "count","pages_read","complete",...}
  * "id" is spelled as the service returns it (cse_... on the 2026 routes); every call accepts
@@ -237,8 +242,10 @@ int cctap_get_session_events(cctap_client *client, const char *session_id, const
  * may or may not have been stored. */
 int cctap_send_message(cctap_client *client, const char *session_id, const char *message, char **out_json);
 
-/* Called while a wait runs, on a library thread, whenever the reply grows.
- * progress_json: {"session_id","reply","elapsed_seconds","events_read"}; valid only during the call.
+/* Called while a wait runs, on a library thread: for cctap_send_and_wait and cctap_wait_for_reply
+ * whenever the reply grows, with {"session_id","reply","elapsed_seconds","events_read"}; for
+ * cctap_wait_for_attention every 2 s, with {"sessions_watched","already_reported","source",
+ * "elapsed_seconds"}. progress_json is valid only during the call.
  * user_data: what you passed to the wait. Return quickly; do not call cctap_* functions that block. */
 typedef void (*cctap_progress_fn)(const char *progress_json, void *user_data);
 
@@ -259,6 +266,24 @@ int cctap_send_and_wait(cctap_client *client, const char *session_id, const char
  * cctap_send_and_wait(). */
 int cctap_wait_for_reply(cctap_client *client, const char *session_id, const char *cursor, double timeout_seconds,
                          cctap_progress_fn progress, void *user_data, char **out_json);
+
+/* Waits until any of the sessions needs its user: a permission prompt or another request blocks
+ * it, a turn ended and nobody read the result, or its machine dropped off during a turn. Returns at
+ * once when one already does and an earlier call (resume_token) did not report it.
+ * session_ids: optional; NULL or "" for every live session of the account, else comma-separated
+ * ids (at most 500). timeout_seconds: 0..3600. resume_token: optional; the "resume_token" of the
+ * previous result, so only what is new is reported and nothing in between is lost.
+ * progress, user_data: optional (NULL for none); see cctap_progress_fn.
+ * JSON: {"status":"attention"|"timeout","items":[{"session":{...},"reason":"permission"|"input"|
+ *        "unread_result"|"disconnected","pending_permissions":[...],"pending_inputs":[...],"reply",
+ *        "cursor"}],"resume_token","sessions_watched","source":"watch"|"poll","elapsed_seconds","hint"}
+ * A timeout is a success with status "timeout": call again with its resume_token. The sessions'
+ * states come from the account's watch stream, or from polls of the list where it is not served;
+ * one client shares one watch between all its waits. A session named here that is not live (unknown
+ * or archived) is CCTAP_E_INVALID_ARGUMENT. cctap_client_cancel() ends the wait. */
+int cctap_wait_for_attention(cctap_client *client, const char *session_ids, double timeout_seconds,
+                             const char *resume_token, cctap_progress_fn progress, void *user_data,
+                             char **out_json);
 
 /* Answers a permission prompt. request_id is the prompt's "request_id" (not its tool_use_id).
  * decision: "allow" or "deny". message: optional, shown to the session with a deny.

@@ -12,10 +12,19 @@ import Logging
 /// All methods throw `TapError`.
 public final class Tap: Sendable {
     let api: RemoteAPI
+    /// The account's live sessions, kept current while someone waits for attention or watches them.
+    let sessionWatch: AccountWatch
 
     public init(configuration: TapConfiguration) {
-        self.api = RemoteAPI(configuration: configuration)
+        let api = RemoteAPI(configuration: configuration)
+        self.api = api
+        self.sessionWatch = AccountWatch(api: api) {
+            let listed = try await api.allSessions(statuses: ["active"])
+            return (listed.sessions, listed.resumeToken, listed.dialect)
+        }
     }
+
+    deinit { sessionWatch.stop() }
 
     public var configuration: TapConfiguration { api.configuration }
     private var logger: Logger { api.configuration.logger }
@@ -30,71 +39,33 @@ public final class Tap: Sendable {
     /// `note` saying why), never an error: the sessions read so far are still worth showing.
     public func listSessions(status: String? = nil) async throws -> SessionList {
         let filter = status?.trimmed.lowercased()
+        if let filter, !Self.statusFilters.contains(filter) {
+            throw TapError.invalidArgument(
+                "status_filter must be one of \(Self.statusFilters.filter { !$0.isEmpty }.joined(separator: ", ")) "
+                    + "(got \"\(filter.prefix(40))\"); leave it out for every session.")
+        }
         let statuses: [String] =
             switch filter {
             case nil, "", "all": []
             case "archived": ["archived"]
             default: ["active"]
             }
-        let size = configuration.pageSize
-        let api = api
-        let (first, dialect) = try await api.speaking(.list) { dialect in
-            try await api.sessionsPage(dialect, limit: size, after: nil, statuses: dialect == .v2 ? statuses : [])
-        }
-        var all = first.items.map(SessionSummary.init)
-        var seenIDs = Set(all.map(\.id))
-        var pages = 1
-        var next = first.next
-        var seenCursors = Set<String>()
-        var pageParameter = "cursor"
-        var note: String?
-        while let cursor = next, pages < 1000 {
-            guard seenCursors.insert(cursor).inserted else {
-                note = "The service handed back a page cursor it had given before; listing stopped there."
-                break
-            }
-            let page: SessionPage
-            do {
-                page = try await api.sessionsPage(
-                    dialect, limit: size, after: cursor, statuses: dialect == .v2 ? statuses : [], pageParameter: pageParameter)
-            } catch let error as TapError where Self.refusesParameter(error) {
-                if dialect == .v2 && pageParameter == "cursor" {
-                    // S7 saw `cursor`; RC-API passes `page`. Try the other name once before giving up.
-                    pageParameter = "page"
-                    seenCursors.remove(cursor)
-                    continue
-                }
-                note = "The service refused the next page (\(error.message)); this is the first \(pages) page(s) only."
-                break
-            }
-            let fresh = page.items.map(SessionSummary.init).filter { seenIDs.insert($0.id).inserted }
-            if fresh.isEmpty && !page.items.isEmpty {
-                note = "The service answered the next page with sessions already listed (it ignores `\(pageParameter)`); "
-                    + "this is the first \(pages) page(s) only."
-                break
-            }
-            all += fresh
-            pages += 1
-            next = page.next
-        }
-        let kept = all.filter { Self.matches($0, filter) }
-        if let note { logger.info("session list is partial: \(note)") }
+        let listed = try await api.allSessions(statuses: statuses)
+        let kept = listed.sessions.filter { Self.matches($0, filter) }
         return SessionList(
-            sessions: kept, count: kept.count, statusFilter: (filter?.isEmpty ?? true) ? nil : filter, pagesRead: pages,
-            complete: note == nil, note: note)
+            sessions: kept, count: kept.count, statusFilter: (filter?.isEmpty ?? true) ? nil : filter,
+            pagesRead: listed.pages, complete: listed.note == nil, note: listed.note)
     }
 
-    /// A page request the service turned down for its parameters (not for the login or the load).
-    private static func refusesParameter(_ error: TapError) -> Bool {
-        guard case .api(let details) = error else { return false }
-        return details.status == 400 || details.status == 422
-    }
+    /// What `status_filter` accepts: a lifecycle, a worker state, or `needs_attention`.
+    public static let statusFilters = ["", "all", "active", "archived", "running", "idle", "requires_action", "needs_attention"]
 
     private static func matches(_ session: SessionSummary, _ filter: String?) -> Bool {
         switch filter {
         case nil, "", "all": return true
         case "active": return session.status != "archived"
         case "archived": return session.status == "archived"
+        case "needs_attention": return session.needsAttention
         case let state?: return session.status != "archived" && session.workerStatus == state
         }
     }
@@ -258,6 +229,32 @@ public final class Tap: Sendable {
         try SecondsSetting.pollInterval.checked(value, name: "poll_interval")
     }
 
+    // MARK: Attention
+
+    /// Waits until any of `sessions` (every live session of the account when empty) needs its
+    /// user: a permission prompt or other blocking request, a finished turn nobody read, or a
+    /// machine that dropped off during a turn. Returns at once when one already does and the
+    /// caller was not told of it (`resumeToken`, from an earlier result); on timeout, a result to
+    /// resume from. Follows the account watch stream, or polls the list where it is not served.
+    public func waitForAttention(
+        sessions: [String] = [], timeout: Double = 50, resumeToken: String? = nil,
+        progress: (@Sendable (AttentionProgress) -> Void)? = nil
+    ) async throws -> AttentionResult {
+        guard Limits.attentionSessions.contains(sessions.count) else {
+            throw TapError.invalidArgument(
+                "At most \(Limits.attentionSessions.upperBound) sessions per wait (got \(sessions.count)); "
+                    + "leave them out to watch every session.")
+        }
+        let scope = sessions.isEmpty ? nil : Set(try sessions.map { try SessionID($0).infra })
+        let seen = try resumeToken.map { $0.trimmed.isEmpty ? [] : try AttentionResumeToken.decode($0) } ?? []
+        let seconds = try Self.checkedTimeout(timeout)
+        return try await AttentionWaiter(api: api, watch: sessionWatch, scope: scope, seen: seen)
+            .wait(timeout: seconds, progress: progress)
+    }
+
+    /// Where the shared session board's updates come from now (nil while nobody watches).
+    package var attentionSource: AttentionSource? { sessionWatch.source }
+
     // MARK: Control
 
     /// Answers a permission prompt. `requestID` is the prompt's `request_id` (see
@@ -359,3 +356,4 @@ public final class Tap: Sendable {
     /// The organisation in use and where it came from.
     public func organization() async throws -> Organization { try await api.resolveOrganization() }
 }
+

@@ -8,6 +8,7 @@ import Hummingbird
 extension ServiceRoutes {
     func registerCodeSessions(on router: Router<EmulatorContext>) {
         router.get("/v1/code/sessions") { request, _ in try await listCodeSessions(request) }
+        router.get("/v1/code/sessions/watch") { request, context in try await openAccountWatch(request, context) }
         router.get("/v1/code/sessions/:id") { _, context in
             let id = try await existingSession(context, allowInfra: true)
             return Reply.json(await store.v2Object(id, detailed: true))
@@ -73,7 +74,7 @@ extension ServiceRoutes {
         }
         let page = await store.codeSessionPage(limit: limit, after: after, statuses: Set(statuses))
         var body: [String: JSON] = [
-            "data": .array(page.items), "resume_token": .string(await store.watchResumeToken()),
+            "data": .array(page.items), "resume_token": .string(await store.issueWatchToken()),
         ]
         if let next = page.next { body["next_cursor"] = .string(ListCursor.encode(next)) }
         return Reply.json(.object(body))
@@ -85,12 +86,13 @@ extension EmulatorStore {
 
     func rename(_ id: String, title: String) {
         sessions[id]?.resource["title"] = .string(title)
+        noteSessionChanged(id)
     }
 
-    func markRead(_ id: String) { sessions[id]?.unread = false }
-
-    /// An opaque token for the account-wide watch stream; it changes whenever an event is stored.
-    func watchResumeToken() -> String { "rt_" + String(eventCounter) }
+    func markRead(_ id: String) {
+        sessions[id]?.unread = false
+        noteSessionChanged(id)
+    }
 
     /// One page of the v2 list after `after` (exclusive), keeping the `statuses` asked for.
     func codeSessionPage(limit: Int, after: (time: String, id: String)?, statuses: Set<String>)

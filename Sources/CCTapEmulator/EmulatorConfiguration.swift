@@ -28,6 +28,16 @@ public struct EmulatorConfiguration: Sendable {
     /// `X-Trusted-Device-Token` are refused with 403, as the addendum reports.
     public var trustedDeviceToken: String?
 
+    /// Whether `/v1/code/sessions/watch` is served (the web client uses it only behind a server
+    /// gate; otherwise it polls the list). When false it answers 404.
+    public var watchServed = true
+    /// Seconds between the watch's `sync` frames (the service: every 100-120 s).
+    public var watchSyncSeconds: Double = 110
+    /// A resume token older than this opens a silently dead watch (the captures: about 225-240 s).
+    public var watchTokenStaleSeconds: Double = 230
+    /// A resume token older than this, or one never issued, is answered 410 (an emulator choice).
+    public var watchTokenExpirySeconds: Double = 900
+
     public init() {}
 
     public static let defaultToken = "sk-ant-oat01-emulator-0000000000000000"

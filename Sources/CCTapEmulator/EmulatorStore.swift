@@ -66,6 +66,16 @@ public actor EmulatorStore {
     private var createdSessions = 0
     /// The bearer tokens accepted now: the configuration's, until a test rotates the login.
     private(set) var validTokens: Set<String>
+    /// Open account watch streams (`/v1/code/sessions/watch`), fed as sessions change.
+    var watchers: [UUID: AsyncStream<WatchItem>.Continuation] = [:]
+    /// Per live session: its list object as watchers last heard of it, without the timestamps that
+    /// move with every event (see AccountWatchRoute.swift).
+    var announced: [String: JSON] = [:]
+    /// Per session: when it last began to need its user (a prompt, or a finished turn unread), in
+    /// seconds since 1970, for the attention-latency benchmark.
+    var attentionStartedAt: [String: Double] = [:]
+    /// Resume tokens handed out for the watch: token -> when (seconds since 1970).
+    var watchTokens: [String: Double] = [:]
 
     public init(configuration: EmulatorConfiguration) {
         self.configuration = configuration
@@ -99,10 +109,12 @@ public actor EmulatorStore {
         guard let session = sessions[id], session.status != "archived" else { return }
         session.resource["session_status"] = .string(status)
         session.resource["updated_at"] = .string(Clock.timestamp())
+        noteSessionChanged(id)
     }
 
     public func setConnection(_ id: String, connected: Bool) {
         sessions[id]?.resource["connection_status"] = connected ? "connected" : "disconnected"
+        noteSessionChanged(id)
     }
 
     /// Archives a session; false when it already was.
@@ -110,6 +122,7 @@ public actor EmulatorStore {
         guard let session = sessions[id], session.status != "archived" else { return false }
         session.resource["session_status"] = "archived"
         session.resource["updated_at"] = .string(Clock.timestamp())
+        noteSessionChanged(id)
         return true
     }
 
@@ -133,6 +146,7 @@ public actor EmulatorStore {
         if body["type"]?.stringValue == "user", let uuid = body["uuid"]?.stringValue {
             userMessagesStored[uuid, default: 0] += 1
         }
+        if !seeding { noteSessionChanged(sessionID) }
         return id
     }
 
@@ -292,6 +306,7 @@ public actor EmulatorStore {
         for turn in 0..<turns {
             appendTurn(id, user: "Step \(turn + 1): continue", reply: "Step \(turn + 1) done: one more module moved.")
         }
+        noteSessionChanged(id)
         return id
     }
 
@@ -318,6 +333,8 @@ public actor EmulatorStore {
             "service_requests": .int(Int64(serviceRequests)),
             "requests_in_progress": .int(Int64(requestsInProgress)),
             "last_result_at": .object(lastResultStoredAt.mapValues { .double($0) }),
+            "attention_started_at": .object(attentionStartedAt.mapValues { .double($0) }),
+            "open_watches": .int(Int64(watchers.count)),
         ])
     }
 

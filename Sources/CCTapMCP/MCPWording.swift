@@ -5,5 +5,6 @@ extension Wording {
     static let mcp = Wording(
         wait: "call wait_for_reply", withCursor: "with cursor",
         answerPermission: "call respond_to_permission with a request_id from pending_permissions",
-        listSessions: "call list_sessions", readSession: "call read_session")
+        listSessions: "call list_sessions", readSession: "call read_session",
+        waitForAttention: "call wait_for_attention with this result's resume_token")
 }

@@ -1,3 +1,4 @@
+import CCTapCore
 import MCP
 
 /// JSON Schemas of tool inputs and of the core's result types.
@@ -68,7 +69,12 @@ enum Schema {
             "cwd": string(), "model": string(),
             "post_turn_summary": any("the service's summary of the last turn (status_category, status_detail, needs_action)"),
             "pending_action": any("what the worker waits on while requires_action, as the service gave it"),
-        ], required: ["id", "status", "worker_status", "connection_status"])
+            "needs_attention": boolean("the session needs its user now (attention_reason says why)"),
+            "attention_reason": oneOf(
+                AttentionReason.allCases.map(\.rawValue),
+                "permission (a prompt to answer), input (a request only the person can answer), unread_result (a turn "
+                    + "ended unread), disconnected (the machine dropped off mid-turn)"),
+        ], required: ["id", "status", "worker_status", "connection_status", "needs_attention"])
 
     static let sessionList = object(
         [
@@ -142,6 +148,24 @@ enum Schema {
             "status", "session_id", "reply", "pending_permissions", "pending_inputs", "cursor", "elapsed_seconds", "events_read",
             "event_source", "hint",
         ])
+
+    static let attentionItem = object(
+        [
+            "session": sessionSummary, "reason": oneOf(AttentionReason.allCases.map(\.rawValue)),
+            "pending_permissions": array(permissionRequest, "answer with respond_to_permission and a request_id"),
+            "pending_inputs": array(workerRequest, "only the person can answer these, where Claude Code runs"),
+            "reply": string("the assistant's text in the session's latest turn"),
+            "cursor": string("the session's position now: pass to wait_for_reply after answering"),
+        ], required: ["session", "reason", "pending_permissions", "pending_inputs", "reply", "cursor"])
+
+    static let attentionResult = object(
+        [
+            "status": oneOf(["attention", "timeout"]),
+            "items": array(attentionItem, "the sessions that began to need the user since the resume_token given"),
+            "resume_token": string("pass to the next wait_for_attention so it reports only what is new"),
+            "sessions_watched": integer(), "source": string("watch (the account's watch stream) or poll (the session list)"),
+            "elapsed_seconds": number(), "hint": string("what to do next"),
+        ], required: ["status", "items", "resume_token", "sessions_watched", "source", "elapsed_seconds", "hint"])
 
     static let controlStatus = oneOf(
         ["queued", "acknowledged", "refused", "withdrawn"],

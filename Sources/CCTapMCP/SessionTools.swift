@@ -14,12 +14,14 @@ enum SessionTools {
                 List the Claude Code sessions (Remote Control and web) on the user's account, newest activity \
                 first, across every page. Use it first, to find a session's id, whether its worker is running, \
                 idle or blocked on the user (worker_status requires_action), whether it is archived, whether a \
-                finished turn is unread, and whether its machine is connected.
+                finished turn is unread, whether its machine is connected, and whether it needs the user now \
+                (needs_attention, attention_reason).
                 """,
             inputSchema: Schema.object([
                 "status_filter": Schema.string(
-                    "Optional: 'active' (not archived), 'archived', or a worker state (running, idle, "
-                        + "requires_action). Empty, omitted or 'all': every session.")
+                    "Optional: 'active' (not archived), 'archived', a worker state (running, idle, "
+                        + "requires_action), or 'needs_attention' (blocked on the user, a result unread, or its machine "
+                        + "gone mid-turn). Empty, omitted or 'all': every session.")
             ]),
             annotations: .init(title: "List Claude Code sessions", readOnlyHint: true, openWorldHint: true),
             outputSchema: Schema.sessionList),

@@ -25,9 +25,12 @@ public enum Render {
     public static func sessions(_ list: SessionList) -> String {
         guard !list.sessions.isEmpty else { return "No sessions" + (list.statusFilter.map { " with status \($0)" } ?? "") + "." }
         let rows = list.sessions.map {
-            [$0.id, state($0), $0.connectionStatus, String(($0.lastEventAt ?? $0.updatedAt ?? "").prefix(16)), clip($0.title ?? "(untitled)", 48)]
+            [
+                $0.id, state($0), $0.connectionStatus, String(($0.lastEventAt ?? $0.updatedAt ?? "").prefix(16)),
+                $0.attentionReason.map { "! " + $0.rawValue } ?? "-", clip($0.title ?? "(untitled)", 48),
+            ]
         }
-        var text = table(["ID", "STATE", "CONNECTION", "ACTIVITY", "TITLE"], rows) + "\n\(list.count) session(s)"
+        var text = table(["ID", "STATE", "CONNECTION", "ACTIVITY", "NEEDS-YOU", "TITLE"], rows) + "\n\(list.count) session(s)"
         if let note = list.note { text += " (partial: \(note))" }
         return text
     }
@@ -135,5 +138,24 @@ public enum Render {
             }
         return "Asked \(result.sessionID) to stop its current turn (request_id \(result.requestID)). \(outcome) "
             + "Call wait_for_reply to see the turn end."
+    }
+
+    public static func attention(_ result: AttentionResult) -> String {
+        var lines: [String] = []
+        switch result.status {
+        case .timeout:
+            lines.append("Nothing new needs you among \(result.sessionsWatched) session(s) (\(Int(result.elapsedSeconds)) s, by \(result.source)).")
+        case .attention:
+            for item in result.items {
+                lines.append("\(item.session.id) \(clip(item.session.title ?? "(untitled)", 60)): \(item.reason.rawValue)")
+                lines += item.pendingPermissions.map { "  " + permissionLine($0) }
+                lines += item.pendingInputs.map { "  " + inputLine($0) }
+                if !item.reply.isEmpty { lines.append("  reply: " + clip(item.reply, 1500)) }
+                lines.append("  cursor: \(item.cursor)")
+            }
+        }
+        lines.append(result.hint)
+        lines.append("resume_token: \(result.resumeToken)")
+        return lines.joined(separator: "\n")
     }
 }

@@ -60,6 +60,21 @@ struct ToolArguments {
         return Int(value)
     }
 
+    /// A list of strings (an empty list is nil-equivalent to the caller: it is returned as is).
+    func strings(_ name: String) throws -> [String]? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            return try items.enumerated().map { index, item in
+                guard case .string(let text) = item else {
+                    throw Invalid(message: "\(name)[\(index)] must be a string (got \(Self.kind(item))).")
+                }
+                return text
+            }
+        case let other?: throw Invalid(message: "\(name) must be a list of strings (got \(Self.kind(other))).")
+        }
+    }
+
     /// A JSON object argument, converted to the core's JSON value.
     func object(_ name: String) throws -> JSONValue? {
         switch values[name] {

@@ -19,7 +19,8 @@ struct ToolCall: Sendable {
 
 /// All tools, in a fixed order: the published cc-tap's six first (same names and arguments), then ours.
 public enum ToolRegistry {
-    static let definitions: [ToolDefinition] = SessionTools.definitions + ConversationTools.definitions
+    static let definitions: [ToolDefinition] =
+        SessionTools.definitions + ConversationTools.definitions + AttentionTools.definitions
 
     /// The tools as `tools/list` returns them.
     public static var tools: [Tool] { definitions.map(\.tool) }

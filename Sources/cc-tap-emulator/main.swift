@@ -41,6 +41,15 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Require this X-Trusted-Device-Token on session routes, as organisations with Trusted Devices do.")
     var trustedDeviceToken: String?
 
+    @Flag(help: "Answer the account watch (/v1/code/sessions/watch) with 404, as when its server gate is off.")
+    var noWatch = false
+
+    @Option(help: "Seconds after which a watch resume token opens a silently dead stream (the service: about 230).")
+    var watchTokenStaleSeconds = 230.0
+
+    @Option(help: "Seconds between keepalives on event and watch streams (the service: 12-15).")
+    var keepaliveSeconds = 13.0
+
     func validate() throws {
         guard EmulatorDialect(rawValue: dialect) != nil else {
             throw ValidationError("--dialect must be one of: both, v1, v2 (got '\(dialect)').")
@@ -56,6 +65,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         if let token { configuration.validTokens = [token] }
         configuration.dialect = EmulatorDialect(rawValue: dialect) ?? .both
         configuration.trustedDeviceToken = trustedDeviceToken
+        configuration.watchServed = !noWatch
+        configuration.watchTokenStaleSeconds = watchTokenStaleSeconds
+        configuration.streamKeepaliveSeconds = keepaliveSeconds
         let emulator = Emulator(configuration: configuration)
         let bound = try await emulator.start(host: host, port: port)
         let banner = """

@@ -5,5 +5,6 @@ extension Wording {
     static let cli = Wording(
         wait: "run `cc-tap wait <session>`", withCursor: "with --cursor",
         answerPermission: "run `cc-tap respond <session> <request_id> allow|deny` for one of the pending permissions",
-        listSessions: "run `cc-tap sessions`", readSession: "run `cc-tap read <session>`")
+        listSessions: "run `cc-tap sessions`", readSession: "run `cc-tap read <session>`",
+        waitForAttention: "run `cc-tap attention` with --resume and the token above")
 }

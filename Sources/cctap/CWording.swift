@@ -5,5 +5,6 @@ extension Wording {
     static let c = Wording(
         wait: "call cctap_wait_for_reply()", withCursor: "with cursor",
         answerPermission: "call cctap_respond_to_permission() with a request_id from pending_permissions",
-        listSessions: "call cctap_list_sessions()", readSession: "call cctap_read_session()")
+        listSessions: "call cctap_list_sessions()", readSession: "call cctap_read_session()",
+        waitForAttention: "call cctap_wait_for_attention() with this result's resume_token")
 }

@@ -62,6 +62,7 @@ enum ClientOptions {
         let fields: [(String, WritableKeyPath<Wording, String>)] = [
             ("wait", \.wait), ("with_cursor", \.withCursor), ("answer_permission", \.answerPermission),
             ("list_sessions", \.listSessions), ("read_session", \.readSession),
+            ("wait_for_attention", \.waitForAttention),
         ]
         if let unknown = names.keys.filter({ key in !fields.contains { $0.0 == key } }).sorted().first {
             throw CFailure(

@@ -171,7 +171,7 @@ public func cctapSendAndWait(
     operation(client, out, cancellable: true) { () throws(CFailure) -> Work<WaitResult> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
         let text = try CArguments.string(message, "message", limit: CArguments.messageLimit)
-        let report = ProgressCallback.make(progress, userData)
+        let report: (@Sendable (WaitProgress) -> Void)? = ProgressCallback.make(progress, userData)
         return { try await $0.sendAndWait(id, message: text, timeout: timeout, progress: report) }
     }
 }
@@ -184,8 +184,23 @@ public func cctapWaitForReply(
     operation(client, out, cancellable: true) { () throws(CFailure) -> Work<WaitResult> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
         let position = try CArguments.string(cursor, "cursor", limit: 512)
-        let report = ProgressCallback.make(progress, userData)
+        let report: (@Sendable (WaitProgress) -> Void)? = ProgressCallback.make(progress, userData)
         return { try await $0.waitForReply(id, cursor: position, timeout: timeout, progress: report) }
+    }
+}
+
+@c(cctap_wait_for_attention)
+public func cctapWaitForAttention(
+    _ client: CClient?, _ sessionIDs: UnsafePointer<CChar>?, _ timeout: Double, _ resumeToken: UnsafePointer<CChar>?,
+    _ progress: cctap_progress_fn?, _ userData: UnsafeMutableRawPointer?, _ out: COut?
+) -> Int32 {
+    operation(client, out, cancellable: true) { () throws(CFailure) -> Work<AttentionResult> in
+        let list = try CArguments.optionalString(
+            sessionIDs, "session_ids", limit: Limits.attentionSessions.upperBound * (Limits.sessionIDTextBytes + 1)) ?? ""
+        let ids = list.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+        let token = try CArguments.optionalString(resumeToken, "resume_token", limit: Limits.resumeTokenBytes)
+        let report: (@Sendable (AttentionProgress) -> Void)? = ProgressCallback.make(progress, userData)
+        return { try await $0.waitForAttention(sessions: ids, timeout: timeout, resumeToken: token, progress: report) }
     }
 }
 

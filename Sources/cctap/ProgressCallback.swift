@@ -8,7 +8,9 @@ enum ProgressCallback {
         let pointer: UnsafeMutableRawPointer?
     }
 
-    static func make(_ function: cctap_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> (@Sendable (WaitProgress) -> Void)? {
+    static func make<Progress: Encodable & Sendable>(_ function: cctap_progress_fn?, _ userData: UnsafeMutableRawPointer?)
+        -> (@Sendable (Progress) -> Void)?
+    {
         guard let function else { return nil }
         let data = UserData(pointer: userData)
         return { progress in

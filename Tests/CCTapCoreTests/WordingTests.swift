@@ -7,13 +7,13 @@ import Testing
     /// A wording whose names cannot be mistaken for any surface's.
     let test = Wording(
         wait: "call WAIT", withCursor: "from", answerPermission: "call ANSWER", listSessions: "call LIST",
-        readSession: "call READ")
+        readSession: "call READ", waitForAttention: "call ATTEND with the token")
 
     /// Every operation name of the MCP server, the C library and the CLI.
     static let surfaceNames = [
         "list_sessions", "get_session_info", "read_session", "get_session_events", "send_message", "send_and_wait",
         "wait_for_reply", "respond_to_permission", "interrupt_session", "cctap_", "cc-tap wait", "cc-tap respond",
-        "cc-tap sessions", "cc-tap read",
+        "cc-tap sessions", "cc-tap read", "wait_for_attention", "cc-tap attention",
     ]
 
     static func namesNoSurface(_ text: String) -> Bool {
@@ -27,6 +27,8 @@ import Testing
         #expect(test.sentence(for: .followTurn) == "Call WAIT to follow the turn.")
         #expect(test.sentence(for: .findSession) == "Call LIST for valid session ids.")
         #expect(test.sentence(for: .readBeforeResending).hasPrefix("Call READ before sending it again"))
+        #expect(test.sentence(for: .watchAgain) == "Call ATTEND with the token to keep watching.")
+        #expect(test.sentence(for: .attendThenWatch).contains("(call ANSWER)") && test.sentence(for: .attendThenWatch).contains("call ATTEND with the token"))
     }
 
     @Test func errorsStateFactsAndTheSurfaceAddsTheStep() throws {

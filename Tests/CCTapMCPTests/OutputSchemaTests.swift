@@ -60,6 +60,13 @@ import Testing
          Schema.permissionResponse),
         ("InterruptResult", InterruptResult(sessionID: "cse_1", requestID: "interrupt-1", status: .refused, detail: "no"),
          Schema.interruptResult),
+        ("AttentionResult", AttentionResult(
+            status: .attention,
+            items: [AttentionItem(
+                session: summary, reason: .permission, pendingPermissions: [prompt], pendingInputs: [input], reply: "r",
+                cursor: "seq:3")],
+            resumeToken: "att1.00", sessionsWatched: 3, source: "watch", elapsedSeconds: 0.2, hint: "h", next: .attendThenWatch),
+         Schema.attentionResult),
     ]
 
     @Test(arguments: 0..<cases.count)

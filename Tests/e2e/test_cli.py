@@ -24,7 +24,7 @@ def test_sessions_table_for_people(env):
     out = run(["sessions", "--status", "active"], env)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].split() == ["ID", "STATE", "CONNECTION", "ACTIVITY", "TITLE"]
+    assert lines[0].split() == ["ID", "STATE", "CONNECTION", "ACTIVITY", "NEEDS-YOU", "TITLE"]
     assert "Résumé parser — поддержка 日本語 🚀" in out.stdout
     assert "archived" not in out.stdout.split("TITLE", 1)[1].replace("(archived)", "")
 
@@ -119,6 +119,23 @@ def test_respond_answers_a_permission_prompt(env):
     assert "did not run" in json.loads(after.stdout)["reply"]
     wrong = run(["respond", DEMO, request_id, "perhaps"], env)
     assert wrong.returncode != 0 and "perhaps" in wrong.stderr
+
+
+def test_attention_reports_then_resumes_quietly(env):
+    """`cc-tap attention` prints what needs you with the token to resume from; run again with it, nothing
+    new comes back and the hint names the command again."""
+    out = run(["attention", "--session", "session_01HPendingPermission0003", "--timeout", "30"], env)
+    assert out.returncode == 0, out.stderr
+    assert "permission" in out.stdout and "request_id 0b5e7c1e-2f3a-4d5b-8c6d-7e8f9a0b1c2d" in out.stdout
+    token = re.search(r"^resume_token: (att1\.[0-9a-f]+)$", out.stdout, re.M).group(1)
+    again = run(["attention", "--session", "session_01HPendingPermission0003", "--timeout", "0.5", "--resume", token,
+                 "--json"], env)
+    assert again.returncode == 0, again.stderr
+    quiet = json.loads(again.stdout)
+    assert quiet["status"] == "timeout" and quiet["items"] == []
+    assert quiet["hint"].endswith("Run `cc-tap attention` with --resume and the token above to keep watching.")
+    forged = run(["attention", "--resume", "not-a-token", "--timeout", "1"], env)
+    assert forged.returncode != 0 and "resume_token" in forged.stderr
 
 
 def test_bad_session_id_is_a_clear_error(env):

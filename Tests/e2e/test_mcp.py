@@ -19,7 +19,7 @@ OFFLINE = "session_01HDisconnected00000005"
 LONG = "session_01HLongSession5000ev0006"
 UNICODE = "session_01HUnicodeTitle000000002"
 TOOLS = ["list_sessions", "get_session_info", "read_session", "get_session_events", "send_message",
-         "send_and_wait", "wait_for_reply", "respond_to_permission", "interrupt_session"]
+         "send_and_wait", "wait_for_reply", "respond_to_permission", "interrupt_session", "wait_for_attention"]
 
 
 def params(env):
@@ -52,7 +52,8 @@ def test_tools_are_declared_fully(server_env):
             if not a.read_only_hint:
                 assert a.destructive_hint is not None and a.idempotent_hint is not None, tool.name
         reads = {t.name for t in tools if t.annotations.read_only_hint}
-        assert reads == {"list_sessions", "get_session_info", "read_session", "get_session_events", "wait_for_reply"}
+        assert reads == {"list_sessions", "get_session_info", "read_session", "get_session_events", "wait_for_reply",
+                         "wait_for_attention"}
         return tools
     tools = call(server_env, body)
     # The published cc-tap's arguments are still accepted.
@@ -309,6 +310,53 @@ def test_cancellation_stops_the_wait(server_env, emulator):
     call(dict(server_env, CCTAP_PRESENCE="1"), body)
 
 
+@pytest.mark.parametrize("watch", ["served", "refused"])
+def test_wait_for_attention_reports_a_new_prompt(watch, tmp_path):
+    """A pending wait_for_attention returns when a session begins to need the user, with the prompt and
+    its request_id, over the account watch or, where the watch is refused, by polling the list; it
+    reports progress meanwhile, and its resume_token keeps the seeded occasions from coming back."""
+    extra = [] if watch == "served" else ["--no-watch"]
+    for base in running_emulator("both", *extra):
+        env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=base, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                                CCTAP_POLL_INTERVAL="0.1")
+        created = emulator_call(base, "POST", "/_emulator/sessions", {"turns": 0, "title": "needs you soon"})["id"]
+
+        async def body(client):
+            first = (await client.call_tool("wait_for_attention", {"timeout": 5})).structured_content
+            assert first["status"] == "attention"
+            assert any(i["reason"] == "permission" and i["pending_permissions"] for i in first["items"])
+            progress, results = [], []
+
+            async def on_progress(value, total, message):
+                progress.append(message)
+
+            async def wait():
+                results.append(await client.call_tool(
+                    "wait_for_attention", {"resume_token": first["resume_token"], "timeout": 60},
+                    progress_callback=on_progress))
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(wait)
+                with anyio.fail_after(60):
+                    while not progress:  # the wait is underway (it reports at once, then every 2 s)
+                        await anyio.sleep(0.05)
+                await client.call_tool("send_message", {"session_id": created, "message": "permission to run ls?"})
+            result = results[0].structured_content
+            assert result["status"] == "attention", result
+            assert result["source"] == ("watch" if watch == "served" else "poll")
+            [item] = result["items"]
+            assert item["session"]["id"] == created.replace("session_", "cse_") and item["reason"] == "permission"
+            info = (await client.call_tool("get_session_info", {"session_id": created})).structured_content
+            assert item["pending_permissions"][0]["request_id"] == info["pending_permissions"][0]["request_id"]
+            assert "respond_to_permission" in result["hint"] and "wait_for_attention" in result["hint"]
+            assert progress and "nothing new needs you yet" in progress[0]
+            listed = (await client.call_tool("list_sessions", {"status_filter": "needs_attention"})).structured_content
+            assert created.replace("session_", "cse_") in {s["id"] for s in listed["sessions"]}
+            bad = await client.call_tool("wait_for_attention", {"resume_token": "seq:4", "timeout": 1})
+            assert bad.is_error and "resume_token" in bad.content[0].text
+        call(env, body)
+
+
 def test_list_sessions_stays_prompt_during_eight_waits(server_env, emulator):
     """Eight waits hold a stream each; list_sessions must not queue behind them (with one shared pool
     of 8 connections it did, until the waits ended). Judged by order, not by a time: five lists are
@@ -445,5 +493,5 @@ def test_malformed_frames_get_errors_and_the_server_keeps_serving(server_env):
     assert by_id[8]["error"]["code"] == -32601
     assert "error" in by_id[7]
     assert by_id[9]["result"]["isError"] is True
-    assert len(by_id[10]["result"]["tools"]) == 9
+    assert len(by_id[10]["result"]["tools"]) == len(TOOLS)
     assert any(f.get("error", {}).get("code") == -32700 for f in replies)

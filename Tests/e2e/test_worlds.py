@@ -3,7 +3,8 @@ generations, only the 2026 /v1/code/sessions routes, or only the older /v1/sessi
 the fast tier runs one representative call per surface per world, beside each surface's own tests).
 
 Each world gets an emulator of its own, and each tour makes every call its surface has: list, details,
-transcript, raw events, send, send and wait, keep waiting, answer a permission prompt, interrupt."""
+transcript, raw events, send, send and wait, keep waiting, answer a permission prompt, interrupt, and
+wait for attention."""
 import json
 import re
 import subprocess
@@ -58,6 +59,10 @@ def test_every_tool_over_mcp(world, tmp_path):
                 assert spelled(DEMO, world) in {s["id"] for s in listed["sessions"]}
                 info = await ok("get_session_info", {"session_id": PENDING})
                 assert info["pending_permissions"][0]["request_id"] == SEEDED_REQUEST
+                attention = await ok("wait_for_attention", {"session_ids": [PENDING], "timeout": 30})
+                assert attention["items"][0]["pending_permissions"][0]["request_id"] == SEEDED_REQUEST
+                # Already waiting, so the first read of the list answers; v1 has no watch to follow.
+                assert attention["source"] in (["poll"] if world == "v1" else ["poll", "watch"])
                 assert (await ok("read_session", {"session_id": DEMO, "last_n": 3}))["entries"]
                 assert (await ok("get_session_events", {"session_id": DEMO, "event_types": "result", "last_n": 1}))["count"] == 1
                 sent = await ok("send_message", {"session_id": DEMO, "message": "first"})
@@ -87,6 +92,8 @@ def test_every_call_through_the_python_binding(world):
                           library=str(LIBRARY)) as client:
             assert client.list_sessions("archived")["sessions"][0]["status"] == "archived"
             assert client.get_session_info(PENDING)["pending_permissions"][0]["request_id"] == SEEDED_REQUEST
+            attention = client.wait_for_attention([PENDING], timeout=30)
+            assert attention["items"][0]["pending_permissions"][0]["request_id"] == SEEDED_REQUEST
             assert client.read_session(DEMO, 3)["entries"]
             assert client.get_session_events(DEMO, "user", 1)["count"] == 1
             sent = client.send_message(DEMO, "first")
@@ -128,6 +135,9 @@ def test_every_command_of_the_command_line(world, tmp_path):
 
         assert ok("sessions", "--status", "idle")["count"] >= 1
         assert ok("info", PENDING)["pending_permissions"][0]["request_id"] == SEEDED_REQUEST
+        attention = ok("attention", "--session", PENDING, "--timeout", "30")
+        assert attention["items"][0]["pending_permissions"][0]["request_id"] == SEEDED_REQUEST
+        assert ok("sessions", "--status", "needs_attention")["sessions"][0]["needs_attention"] is True
         assert ok("read", DEMO, "--last", "3")["entries"]
         assert ok("send", DEMO, "first")["session_id"] == spelled(DEMO, world)
         waited = ok("send", DEMO, "second", "--wait", "--timeout", "30")

@@ -76,6 +76,8 @@ struct EnvelopePage: Sendable {
 struct SessionPage: Sendable {
     var items: [JSONValue]
     var next: String?
+    /// v2 only: the token the account watch resumes from (`resume_token`).
+    var resumeToken: String? = nil
 }
 
 /// Where a backwards read continues: before this v2 `sequence_num` or before this v1 event id.
@@ -274,7 +276,8 @@ final class RemoteAPI: Sendable {
                 throw TapError.badResponse("\(route) answered without a `data` list; the API may have changed.")
             }
             let next = json["next_cursor"]?.stringValue
-            return SessionPage(items: data, next: next?.isEmpty == false ? next : nil)
+            let token = json["resume_token"]?.stringValue
+            return SessionPage(items: data, next: next?.isEmpty == false ? next : nil, resumeToken: token?.isEmpty == false ? token : nil)
         case .v1:
             var query = [("limit", String(limit))]
             if let cursor { query.append(("after_id", cursor)) }
@@ -371,6 +374,21 @@ final class RemoteAPI: Sendable {
         let org = try await resolveOrganization()
         return try await transport.openStream(
             request, organization: org.uuid, headers: sequence.map { [("Last-Event-ID", String($0))] } ?? [])
+    }
+
+    /// The `anthropic-client-platform` the account watch requires (protocol.md §8.3): the web
+    /// client's, not the one the other routes get.
+    static let watchPlatform = "web_claude_ai"
+
+    /// `GET /v1/code/sessions/watch?exclude_tags=-&resume_token=<token>`: the account-wide stream
+    /// of session changes, resuming from a token of the list (or of a `sync` frame).
+    func openAccountWatch(resumeToken: String) async throws -> HTTPClientResponse.Body {
+        var request = APIRequest(
+            method: .GET, path: "/v1/code/sessions/watch", query: [("exclude_tags", "-"), ("resume_token", resumeToken)],
+            surface: .code, timeout: min(15, configuration.requestTimeout))
+        request.headerOverrides = [("anthropic-client-platform", Self.watchPlatform)]
+        let org = try await resolveOrganization()
+        return try await transport.openStream(request, organization: org.uuid, headers: [])
     }
 
     // MARK: Writing

@@ -44,6 +44,11 @@ package enum TranscriptBuilder {
         return entries
     }
 
+    /// Whether a `user` event is something a person (or a controller) said, not a tool's result.
+    package static func isPrompt(_ event: JSONValue) -> Bool {
+        userEntries(event, createdAt: nil).contains { $0.kind == .user }
+    }
+
     private static func userEntries(_ event: JSONValue, createdAt: String?) -> [TranscriptEntry] {
         switch event["message"]?["content"] {
         case .string(let text):

@@ -16,6 +16,11 @@ public enum NextStep: Sendable, Equatable {
     case findSession
     /// Whether a message was stored is unknown: read the session before sending it again.
     case readBeforeResending
+    /// Nothing new needs the user yet: wait for attention again with the result's resume token.
+    case watchAgain
+    /// Sessions need the user: answer their prompts or read their results, then watch again with the
+    /// result's resume token.
+    case attendThenWatch
 }
 
 /// The names one surface gives the operations a `NextStep` refers to, as imperative phrases
@@ -31,13 +36,20 @@ public struct Wording: Sendable, Equatable {
     public var listSessions: String
     /// How to read a session's conversation.
     public var readSession: String
+    /// How to wait for attention again with a resume token, e.g. "call wait_for_attention with
+    /// this result's resume_token".
+    public var waitForAttention: String
 
-    public init(wait: String, withCursor: String, answerPermission: String, listSessions: String, readSession: String) {
+    public init(
+        wait: String, withCursor: String, answerPermission: String, listSessions: String, readSession: String,
+        waitForAttention: String
+    ) {
         self.wait = wait
         self.withCursor = withCursor
         self.answerPermission = answerPermission
         self.listSessions = listSessions
         self.readSession = readSession
+        self.waitForAttention = waitForAttention
     }
 
     /// The step as one sentence in this surface's words.
@@ -55,6 +67,11 @@ public struct Wording: Sendable, Equatable {
             return Self.capitalized("\(listSessions) for valid session ids.")
         case .readBeforeResending:
             return Self.capitalized("\(readSession) before sending it again, or it may appear twice.")
+        case .watchAgain:
+            return Self.capitalized("\(waitForAttention) to keep watching.")
+        case .attendThenWatch:
+            return "Answer each prompt (\(answerPermission)) or read each result, then "
+                + "\(waitForAttention) to keep watching without hearing of these again."
         }
     }
 

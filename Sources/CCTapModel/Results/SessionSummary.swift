@@ -33,6 +33,10 @@ public struct SessionSummary: Codable, Sendable, Equatable {
     public var postTurnSummary: JSONValue?
     /// `external_metadata.pending_action`: what the worker waits on while `requires_action`, untouched.
     public var pendingAction: JSONValue?
+    /// Whether the session needs its user now; `attentionReason` says why.
+    public var needsAttention: Bool
+    /// Why the session needs its user (see `AttentionReason`), or nil when it does not.
+    public var attentionReason: AttentionReason?
 
     enum CodingKeys: String, CodingKey {
         case id, title, status, cwd, model, unread
@@ -45,6 +49,8 @@ public struct SessionSummary: Codable, Sendable, Equatable {
         case lastEventAt = "last_event_at"
         case postTurnSummary = "post_turn_summary"
         case pendingAction = "pending_action"
+        case needsAttention = "needs_attention"
+        case attentionReason = "attention_reason"
     }
 
     package init(_ json: JSONValue) {
@@ -74,6 +80,10 @@ public struct SessionSummary: Codable, Sendable, Equatable {
         pendingAction = json["external_metadata"]?["pending_action"]
         if postTurnSummary == .null { postTurnSummary = nil }
         if pendingAction == .null { pendingAction = nil }
+        attentionReason = nil
+        needsAttention = false
+        attentionReason = AttentionReason.of(self)
+        needsAttention = attentionReason != nil
     }
 
     /// Whether the worker is on a turn (running, or blocked on the user mid-turn).

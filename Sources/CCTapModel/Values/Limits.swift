@@ -21,6 +21,10 @@ public enum Limits {
     public static let updatedInputBytes = 1024 * 1024
     /// One phrase of a caller's own wording for next steps (the C library's `wording` option).
     public static let wordingPhraseBytes = 200
+    /// A resume token of `waitForAttention`, as text.
+    public static let resumeTokenBytes = 256 * 1024
+    /// How many sessions one wait for attention may name (none: every live session).
+    public static let attentionSessions = 0...500
     /// Short texts: a status filter, a list of event types.
     public static let shortTextBytes = 4096
 }

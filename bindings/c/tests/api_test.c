@@ -202,6 +202,52 @@ static void test_conversation(cctap_client *client) {
     free(cursor);
 }
 
+/* Waiting for attention: the seeded prompt is reported once, then a wait with the resume token times
+ * out with nothing new; bad scopes and tokens are refused. */
+static void test_attention(cctap_client *client) {
+    char *out = NULL;
+    int calls = 0;
+    CHECK(cctap_list_sessions(client, "needs_attention", &out) == CCTAP_OK);
+    json_t *listed = parse(out);
+    CHECK(json_integer_value(json_object_get(listed, "count")) >= 1);
+    json_t *first_listed = json_array_get(json_object_get(listed, "sessions"), 0);
+    CHECK(json_is_true(json_object_get(first_listed, "needs_attention")));
+    CHECK(json_string_value(json_object_get(first_listed, "attention_reason")) != NULL);
+    json_decref(listed);
+    CHECK(cctap_list_sessions(client, "blocked", &out) == CCTAP_E_INVALID_ARGUMENT);
+
+    CHECK(cctap_wait_for_attention(client, "session_01HPendingPermission0003, session_01HFlakyLoginTestDemo0001", 30, NULL, NULL, NULL, &out) == CCTAP_OK);
+    json_t *first = parse(out);
+    CHECK(strcmp(json_string_value(json_object_get(first, "status")), "attention") == 0);
+    json_t *items = json_object_get(first, "items");
+    int saw_prompt = 0;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *item = json_array_get(items, i);
+        if (strcmp(json_string_value(json_object_get(item, "reason")), "permission") == 0) {
+            json_t *prompt = json_array_get(json_object_get(item, "pending_permissions"), 0);
+            saw_prompt = prompt && json_string_value(json_object_get(prompt, "request_id")) != NULL;
+        }
+    }
+    CHECK(saw_prompt);
+    CHECK(strstr(json_string_value(json_object_get(first, "hint")), "cctap_wait_for_attention()") != NULL);
+    char *token = strdup(json_string_value(json_object_get(first, "resume_token")));
+    json_decref(first);
+
+    CHECK(cctap_wait_for_attention(client, "session_01HPendingPermission0003", 4.5, token, count_progress, &calls, &out) ==
+          CCTAP_OK);
+    json_t *quiet = parse(out);
+    CHECK(strcmp(json_string_value(json_object_get(quiet, "status")), "timeout") == 0);
+    CHECK(json_array_size(json_object_get(quiet, "items")) == 0);
+    CHECK(calls >= 1);
+    json_decref(quiet);
+    free(token);
+
+    CHECK(cctap_wait_for_attention(client, "cse_01HNoSuchSession0099", 5, NULL, NULL, NULL, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(strstr(cctap_last_error(), "cse_01HNoSuchSession0099") != NULL);
+    CHECK(cctap_wait_for_attention(client, NULL, 5, "seq:1", NULL, NULL, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_wait_for_attention(client, NULL, 5, NULL, NULL, NULL, NULL) == CCTAP_E_INVALID_ARGUMENT);
+}
+
 /* Cancels `client`'s call once the wait is underway: when its message shows up as the session's newest
  * entry, read through a second client (the event we mean, not a fixed delay). */
 struct canceller {
@@ -257,6 +303,7 @@ int main(void) {
     test_version_and_names();
     test_bad_arguments(client);
     test_reads(client);
+    test_attention(client);
     test_conversation(client);
     test_cancel_from_another_thread(client);
     cctap_client_free(client);

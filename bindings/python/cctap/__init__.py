@@ -203,6 +203,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "cctap_wait_for_reply": ([c_void_p, c_char_p, c_char_p, c_double, _PROGRESS, c_void_p, _OUT], c_int),
         "cctap_respond_to_permission": ([c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT], c_int),
         "cctap_interrupt": ([c_void_p, c_char_p, _OUT], c_int),
+        "cctap_wait_for_attention": ([c_void_p, c_char_p, c_double, c_char_p, _PROGRESS, c_void_p, _OUT], c_int),
         "cctap_set_log_handler": ([c_int, _LOG_FN, c_void_p], c_int),
     }
     for name, (argtypes, restype) in signatures.items():
@@ -254,6 +255,7 @@ _WORDING = {
     "answer_permission": "call client.respond_to_permission() with a request_id from pending_permissions",
     "list_sessions": "call client.list_sessions()",
     "read_session": "call client.read_session()",
+    "wait_for_attention": "call client.wait_for_attention() with this result's resume_token",
 }
 
 
@@ -307,7 +309,8 @@ class Client:
     # Operations
 
     def list_sessions(self, status_filter: Optional[str] = None) -> Dict[str, Any]:
-        """Every session, all pages. ``status_filter``: None, "active", or an exact status."""
+        """Every session, all pages. ``status_filter``: None, "active", "archived", a worker state
+        ("running", "idle", "requires_action") or "needs_attention"."""
         return self._call(self._lib.cctap_list_sessions, _text(status_filter, "status_filter"))
 
     def get_session_info(self, session_id: str) -> Dict[str, Any]:
@@ -342,6 +345,24 @@ class Client:
         callback, raised = self._progress(on_progress)
         return self._surfacing(raised, self._call, self._lib.cctap_wait_for_reply, _text(session_id, "session_id"),
                                _text(cursor, "cursor"), float(timeout), callback, None)
+
+    def wait_for_attention(self, session_ids: Optional[List[str]] = None, timeout: float = 50.0,
+                           resume_token: Optional[str] = None,
+                           on_progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> Dict[str, Any]:
+        """Waits until any of ``session_ids`` (every live session when None or empty) needs its user:
+        a prompt to answer, a finished turn unread, or a machine gone mid-turn. Returns at once when
+        one already does and ``resume_token`` (from the previous result) did not report it. The result
+        has ``status`` "attention" with ``items`` (each: ``session``, ``reason``,
+        ``pending_permissions``, ``reply``, ``cursor``) or "timeout", and a new ``resume_token``.
+        ``on_progress`` gets ``{"sessions_watched", "source", "elapsed_seconds", ...}`` every 2 s."""
+        ids = list(session_ids or [])
+        for value in ids:
+            if not isinstance(value, str) or "," in value:
+                raise TypeError(f"session_ids must be session id strings, got {value!r}")
+        callback, raised = self._progress(on_progress)
+        return self._surfacing(raised, self._call, self._lib.cctap_wait_for_attention,
+                               _text(",".join(ids), "session_ids"), float(timeout),
+                               _text(resume_token, "resume_token"), callback, None)
 
     def respond_to_permission(self, session_id: str, request_id: str, decision: str, message: Optional[str] = None,
                               updated_input: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:

@@ -262,3 +262,58 @@ def test_library_logs_reach_python_logging_only(capfd, caplog):
                    for r, m in zip([r for r in caplog.records if r.name == "cctap"], said)), said
     captured = capfd.readouterr()
     assert "cctap" not in captured.out + captured.err
+
+
+def test_wait_for_attention_reports_each_new_prompt_once(client, emulator):
+    """A wait on a new session returns when it asks for permission, with the prompt to answer; the
+    resume token keeps it from being reported twice; a pending wait is cancellable."""
+    created = emulator_call(emulator, "POST", "/_emulator/sessions", {"turns": 0, "title": "attention from Python"})["id"]
+    quiet = client.wait_for_attention([created], timeout=0.5)
+    assert quiet["status"] == "timeout" and quiet["items"] == []
+    assert quiet["hint"].endswith("Call client.wait_for_attention() with this result's resume_token to keep watching.")
+
+    outcome, progress = [], []
+
+    def wait():
+        outcome.append(client.wait_for_attention([created], timeout=60, resume_token=quiet["resume_token"],
+                                                 on_progress=progress.append))
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    wait_until(lambda: stats(emulator)["open_watches"] >= 1, "the account watch to open")
+    client.send_message(created, "please ask permission to run ls")
+    waiter.join(timeout=60)
+    assert not waiter.is_alive()
+    result = outcome[0]
+    assert result["status"] == "attention" and result["source"] == "watch"
+    [item] = result["items"]
+    assert item["reason"] == "permission" and item["session"]["attention_reason"] == "permission"
+    [prompt] = item["pending_permissions"]
+    assert prompt["request_id"] in [p["request_id"] for p in client.get_session_info(created)["pending_permissions"]]
+
+    # Told once: the same prompt is not news for a wait given the new token.
+    again = client.wait_for_attention([created], timeout=0.5, resume_token=result["resume_token"])
+    assert again["status"] == "timeout"
+    client.respond_to_permission(created, prompt["request_id"], "allow")
+
+    calm = emulator_call(emulator, "POST", "/_emulator/sessions", {"turns": 0, "title": "nothing happens here"})["id"]
+    cancelled, underway = [], []
+
+    def pending():
+        try:
+            client.wait_for_attention([calm], timeout=60, on_progress=underway.append)
+        except cctap.CCTapError as error:
+            cancelled.append(error)
+
+    waiter = threading.Thread(target=pending)
+    waiter.start()
+    wait_until(lambda: underway, "the wait to report progress")
+    assert underway[0]["sessions_watched"] == 1 and underway[0]["source"] == "watch"
+    client.cancel()
+    waiter.join(timeout=30)
+    assert not waiter.is_alive() and len(cancelled) == 1 and isinstance(cancelled[0], cctap.CancelledError)
+
+    with pytest.raises(cctap.InvalidArgumentError):
+        client.wait_for_attention(["cse_01HNoSuchSession0099"], timeout=1)
+    with pytest.raises(TypeError):
+        client.wait_for_attention(["a,b"], timeout=1)

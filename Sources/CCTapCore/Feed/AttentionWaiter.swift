@@ -1,0 +1,152 @@
+import CCTapModel
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// One wait for any of some sessions (or any on the account) to need its user: it reads the shared
+/// board of `AccountWatch` until a session shows an occasion the caller has not been told of, then
+/// reads that session's newest events for what it waits on (the prompt with its `request_id`, or
+/// the finished turn's reply).
+struct AttentionWaiter {
+    let api: RemoteAPI
+    let watch: AccountWatch
+    /// Bare ids (`cse_X`) to watch; nil for every live session.
+    let scope: Set<String>?
+    /// Occasions already reported (from the caller's resume token).
+    let seen: Set<String>
+
+    /// How often progress is reported while nothing happens.
+    static let progressSeconds: Double = 2
+
+    func wait(timeout: TimeInterval, progress: (@Sendable (AttentionProgress) -> Void)?) async throws -> AttentionResult {
+        let started = Date()
+        let deadline = started.addingTimeInterval(timeout)
+        let (id, snapshots) = watch.subscribe(waiting: true)
+        defer { watch.unsubscribe(id, waiting: true) }
+
+        // Snapshots and a steady tick, in one stream: the tick ends the wait on time and paces progress.
+        let (events, continuation) = AsyncStream<AccountWatch.Snapshot?>.makeStream(bufferingPolicy: .bufferingNewest(8))
+        let forward = Task {
+            for await snapshot in snapshots { continuation.yield(snapshot) }
+            continuation.finish()
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 200_000_000)
+                continuation.yield(nil)
+            }
+        }
+        defer {
+            forward.cancel()
+            ticker.cancel()
+        }
+
+        var latest: AccountWatch.Snapshot?
+        var checkedScope = false
+        var lastProgress = Date.distantPast
+        for await event in events {
+            try Task.checkCancellation()
+            if let snapshot = event {
+                if !snapshot.ready, let failure = snapshot.failure { throw failure }
+                guard snapshot.ready else { continue }
+                var current = snapshot
+                if !checkedScope {
+                    if !unknown(in: current.board).isEmpty {
+                        // The shared board may predate a session made since; one fresh read decides.
+                        current = await watch.readNow()
+                        if let failure = current.failure { throw failure }
+                    }
+                    try checkScope(current.board)
+                    checkedScope = true
+                }
+                latest = current
+                let fresh = current.board.freshAttention(scope: scope, seen: seen)
+                if !fresh.isEmpty { return try await report(fresh, current, started: started) }
+            }
+            let now = Date()
+            if let progress, let latest, now.timeIntervalSince(lastProgress) >= Self.progressSeconds {
+                lastProgress = now
+                progress(
+                    AttentionProgress(
+                        sessionsWatched: watched(latest.board), alreadyReported: latest.board.occasions(scope: scope).count,
+                        source: latest.source.rawValue, elapsedSeconds: (now.timeIntervalSince(started) * 1000).rounded() / 1000))
+            }
+            if now >= deadline { break }
+        }
+        try Task.checkCancellation()
+        guard let latest else {
+            throw TapError.timeout("The session list could not be read within \(Int(timeout)) s; nothing was watched.")
+        }
+        let standing = latest.board.occasions(scope: scope).intersection(seen)
+        return AttentionResult(
+            status: .timeout, items: [], resumeToken: AttentionResumeToken.encode(standing),
+            sessionsWatched: watched(latest.board), source: latest.source.rawValue,
+            elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000,
+            hint: "No session began to need you within \(Int(timeout)) s.", next: .watchAgain)
+    }
+
+    private func watched(_ board: SessionBoard) -> Int {
+        guard let scope else { return board.sessions.count }
+        return board.sessions.keys.filter { scope.contains($0) }.count
+    }
+
+    /// Every named session must be live on the account: a typo must not wait forever in silence.
+    private func checkScope(_ board: SessionBoard) throws {
+        let missing = unknown(in: board)
+        guard missing.isEmpty else {
+            throw TapError.invalidSessionID(
+                "No live session \(missing.prefix(5).joined(separator: ", ")) on this account (archived sessions are not "
+                    + "watched).")
+        }
+    }
+
+    private func unknown(in board: SessionBoard) -> [String] {
+        guard let scope else { return [] }
+        return scope.filter { board.sessions[$0] == nil }.sorted()
+    }
+
+    /// The result for the sessions that need their user, each with what it waits on.
+    private func report(
+        _ fresh: [(session: SessionSummary, occasion: String)], _ snapshot: AccountWatch.Snapshot, started: Date
+    ) async throws -> AttentionResult {
+        var items: [AttentionItem] = []
+        for (session, _) in fresh.prefix(20) {
+            items.append(try await item(for: session))
+        }
+        let reported = Set(fresh.map(\.occasion))
+        let standing = snapshot.board.occasions(scope: scope).intersection(seen.union(reported))
+        let names = items.map { "\($0.session.title ?? $0.session.id) (\($0.reason.rawValue))" }
+        let more = fresh.count > items.count ? " (and \(fresh.count - items.count) more, reported next time)" : ""
+        let lead = items.count == 1 ? "1 session needs you: " : "\(items.count) sessions need you: "
+        return AttentionResult(
+            status: .attention, items: items,
+            resumeToken: AttentionResumeToken.encode(fresh.count > items.count ? standing.subtracting(fresh.dropFirst(items.count).map(\.occasion)) : standing),
+            sessionsWatched: watched(snapshot.board), source: snapshot.source.rawValue,
+            elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000,
+            hint: lead + names.joined(separator: ", ") + more + ".", next: .attendThenWatch)
+    }
+
+    /// One session's prompt or reply, from its newest events (one read).
+    private func item(for session: SessionSummary) async throws -> AttentionItem {
+        let id = try SessionID(session.id)
+        let api = api
+        let page = try await api.speaking(.history) { try await api.historyPage(id, $0, before: nil, limit: 200) }.value
+        let prompts = openPrompts(in: page.events)
+        let reason = session.attentionReason ?? .unreadResult
+        return AttentionItem(
+            session: session, reason: reason, pendingPermissions: prompts.permissions, pendingInputs: prompts.inputs,
+            reply: Self.latestReply(page.events), cursor: EventCursor(page.newest).description)
+    }
+
+    /// The assistant's text after the newest user prompt among `events` (chronological).
+    static func latestReply(_ events: [JSONValue]) -> String {
+        let start = events.lastIndex { event in
+            event["type"]?.stringValue == "user" && TranscriptBuilder.isPrompt(event)
+        } ?? events.startIndex - 1
+        var tracker = TurnTracker(ownUUID: nil)
+        for event in events[(start + 1)...] { tracker.consume(event) }
+        return tracker.reply
+    }
+}

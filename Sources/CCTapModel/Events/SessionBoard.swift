@@ -1,0 +1,124 @@
+/// The account's live sessions as the last list or watch frame showed them, keyed by bare id, and
+/// what changed with each update. Pure: `AccountWatch` feeds it from the watch stream or from polls
+/// of the list, and every waiter reads the same board.
+package struct SessionBoard: Sendable, Equatable {
+    package private(set) var sessions: [String: SessionSummary] = [:]
+    /// Bumped whenever anything on the board changed.
+    package private(set) var generation = 0
+
+    package init() {}
+
+    /// What an update did: whether anything changed, and whether sessions appeared or went.
+    package struct Change: Sendable, Equatable {
+        package var changed = false
+        package var membership = false
+
+        package init(changed: Bool = false, membership: Bool = false) {
+            self.changed = changed
+            self.membership = membership
+        }
+    }
+
+    /// Replaces the board with a whole list (a poll, or the list read before a watch opens).
+    /// Archived sessions are not live and stay off the board, as the watch leaves them out.
+    @discardableResult
+    package mutating func replace(with list: [SessionSummary]) -> Change {
+        var next: [String: SessionSummary] = [:]
+        for session in list where session.status != "archived" { next[Self.key(session.id)] = session }
+        let change = Change(changed: next != sessions, membership: Set(next.keys) != Set(sessions.keys))
+        sessions = next
+        if change.changed { generation += 1 }
+        return change
+    }
+
+    /// Applies one watch frame: `added`/`changed` carry a session object, `removed` carries `{id}`.
+    /// Other names (`sync`, keepalives, ones not known yet) change nothing.
+    @discardableResult
+    package mutating func apply(frame name: String, data: JSONValue) -> Change {
+        switch name {
+        case "added", "changed":
+            guard data["id"]?.stringValue != nil else { return Change() }
+            let session = SessionSummary(data)
+            let key = Self.key(session.id)
+            if session.status == "archived" { return remove(key) }
+            let isNew = sessions[key] == nil
+            guard sessions[key] != session else { return Change() }
+            sessions[key] = session
+            generation += 1
+            return Change(changed: true, membership: isNew)
+        case "removed":
+            guard let id = data["id"]?.stringValue else { return Change() }
+            return remove(Self.key(id))
+        default:
+            return Change()
+        }
+    }
+
+    private mutating func remove(_ key: String) -> Change {
+        guard sessions.removeValue(forKey: key) != nil else { return Change() }
+        generation += 1
+        return Change(changed: true, membership: true)
+    }
+
+    /// The sessions in `scope` (all when nil) that need their user on an occasion not in `seen`,
+    /// most recent activity first.
+    package func freshAttention(scope: Set<String>?, seen: Set<String>) -> [(session: SessionSummary, occasion: String)] {
+        sessions.filter { key, _ in scope?.contains(key) ?? true }.values
+            .compactMap { session in AttentionReason.occasion(session).map { (session, $0) } }
+            .filter { !seen.contains($0.1) }
+            .sorted { ($0.0.lastEventAt ?? "", $0.0.id) > ($1.0.lastEventAt ?? "", $1.0.id) }
+    }
+
+    /// Every occasion of needing attention on the board now, in `scope`.
+    package func occasions(scope: Set<String>?) -> Set<String> {
+        Set(sessions.filter { key, _ in scope?.contains(key) ?? true }.values.compactMap(AttentionReason.occasion))
+    }
+
+    /// The board's key for an id in either spelling (`cse_X`, `session_X` or bare).
+    package static func key(_ id: String) -> String { (try? SessionID(id))?.infra ?? id }
+}
+
+/// The token `waitForAttention` hands back so the next call reports only what is new: the
+/// occasions already reported that still stand. Opaque to callers; `att1.` + hex of the joined
+/// occasions, so it survives any transport as plain text.
+package enum AttentionResumeToken {
+    static let prefix = "att1."
+
+    package static func encode(_ occasions: Set<String>) -> String {
+        let joined = occasions.sorted().joined(separator: "\n")
+        return prefix + joined.utf8.map { byte in
+            let digits = Array("0123456789abcdef".utf8)
+            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
+        }.joined()
+    }
+
+    package static func decode(_ token: String) throws(TapError) -> Set<String> {
+        let text = token.trimmed
+        guard text.hasPrefix(prefix), text.utf8.count <= Limits.resumeTokenBytes else {
+            throw TapError.invalidArgument(
+                "resume_token is not one this tool handed out (it starts with \(prefix)); leave it out to start afresh.")
+        }
+        let hex = Array(text.utf8.dropFirst(prefix.utf8.count))
+        guard hex.count % 2 == 0 else { throw TapError.invalidArgument("resume_token is damaged; leave it out to start afresh.") }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hex.count / 2)
+        var index = 0
+        while index < hex.count {
+            guard let high = Self.nibble(hex[index]), let low = Self.nibble(hex[index + 1]) else {
+                throw TapError.invalidArgument("resume_token is damaged; leave it out to start afresh.")
+            }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        let joined = String(decoding: bytes, as: UTF8.self)
+        return Set(joined.split(separator: "\n").map(String.init))
+    }
+
+    private static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+}

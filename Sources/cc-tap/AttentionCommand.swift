@@ -1,0 +1,33 @@
+import ArgumentParser
+import CCTapCore
+import CCTapMCP
+import Foundation
+
+/// `cc-tap attention`: wait until a session needs you.
+struct Attention: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Wait until a session needs you: a prompt to answer, a finished turn unread, or its machine gone mid-turn.",
+        discussion: """
+            Returns at once when a session already needs you and --resume (the token an earlier run printed) \
+            did not report it. Exits 0 with what each session waits on, or on timeout with nothing new.
+            """)
+
+    @Option(name: .customLong("session"), help: "A session to watch (repeat for more; none: every live session).")
+    var sessions: [String] = []
+
+    @Option(help: "Seconds to wait (\(Int(SecondsSetting.wait.range.upperBound)) at most).")
+    var timeout = 300.0
+
+    @Option(help: "The resume token an earlier run printed, so only what is new is reported.")
+    var resume: String?
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let tap = try options.makeTap()
+        let result = try await reportingErrors {
+            try await tap.waitForAttention(sessions: sessions, timeout: timeout, resumeToken: resume)
+        }
+        Output.emit(result, json: options.json, human: Render.attention)
+    }
+}
