@@ -304,6 +304,38 @@ int cctap_respond_to_permission(cctap_client *client, const char *session_id, co
  * the worker's words) or "queued" (no answer yet: the worker may be busy or offline). */
 int cctap_interrupt(cctap_client *client, const char *session_id, char **out_json);
 
+/* ---------------------------------------------------------------------------------------------
+ * Steering
+ *
+ * Each returns {"session_id","action","value","status","detail","request_id","note"}. For the worker
+ * controls (permission mode, model) "status" is "acknowledged" or "refused" (then "detail" has the
+ * worker's words) once the worker answered within a few seconds, else "queued" (it may be busy or
+ * offline). For the changes the service makes to the session's record (title, archive, read mark) it
+ * is "applied".
+ */
+
+/* Sets how the session asks before using tools. mode: "default", "plan", "acceptEdits" or
+ * "bypassPermissions". bypassPermissions runs every tool without asking anyone; it is refused
+ * (CCTAP_E_INVALID_ARGUMENT) unless confirm_bypass is nonzero, which a program should pass only when
+ * the person asked for it. */
+int cctap_set_permission_mode(cctap_client *client, const char *session_id, const char *mode, int confirm_bypass,
+                              char **out_json);
+
+/* Switches the session's worker to another model (e.g. "claude-opus-4-8"), 1..200 bytes, no spaces. */
+int cctap_set_model(cctap_client *client, const char *session_id, const char *model, char **out_json);
+
+/* Gives the session a new title (1..500 bytes), as shown in lists and the apps. Needs the 2026
+ * routes (/v1/code/sessions). */
+int cctap_rename_session(cctap_client *client, const char *session_id, const char *title, char **out_json);
+
+/* Archives the session: it leaves the active list and takes no more messages; its history stays
+ * readable. Already archived is a success with "detail": "it was already archived". */
+int cctap_archive_session(cctap_client *client, const char *session_id, char **out_json);
+
+/* Marks the session read, so a finished turn no longer counts as unread (nor as needing attention).
+ * Needs the 2026 routes (/v1/code/sessions). */
+int cctap_mark_read(cctap_client *client, const char *session_id, char **out_json);
+
 #ifdef __cplusplus
 }
 #endif

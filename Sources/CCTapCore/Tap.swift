@@ -308,7 +308,7 @@ public final class Tap: Sendable {
         let note: String =
             switch status {
             case .acknowledged: "The worker took the answer (\(detail ?? "it went on"))."
-            case .queued:
+            case .queued, .applied:
                 "Posted; the worker has not shown within \(Int(configuration.acknowledgementTimeout)) s that it took the "
                     + "answer (it may be busy or offline)."
             case .refused: "The worker refused the answer: \(detail ?? "no reason given")."
@@ -323,14 +323,7 @@ public final class Tap: Sendable {
     /// Asks the worker to stop the current turn (the Stop button).
     public func interrupt(_ id: String) async throws -> InterruptResult {
         let session = try SessionID(id)
-        let requestID = "interrupt-\(Int(Date().timeIntervalSince1970 * 1000))-\(UUID().uuidString.prefix(8).lowercased())"
-        let event: JSONValue = [
-            "type": "control_request", "request_id": .string(requestID), "request": ["subtype": "interrupt"],
-        ]
-        let cursor = try await EventFeed.latest(api: api, session: session)
-        try await MessageDelivery(api: api, session: session).postControl(event)
-        let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
-            from: cursor, seconds: configuration.acknowledgementTimeout, ControlAcknowledgement.response(to: requestID))
+        let (requestID, status, detail) = try await sendControl(session, subtype: "interrupt")
         return InterruptResult(sessionID: api.spelling(session, .send), requestID: requestID, status: status, detail: detail)
     }
 

@@ -72,6 +72,24 @@ extension EmulatorStore {
         case "interrupt":
             _ = requestInterrupt(sessionID)
             response["response"] = ["still_queued": []]
+        case "set_permission_mode":
+            // Emulator choice: the worker checks the mode against the four it knows.
+            let mode = event["request"]?["mode"]?.stringValue ?? ""
+            if ["default", "plan", "acceptEdits", "bypassPermissions"].contains(mode) {
+                session.resource["permission_mode"] = .string(mode)
+                response["response"] = ["mode": .string(mode)]
+            } else {
+                response["subtype"] = "error"
+                response["error"] = .string("Invalid permission mode: \(mode)")
+            }
+        case "set_model":
+            // Emulator choice: any name is taken, and the session's config shows it from then on.
+            let model = event["request"]?["model"]?.stringValue ?? ""
+            var context = session.resource["session_context"] ?? [:]
+            context["model"] = .string(model)
+            session.resource["session_context"] = context
+            response["response"] = [:]
+            noteSessionChanged(sessionID)
         case _ where Self.bridgeDispatch.contains(subtype):
             response["response"] = [:]
         default:

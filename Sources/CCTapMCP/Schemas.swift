@@ -168,7 +168,7 @@ enum Schema {
         ], required: ["status", "items", "resume_token", "sessions_watched", "source", "elapsed_seconds", "hint"])
 
     static let controlStatus = oneOf(
-        ["queued", "acknowledged", "refused", "withdrawn"],
+        ["queued", "acknowledged", "refused", "withdrawn", "applied"],
         "acknowledged once the worker showed it took effect within a few seconds; queued if it has not yet")
 
     static let permissionResponse = object(
@@ -177,6 +177,17 @@ enum Schema {
             "status": controlStatus, "detail": string("what showed it, or the worker's words when it refused"),
             "sent": any("the event posted"), "note": string(),
         ], required: ["session_id", "request_id", "decision", "tool_name", "status", "sent", "note"])
+
+    static let steeringResult = object(
+        [
+            "session_id": string(), "action": oneOf(["permission_mode", "model", "title", "archive", "mark_read"]),
+            "value": string("the new mode, model or title"),
+            "status": oneOf(
+                ["queued", "acknowledged", "refused", "withdrawn", "applied"],
+                "acknowledged or refused by the worker, queued when it has not answered yet, applied by the service"),
+            "detail": string("the worker's words when it refused, or what the service said"),
+            "request_id": string("the control's request_id"), "note": string(),
+        ], required: ["session_id", "action", "status", "note"])
 
     static let interruptResult = object(
         [

@@ -134,7 +134,7 @@ public enum Render {
             switch result.status {
             case .acknowledged: "The worker acknowledged it."
             case .refused: "The worker refused: \(result.detail ?? "no reason given")."
-            case .queued, .withdrawn: "The worker has not acknowledged it yet (it may be busy or offline)."
+            case .queued, .withdrawn, .applied: "The worker has not acknowledged it yet (it may be busy or offline)."
             }
         return "Asked \(result.sessionID) to stop its current turn (request_id \(result.requestID)). \(outcome) "
             + "Call wait_for_reply to see the turn end."
@@ -157,5 +157,17 @@ public enum Render {
         lines.append(result.hint)
         lines.append("resume_token: \(result.resumeToken)")
         return lines.joined(separator: "\n")
+    }
+
+    public static func steering(_ result: SteeringResult) -> String {
+        let what: String =
+            switch result.action {
+            case .permissionMode: "permission mode \(result.value ?? "")"
+            case .model: "model \(result.value ?? "")"
+            case .title: "title \"\(result.value ?? "")\""
+            case .archive: "archive"
+            case .markRead: "mark read"
+            }
+        return "\(result.sessionID): \(what): \(result.status.rawValue). \(result.note)"
     }
 }

@@ -60,6 +60,14 @@ struct ToolArguments {
         return Int(value)
     }
 
+    func boolean(_ name: String) throws -> Bool? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case let other?: throw Invalid(message: "\(name) must be true or false (got \(Self.kind(other))).")
+        }
+    }
+
     /// A list of strings (an empty list is nil-equivalent to the caller: it is returned as is).
     func strings(_ name: String) throws -> [String]? {
         switch values[name] {

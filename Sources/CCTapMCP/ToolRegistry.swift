@@ -21,6 +21,7 @@ struct ToolCall: Sendable {
 public enum ToolRegistry {
     static let definitions: [ToolDefinition] =
         SessionTools.definitions + ConversationTools.definitions + AttentionTools.definitions
+        + SteeringTools.definitions
 
     /// The tools as `tools/list` returns them.
     public static var tools: [Tool] { definitions.map(\.tool) }

@@ -230,3 +230,53 @@ public func cctapInterrupt(_ client: CClient?, _ sessionID: UnsafePointer<CChar>
         return { try await $0.interrupt(id) }
     }
 }
+
+@c(cctap_set_permission_mode)
+public func cctapSetPermissionMode(
+    _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ mode: UnsafePointer<CChar>?, _ confirmBypass: Int32,
+    _ out: COut?
+) -> Int32 {
+    operation(client, out) { () throws(CFailure) -> Work<SteeringResult> in
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        let name = try CArguments.string(mode, "mode", limit: CArguments.shortLimit)
+        return { try await $0.setPermissionMode(id, mode: name, confirmBypass: confirmBypass != 0) }
+    }
+}
+
+@c(cctap_set_model)
+public func cctapSetModel(_ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ model: UnsafePointer<CChar>?, _ out: COut?)
+    -> Int32
+{
+    operation(client, out) { () throws(CFailure) -> Work<SteeringResult> in
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        let name = try CArguments.string(model, "model", limit: CArguments.shortLimit)
+        return { try await $0.setModel(id, model: name) }
+    }
+}
+
+@c(cctap_rename_session)
+public func cctapRenameSession(
+    _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ title: UnsafePointer<CChar>?, _ out: COut?
+) -> Int32 {
+    operation(client, out) { () throws(CFailure) -> Work<SteeringResult> in
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        let text = try CArguments.string(title, "title", limit: CArguments.shortLimit)
+        return { try await $0.renameSession(id, title: text) }
+    }
+}
+
+@c(cctap_archive_session)
+public func cctapArchiveSession(_ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ out: COut?) -> Int32 {
+    operation(client, out) { () throws(CFailure) -> Work<SteeringResult> in
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        return { try await $0.archiveSession(id) }
+    }
+}
+
+@c(cctap_mark_read)
+public func cctapMarkRead(_ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ out: COut?) -> Int32 {
+    operation(client, out) { () throws(CFailure) -> Work<SteeringResult> in
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        return { try await $0.markRead(id) }
+    }
+}

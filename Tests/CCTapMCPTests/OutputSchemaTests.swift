@@ -67,6 +67,10 @@ import Testing
                 cursor: "seq:3")],
             resumeToken: "att1.00", sessionsWatched: 3, source: "watch", elapsedSeconds: 0.2, hint: "h", next: .attendThenWatch),
          Schema.attentionResult),
+        ("SteeringResult", SteeringResult(
+            sessionID: "cse_1", action: .permissionMode, value: "plan", status: .refused, detail: "no", requestID: "set-1",
+            note: "n"),
+         Schema.steeringResult),
     ]
 
     @Test(arguments: 0..<cases.count)

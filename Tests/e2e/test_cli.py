@@ -138,6 +138,29 @@ def test_attention_reports_then_resumes_quietly(env):
     assert forged.returncode != 0 and "resume_token" in forged.stderr
 
 
+def test_steering_commands(own_emulator, tmp_path):
+    env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=own_emulator, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG)
+    created = emulator_call(own_emulator, "POST", "/_emulator/sessions", {"turns": 1})["id"]
+
+    def ok(*args):
+        out = run([*args, "--json"], env)
+        assert out.returncode == 0, (args, out.stderr)
+        return json.loads(out.stdout)
+
+    assert ok("mode", created, "acceptEdits")["status"] == "acknowledged"
+    refused = run(["mode", created, "bypassPermissions"], env)
+    assert refused.returncode == 1 and "confirm" in refused.stderr
+    assert ok("mode", created, "bypassPermissions", "--confirm-bypass")["status"] == "acknowledged"
+    assert ok("model", created, "claude-opus-4-8")["value"] == "claude-opus-4-8"
+    assert ok("rename", created, "named from the shell")["status"] == "applied"
+    assert ok("mark-read", created)["status"] == "applied"
+    human = run(["archive", created], env)
+    assert human.returncode == 0 and "archive: applied. Archived." in human.stdout
+    assert ok("archive", created)["detail"] == "it was already archived"
+    info = ok("info", created)["session"]
+    assert info["title"] == "named from the shell" and info["status"] == "archived"
+
+
 def test_bad_session_id_is_a_clear_error(env):
     out = run(["read", "../../etc/passwd"], env)
     assert out.returncode == 1

@@ -19,7 +19,8 @@ OFFLINE = "session_01HDisconnected00000005"
 LONG = "session_01HLongSession5000ev0006"
 UNICODE = "session_01HUnicodeTitle000000002"
 TOOLS = ["list_sessions", "get_session_info", "read_session", "get_session_events", "send_message",
-         "send_and_wait", "wait_for_reply", "respond_to_permission", "interrupt_session", "wait_for_attention"]
+         "send_and_wait", "wait_for_reply", "respond_to_permission", "interrupt_session", "wait_for_attention",
+         "set_permission_mode", "set_model", "rename_session", "archive_session", "mark_read"]
 
 
 def params(env):
@@ -355,6 +356,49 @@ def test_wait_for_attention_reports_a_new_prompt(watch, tmp_path):
             bad = await client.call_tool("wait_for_attention", {"resume_token": "seq:4", "timeout": 1})
             assert bad.is_error and "resume_token" in bad.content[0].text
         call(env, body)
+
+
+def test_steering_tools(own_emulator, tmp_path):
+    """Mode and model are controls the worker acknowledges or refuses; title, read mark and archive are
+    applied by the service. Annotations say which ones can do harm."""
+    env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=own_emulator, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                            CCTAP_POLL_INTERVAL="0.1")
+
+    async def body(client):
+        tools = {t.name: t.annotations for t in (await client.list_tools()).tools}
+        assert tools["set_permission_mode"].destructive_hint and tools["archive_session"].destructive_hint
+        assert not tools["set_model"].destructive_hint and not tools["rename_session"].destructive_hint
+        assert all(tools[n].idempotent_hint and not tools[n].read_only_hint
+                   for n in ["set_permission_mode", "set_model", "rename_session", "archive_session", "mark_read"])
+
+        async def ok(name, arguments):
+            result = await client.call_tool(name, arguments)
+            assert not result.is_error, (name, result.content[0].text)
+            return result.structured_content
+
+        mode = await ok("set_permission_mode", {"session_id": DEMO, "mode": "acceptEdits"})
+        assert mode["status"] == "acknowledged" and mode["request_id"].startswith("set_permission_mode-")
+        refused = await client.call_tool("set_permission_mode", {"session_id": DEMO, "mode": "bypassPermissions"})
+        assert refused.is_error and "confirm_bypass" in refused.content[0].text
+        bypass = await ok("set_permission_mode", {"session_id": DEMO, "mode": "bypassPermissions", "confirm_bypass": True})
+        assert bypass["status"] == "acknowledged"
+        model = await ok("set_model", {"session_id": DEMO, "model": "claude-opus-4-8"})
+        assert model["status"] == "acknowledged"
+        assert (await ok("get_session_info", {"session_id": DEMO}))["session"]["model"] == "claude-opus-4-8"
+        offline = await ok("set_model", {"session_id": OFFLINE, "model": "claude-opus-4-8"})
+        assert offline["status"] == "queued"
+        renamed = await ok("rename_session", {"session_id": DEMO, "title": "Renamed by MCP"})
+        assert renamed["status"] == "applied"
+        read = await ok("mark_read", {"session_id": DEMO})
+        assert read["status"] == "applied"
+        listed = await ok("list_sessions", {"status_filter": "needs_attention"})
+        assert "cse_01HFlakyLoginTestDemo0001" not in {s["id"] for s in listed["sessions"]}
+        archived = await ok("archive_session", {"session_id": UNICODE})
+        again = await ok("archive_session", {"session_id": UNICODE})
+        assert archived["status"] == again["status"] == "applied" and again["detail"] == "it was already archived"
+        titles = {s["id"]: s["title"] for s in (await ok("list_sessions", {}))["sessions"]}
+        assert titles["cse_01HFlakyLoginTestDemo0001"] == "Renamed by MCP"
+    call(env, body)
 
 
 def test_list_sessions_stays_prompt_during_eight_waits(server_env, emulator):

@@ -79,6 +79,12 @@ def test_every_tool_over_mcp(world, tmp_path):
                 assert (await ok("interrupt_session", {"session_id": DEMO}))["status"] == "acknowledged"
                 stopped = await ok("wait_for_reply", {"session_id": DEMO, "cursor": slow["cursor"]})
                 assert stopped["status"] == "interrupted" and stopped["session_id"] == spelled(DEMO, world)
+                assert (await ok("set_permission_mode", {"session_id": DEMO, "mode": "plan"}))["status"] == "acknowledged"
+                assert (await ok("set_model", {"session_id": DEMO, "model": "claude-opus-4-8"}))["status"] == "acknowledged"
+                assert (await ok("archive_session", {"session_id": PENDING}))["status"] == "applied"
+                if world != "v1":  # the title and the read mark exist on the 2026 routes only
+                    assert (await ok("rename_session", {"session_id": DEMO, "title": "toured"}))["status"] == "applied"
+                    assert (await ok("mark_read", {"session_id": DEMO}))["status"] == "applied"
         anyio.run(tour)
         only_its_routes(base, world)
 
@@ -105,6 +111,8 @@ def test_every_call_through_the_python_binding(world):
             slow = client.send_message(DEMO, "on and on until stopped")
             assert client.interrupt(DEMO)["status"] == "acknowledged"
             assert client.wait_for_reply(DEMO, slow["cursor"], timeout=30)["status"] == "interrupted"
+            assert client.set_model(DEMO, "claude-opus-4-8")["status"] == "acknowledged"
+            assert client.archive_session(PENDING)["status"] == "applied"
         only_its_routes(base, world)
 
 
@@ -142,6 +150,8 @@ def test_every_command_of_the_command_line(world, tmp_path):
         assert ok("send", DEMO, "first")["session_id"] == spelled(DEMO, world)
         waited = ok("send", DEMO, "second", "--wait", "--timeout", "30")
         assert waited["status"] == "complete" and waited["event_source"] == source(world)
+        assert ok("mode", DEMO, "plan")["status"] == "acknowledged"
+        assert ok("archive", PENDING)["status"] == "applied"
         only_its_routes(base, world)
         # doctor asks both generations on purpose, and is healthy wherever one serves.
         doctor = run(["doctor"], env)

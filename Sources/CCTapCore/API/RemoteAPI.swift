@@ -209,7 +209,7 @@ final class RemoteAPI: Sendable {
 
     // MARK: Requests
 
-    private func call(
+    func call(
         _ method: HTTPMethod, _ path: String, _ dialect: Dialect, query: [(String, String)] = [], body: JSONValue? = nil,
         retry: APIRequest.Retry = .read, timeout: TimeInterval? = nil, headerOverrides: [(name: String, value: String?)] = []
     ) async throws -> APIResponse {

@@ -10,4 +10,7 @@ public enum ControlStatus: String, Codable, Sendable {
     case refused
     /// The worker withdrew the prompt (`control_cancel_request`) before the answer took effect.
     case withdrawn
+    /// The service applied it to the session's record itself, with no worker involved (a title,
+    /// archiving, marking read).
+    case applied
 }

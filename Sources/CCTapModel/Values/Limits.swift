@@ -25,6 +25,12 @@ public enum Limits {
     public static let resumeTokenBytes = 256 * 1024
     /// How many sessions one wait for attention may name (none: every live session).
     public static let attentionSessions = 0...500
+    /// A session title, in UTF-8 bytes.
+    public static let titleBytes = 1...500
+    /// A model name, in UTF-8 bytes.
+    public static let modelBytes = 1...200
+    /// The permission modes a worker takes (`set_permission_mode`).
+    public static let permissionModes = ["default", "plan", "acceptEdits", "bypassPermissions"]
     /// Short texts: a status filter, a list of event types.
     public static let shortTextBytes = 4096
 }

@@ -248,6 +248,38 @@ static void test_attention(cctap_client *client) {
     CHECK(cctap_wait_for_attention(client, NULL, 5, NULL, NULL, NULL, NULL) == CCTAP_E_INVALID_ARGUMENT);
 }
 
+static const char *status_of(char *json, char *buffer, size_t size) {
+    json_t *value = parse(json);
+    snprintf(buffer, size, "%s", json_string_value(json_object_get(value, "status")));
+    json_decref(value);
+    return buffer;
+}
+
+/* Steering: the worker acknowledges mode and model; bypass needs the confirmation; the service applies
+ * title and read mark. (Archiving is left out: the sessions here serve the later tests.) */
+static void test_steering(cctap_client *client) {
+    char *out = NULL, status[32];
+    CHECK(cctap_set_permission_mode(client, DEMO, "plan", 0, &out) == CCTAP_OK);
+    CHECK(strcmp(status_of(out, status, sizeof status), "acknowledged") == 0);
+    CHECK(cctap_set_permission_mode(client, DEMO, "bypassPermissions", 0, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(strstr(cctap_last_error(), "confirm") != NULL);
+    CHECK(cctap_set_permission_mode(client, DEMO, "default", 0, &out) == CCTAP_OK);
+    CHECK(strcmp(status_of(out, status, sizeof status), "acknowledged") == 0);
+    CHECK(cctap_set_permission_mode(client, DEMO, "sometimes", 0, &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_set_model(client, DEMO, "claude-opus-4-8", &out) == CCTAP_OK);
+    CHECK(strcmp(status_of(out, status, sizeof status), "acknowledged") == 0);
+    CHECK(cctap_set_model(client, DEMO, NULL, &out) == CCTAP_E_INVALID_ARGUMENT);
+    if (!getenv("CCTAP_TEST_EVENT_SOURCE") || strcmp(getenv("CCTAP_TEST_EVENT_SOURCE"), "poll-v1") != 0) {
+        /* The title and the read mark live on the 2026 routes only. */
+        CHECK(cctap_rename_session(client, DEMO, "Renamed from C", &out) == CCTAP_OK);
+        CHECK(strcmp(status_of(out, status, sizeof status), "applied") == 0);
+        CHECK(cctap_mark_read(client, DEMO, &out) == CCTAP_OK);
+        CHECK(strcmp(status_of(out, status, sizeof status), "applied") == 0);
+    }
+    CHECK(cctap_rename_session(client, DEMO, "", &out) == CCTAP_E_INVALID_ARGUMENT);
+    CHECK(cctap_archive_session(client, "not a session", &out) == CCTAP_E_INVALID_ARGUMENT);
+}
+
 /* Cancels `client`'s call once the wait is underway: when its message shows up as the session's newest
  * entry, read through a second client (the event we mean, not a fixed delay). */
 struct canceller {
@@ -304,6 +336,7 @@ int main(void) {
     test_bad_arguments(client);
     test_reads(client);
     test_attention(client);
+    test_steering(client);
     test_conversation(client);
     test_cancel_from_another_thread(client);
     cctap_client_free(client);

@@ -204,6 +204,11 @@ def _declare(lib: ctypes.CDLL) -> None:
         "cctap_respond_to_permission": ([c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT], c_int),
         "cctap_interrupt": ([c_void_p, c_char_p, _OUT], c_int),
         "cctap_wait_for_attention": ([c_void_p, c_char_p, c_double, c_char_p, _PROGRESS, c_void_p, _OUT], c_int),
+        "cctap_set_permission_mode": ([c_void_p, c_char_p, c_char_p, c_int, _OUT], c_int),
+        "cctap_set_model": ([c_void_p, c_char_p, c_char_p, _OUT], c_int),
+        "cctap_rename_session": ([c_void_p, c_char_p, c_char_p, _OUT], c_int),
+        "cctap_archive_session": ([c_void_p, c_char_p, _OUT], c_int),
+        "cctap_mark_read": ([c_void_p, c_char_p, _OUT], c_int),
         "cctap_set_log_handler": ([c_int, _LOG_FN, c_void_p], c_int),
     }
     for name, (argtypes, restype) in signatures.items():
@@ -375,6 +380,31 @@ class Client:
     def interrupt(self, session_id: str) -> Dict[str, Any]:
         """Asks the session to stop its current turn."""
         return self._call(self._lib.cctap_interrupt, _text(session_id, "session_id"))
+
+    # Steering: each result has "status": "acknowledged"/"refused" (the worker's answer), "queued", or
+    # "applied" (by the service).
+
+    def set_permission_mode(self, session_id: str, mode: str, confirm_bypass: bool = False) -> Dict[str, Any]:
+        """Sets "default", "plan", "acceptEdits" or "bypassPermissions" (which runs every tool without
+        asking, and needs ``confirm_bypass=True``: pass it only when the person asked)."""
+        return self._call(self._lib.cctap_set_permission_mode, _text(session_id, "session_id"), _text(mode, "mode"),
+                          1 if confirm_bypass is True else 0)
+
+    def set_model(self, session_id: str, model: str) -> Dict[str, Any]:
+        """Switches the session's worker to another model."""
+        return self._call(self._lib.cctap_set_model, _text(session_id, "session_id"), _text(model, "model"))
+
+    def rename_session(self, session_id: str, title: str) -> Dict[str, Any]:
+        """Gives the session a new title."""
+        return self._call(self._lib.cctap_rename_session, _text(session_id, "session_id"), _text(title, "title"))
+
+    def archive_session(self, session_id: str) -> Dict[str, Any]:
+        """Archives the session; already archived is a success."""
+        return self._call(self._lib.cctap_archive_session, _text(session_id, "session_id"))
+
+    def mark_read(self, session_id: str) -> Dict[str, Any]:
+        """Marks the session read."""
+        return self._call(self._lib.cctap_mark_read, _text(session_id, "session_id"))
 
     # Plumbing
 

@@ -317,3 +317,24 @@ def test_wait_for_attention_reports_each_new_prompt_once(client, emulator):
         client.wait_for_attention(["cse_01HNoSuchSession0099"], timeout=1)
     with pytest.raises(TypeError):
         client.wait_for_attention(["a,b"], timeout=1)
+
+
+def test_steering(emulator):
+    """Mode and model go to the worker, which acknowledges them; the title, read mark and archive are
+    applied by the service; bypass needs its confirmation, and only a real True gives it."""
+    created = emulator_call(emulator, "POST", "/_emulator/sessions", {"turns": 1, "title": "steer me"})["id"]
+    with cctap.Client(base_url=emulator, access_token=TOKEN, organization_uuid=ORG, library=str(LIBRARY)) as client:
+        assert client.set_permission_mode(created, "plan")["status"] == "acknowledged"
+        with pytest.raises(cctap.InvalidArgumentError, match="confirm"):
+            client.set_permission_mode(created, "bypassPermissions", confirm_bypass="yes")
+        assert client.set_permission_mode(created, "bypassPermissions", confirm_bypass=True)["status"] == "acknowledged"
+        assert client.set_model(created, "claude-opus-4-8")["status"] == "acknowledged"
+        assert client.get_session_info(created)["session"]["model"] == "claude-opus-4-8"
+        assert client.rename_session(created, "steered")["status"] == "applied"
+        assert client.mark_read(created)["status"] == "applied"
+        assert client.get_session_info(created)["session"]["needs_attention"] is False
+        first = client.archive_session(created)
+        assert first["status"] == "applied" and "detail" not in first
+        again = client.archive_session(created)
+        assert again["status"] == "applied" and again["detail"] == "it was already archived"
+        assert client.get_session_info(created)["session"]["status"] == "archived"

@@ -1,0 +1,107 @@
+import CCTapCore
+import MCP
+
+/// Tools that steer a session as the web and mobile apps do: the worker's permission mode and model,
+/// and the session's title, archive state and read mark.
+enum SteeringTools {
+    static let definitions: [ToolDefinition] = [setPermissionMode, setModel, renameSession, archiveSession, markRead]
+
+    static let setPermissionMode = ToolDefinition(
+        tool: Tool(
+            name: "set_permission_mode", title: "Change a session's permission mode",
+            description: """
+                Change how a session asks before using tools: default (asks for risky tools), plan (plans, \
+                changes nothing), acceptEdits (edits files without asking), or bypassPermissions (runs every \
+                tool without asking anyone: only when the person explicitly asked for it, with confirm_bypass \
+                true). The result's status says whether the worker acknowledged or refused it (with its words), \
+                or has not answered yet (queued).
+                """,
+            inputSchema: Schema.object(
+                [
+                    "session_id": SessionTools.sessionID,
+                    "mode": Schema.oneOf(Limits.permissionModes),
+                    "confirm_bypass": Schema.boolean(
+                        "Required as true for bypassPermissions, and only when the person asked for it; ignored otherwise."),
+                ], required: ["session_id", "mode"]),
+            annotations: .init(
+                title: "Change a session's permission mode", readOnlyHint: false, destructiveHint: true,
+                idempotentHint: true, openWorldHint: true),
+            outputSchema: Schema.steeringResult),
+        run: { call in
+            let result = try await call.tap.setPermissionMode(
+                try call.arguments.requiredString("session_id"), mode: try call.arguments.requiredString("mode"),
+                confirmBypass: try call.arguments.boolean("confirm_bypass") ?? false)
+            return try ToolRegistry.result(result, render: Render.steering)
+        })
+
+    static let setModel = ToolDefinition(
+        tool: Tool(
+            name: "set_model", title: "Change a session's model",
+            description: """
+                Switch a session's worker to another model (e.g. claude-opus-4-8) for its next turns. The \
+                result's status says whether the worker acknowledged or refused it, or has not answered yet.
+                """,
+            inputSchema: Schema.object(
+                ["session_id": SessionTools.sessionID, "model": Schema.string("The model name.")],
+                required: ["session_id", "model"]),
+            annotations: .init(
+                title: "Change a session's model", readOnlyHint: false, destructiveHint: false, idempotentHint: true,
+                openWorldHint: true),
+            outputSchema: Schema.steeringResult),
+        run: { call in
+            let result = try await call.tap.setModel(
+                try call.arguments.requiredString("session_id"), model: try call.arguments.requiredString("model"))
+            return try ToolRegistry.result(result, render: Render.steering)
+        })
+
+    static let renameSession = ToolDefinition(
+        tool: Tool(
+            name: "rename_session", title: "Rename a session",
+            description: "Give a session a new title, as shown in the session list and the apps.",
+            inputSchema: Schema.object(
+                ["session_id": SessionTools.sessionID, "title": Schema.string("The new title (1 to 500 bytes).")],
+                required: ["session_id", "title"]),
+            annotations: .init(
+                title: "Rename a session", readOnlyHint: false, destructiveHint: false, idempotentHint: true,
+                openWorldHint: true),
+            outputSchema: Schema.steeringResult),
+        run: { call in
+            let result = try await call.tap.renameSession(
+                try call.arguments.requiredString("session_id"), title: try call.arguments.requiredString("title"))
+            return try ToolRegistry.result(result, render: Render.steering)
+        })
+
+    static let archiveSession = ToolDefinition(
+        tool: Tool(
+            name: "archive_session", title: "Archive a session",
+            description: """
+                Archive a session: it leaves the active list and can no longer be sent messages; its history \
+                stays readable. A session that already was archived is reported as such, not as an error.
+                """,
+            inputSchema: Schema.object(["session_id": SessionTools.sessionID], required: ["session_id"]),
+            annotations: .init(
+                title: "Archive a session", readOnlyHint: false, destructiveHint: true, idempotentHint: true,
+                openWorldHint: true),
+            outputSchema: Schema.steeringResult),
+        run: { call in
+            let result = try await call.tap.archiveSession(try call.arguments.requiredString("session_id"))
+            return try ToolRegistry.result(result, render: Render.steering)
+        })
+
+    static let markRead = ToolDefinition(
+        tool: Tool(
+            name: "mark_read", title: "Mark a session read",
+            description: """
+                Mark a session read, so its finished turn no longer shows as unread here and in the apps (and no \
+                longer counts as needing attention).
+                """,
+            inputSchema: Schema.object(["session_id": SessionTools.sessionID], required: ["session_id"]),
+            annotations: .init(
+                title: "Mark a session read", readOnlyHint: false, destructiveHint: false, idempotentHint: true,
+                openWorldHint: true),
+            outputSchema: Schema.steeringResult),
+        run: { call in
+            let result = try await call.tap.markRead(try call.arguments.requiredString("session_id"))
+            return try ToolRegistry.result(result, render: Render.steering)
+        })
+}
