@@ -248,8 +248,8 @@ public final class Tap: Sendable {
         let scope = sessions.isEmpty ? nil : Set(try sessions.map { try SessionID($0).infra })
         let seen = try resumeToken.map { $0.trimmed.isEmpty ? [] : try AttentionResumeToken.decode($0) } ?? []
         let seconds = try Self.checkedTimeout(timeout)
-        return try await AttentionWaiter(api: api, watch: sessionWatch, scope: scope, seen: seen)
-            .wait(timeout: seconds, progress: progress)
+        var waiter = AttentionWaiter(api: api, watch: sessionWatch, scope: scope, seen: seen)
+        return try await waiter.wait(timeout: seconds, progress: progress)
     }
 
     /// Where the shared session board's updates come from now (nil while nobody watches).

@@ -17,12 +17,13 @@ public enum CCTapMCPServer {
     public static func makeServer(tap: Tap, logger: Logger, watchInterval: Double = 2) async -> (Server, Lifecycle) {
         let server = Server(
             name: "cc-tap", version: CCTap.version, title: "cc-tap: Claude Code sessions", instructions: instructions,
-            capabilities: .init(resources: .init(subscribe: true, listChanged: false), tools: .init(listChanged: false)))
+            capabilities: .init(resources: .init(subscribe: true, listChanged: true), tools: .init(listChanged: false)))
         let inFlight = InFlight()
         // The handlers hold the server strongly; a server lives as long as its process or test.
-        let resources = SessionResources(tap: tap, watchInterval: watchInterval, logger: logger) { uri in
-            try? await server.notify(ResourceUpdatedNotification.message(.init(uri: uri)))
-        }
+        let resources = SessionResources(
+            tap: tap, watchInterval: watchInterval, logger: logger,
+            notify: { uri in try? await server.notify(ResourceUpdatedNotification.message(.init(uri: uri))) },
+            listChanged: { try? await server.notify(ResourceListChangedNotification.message()) })
 
         // Every handler is tracked, so on EOF the server answers all it was asked before exiting.
         await server.withMethodHandler(ListTools.self) { _ in
@@ -63,12 +64,31 @@ public enum CCTapMCPServer {
         return (server, Lifecycle(inFlight: inFlight, resources: resources))
     }
 
+    /// How the server runs as a Claude Code channel: off, or pushing for these sessions (all live
+    /// ones when empty).
+    public enum ChannelMode: Sendable {
+        case off
+        case on(sessions: [String])
+    }
+
     /// Serves MCP on stdin/stdout until stdin closes, then finishes the calls in progress and returns.
-    public static func runStdio(tap: Tap, logger: Logger, watchInterval: Double = 2) async throws {
+    public static func runStdio(tap: Tap, logger: Logger, watchInterval: Double = 2, channel: ChannelMode = .off) async throws {
         let (server, lifecycle) = await makeServer(tap: tap, logger: logger, watchInterval: watchInterval)
-        try await server.start(transport: SerialStdioTransport(logger: logger))
+        var pusher: Task<Void, Never>?
+        switch channel {
+        case .off:
+            try await server.start(transport: SerialStdioTransport(logger: logger))
+        case .on(let sessions):
+            try await server.start(transport: SerialStdioTransport(logger: logger, experimental: ChannelCapability.experimental))
+            pusher = Task {
+                await ChannelPusher.run(tap: tap, sessions: sessions, logger: logger) { message in
+                    try? await server.notify(ChannelNotification.message(message))
+                }
+            }
+        }
         logger.debug("cc-tap MCP server ready on stdio")
         await server.waitUntilCompleted()
+        pusher?.cancel()
         logger.debug("stdin closed; finishing calls in progress")
         await lifecycle.finish(maxSeconds: ConversationTools.maxWaitSeconds + 10)
         await server.stop()

@@ -24,15 +24,23 @@ public actor SerialStdioTransport: Transport {
     private let stream: AsyncThrowingStream<Data, Swift.Error>
     private let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
     private var started = false
+    /// Entries for `capabilities.experimental` of the `initialize` result (a channel's
+    /// `claude/channel`): swift-sdk 0.12.1's `Server.Capabilities` has no field for them, so the
+    /// result is rewritten here on its way out. Nil: frames pass untouched.
+    private let experimental: [String: Value]?
+    private var initializeAnswered = false
 
     /// Longest frame accepted from the client; a longer line is dropped with a logged error
     /// (MCP requests are small: this bounds memory against a runaway peer).
     public static let maxFrameBytes = 64 * 1024 * 1024
 
-    public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, logger: Logger) {
+    public init(
+        input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, logger: Logger, experimental: [String: Value]? = nil
+    ) {
         self.input = input
         self.output = output
         self.logger = logger
+        self.experimental = experimental
         (stream, continuation) = AsyncThrowingStream<Data, Swift.Error>.makeStream()
     }
 
@@ -56,7 +64,7 @@ public actor SerialStdioTransport: Transport {
 
     /// Writes `data` and a newline as one frame; returns when the frame is fully written.
     public func send(_ data: Data) async throws {
-        var bytes = data
+        var bytes = declaringExperimental(data)
         bytes.append(UInt8(ascii: "\n"))
         let frame = bytes
         let output = output
@@ -68,6 +76,22 @@ public actor SerialStdioTransport: Transport {
         if let failure {
             throw MCPError.transportError(POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO))
         }
+    }
+
+    /// The frame, with `experimental` added to its capabilities if it is the `initialize` result.
+    private func declaringExperimental(_ data: Data) -> Data {
+        guard let experimental, !initializeAnswered,
+            case .object(var frame)? = try? JSONDecoder().decode(Value.self, from: data),
+            case .object(var result)? = frame["result"], result["protocolVersion"] != nil, result["serverInfo"] != nil
+        else { return data }
+        initializeAnswered = true
+        var capabilities = result["capabilities"]?.objectValue ?? [:]
+        var declared = capabilities["experimental"]?.objectValue ?? [:]
+        declared.merge(experimental) { _, ours in ours }
+        capabilities["experimental"] = .object(declared)
+        result["capabilities"] = .object(capabilities)
+        frame["result"] = .object(result)
+        return (try? JSONEncoder().encode(Value.object(frame))) ?? data
     }
 
     /// Blocking write of the whole buffer; returns an errno on failure.
@@ -90,6 +114,25 @@ public actor SerialStdioTransport: Transport {
             }
             return nil
         }
+    }
+
+    /// An `initialize` request whose client capabilities hold `experimental` entries that are not
+    /// strings (e.g. `{"claude/channel": {}}`) makes swift-sdk 0.12.1 fail the whole handshake with
+    /// -32603, because it decodes them as `[String: String]` (measured; mcp.md §2.3 #2, swift-sdk PR
+    /// #276 unmerged). cc-tap reads no client experimental capability, so such entries are dropped
+    /// before the SDK sees the request.
+    static func acceptingClientExperimental(_ line: Data) -> Data {
+        guard line.count < 1 << 20, let text = String(data: line, encoding: .utf8), text.contains("\"experimental\""),
+            text.contains("\"initialize\""),
+            case .object(var request)? = try? JSONDecoder().decode(Value.self, from: line),
+            request["method"]?.stringValue == "initialize", case .object(var params)? = request["params"],
+            case .object(var capabilities)? = params["capabilities"], case .object(let experimental)? = capabilities["experimental"],
+            experimental.values.contains(where: { $0.stringValue == nil })
+        else { return line }
+        capabilities["experimental"] = .object(experimental.filter { $0.value.stringValue != nil })
+        params["capabilities"] = .object(capabilities)
+        request["params"] = .object(params)
+        return (try? JSONEncoder().encode(Value.object(request))) ?? line
     }
 
     /// Splits stdin into newline-delimited frames until EOF.
@@ -116,7 +159,7 @@ public actor SerialStdioTransport: Transport {
                     pending.append(contentsOf: chunk[chunk.startIndex..<newline])
                     var line = pending
                     if line.last == UInt8(ascii: "\r") { line.removeLast() }
-                    if !line.isEmpty { continuation.yield(line) }
+                    if !line.isEmpty { continuation.yield(acceptingClientExperimental(line)) }
                 }
                 pending.removeAll(keepingCapacity: true)
                 discarding = false

@@ -5,8 +5,11 @@ import MCP
 
 /// The resources: the session list, one session, and one session's transcript, all as the same
 /// JSON the tools return. Subscriptions are ours to keep (swift-sdk 0.12.1 keeps none): while a
-/// client is subscribed to a URI, one watcher polls what it shows and sends
-/// `notifications/resources/updated` when it changes. Nothing is polled for URIs nobody watches.
+/// client is subscribed to a URI, one watcher follows what it shows and sends
+/// `notifications/resources/updated` when it changes. The session list follows the account's shared
+/// board (the watch stream, or polls of the list), which also gives `notifications/resources/
+/// list_changed` when sessions appear or go; one session follows its new events. Nothing is
+/// followed for URIs nobody watches.
 actor SessionResources {
     static let sessionsURI = "cctap://sessions"
     static let templates = [
@@ -30,13 +33,18 @@ actor SessionResources {
     private let watchInterval: Double
     private let logger: Logger
     private let notify: @Sendable (String) async -> Void
+    private let listChanged: @Sendable () async -> Void
     private var watchers: [String: Task<Void, Never>] = [:]
 
-    init(tap: Tap, watchInterval: Double, logger: Logger, notify: @escaping @Sendable (String) async -> Void) {
+    init(
+        tap: Tap, watchInterval: Double, logger: Logger, notify: @escaping @Sendable (String) async -> Void,
+        listChanged: @escaping @Sendable () async -> Void
+    ) {
         self.tap = tap
         self.watchInterval = watchInterval
         self.logger = logger
         self.notify = notify
+        self.listChanged = listChanged
     }
 
     static func target(_ uri: String) throws -> Target {
@@ -105,9 +113,13 @@ actor SessionResources {
     func subscribe(_ uri: String) throws {
         let target = try Self.target(uri)
         guard watchers[uri] == nil else { return }
-        let tap = tap, interval = watchInterval, notify = notify, logger = logger
+        let tap = tap, interval = watchInterval, notify = notify, logger = logger, listChanged = listChanged
         watchers[uri] = Task {
-            await Self.watch(target, uri: uri, tap: tap, interval: interval, logger: logger, notify: notify)
+            if target == .sessions {
+                await Self.followSessions(uri: uri, tap: tap, notify: notify, listChanged: listChanged)
+            } else {
+                await Self.watch(target, uri: uri, tap: tap, interval: interval, logger: logger, notify: notify)
+            }
         }
     }
 
@@ -120,22 +132,31 @@ actor SessionResources {
         watchers.removeAll()
     }
 
+    /// Follows the account's sessions: `updated` for any change after the first picture, and
+    /// `list_changed` when sessions appear or go (the resource list names one transcript per session).
+    private static func followSessions(
+        uri: String, tap: Tap, notify: @Sendable (String) async -> Void, listChanged: @Sendable () async -> Void
+    ) async {
+        var first = true
+        for await update in tap.sessionUpdates() {
+            defer { first = false }
+            guard !first, update.failure == nil || update.membershipChanged || !update.changed.isEmpty else { continue }
+            await notify(uri)
+            if update.membershipChanged { await listChanged() }
+        }
+    }
+
     /// Polls what `target` shows and notifies when it changes, until cancelled.
     private static func watch(
         _ target: Target, uri: String, tap: Tap, interval: Double, logger: Logger,
         notify: @Sendable (String) async -> Void
     ) async {
         var cursor: String?
-        var fingerprint: String?
         while !Task.isCancelled {
             do {
                 switch target {
                 case .sessions:
-                    let list = try await tap.listSessions()
-                    let now = list.sessions.map { "\($0.id) \($0.status) \($0.connectionStatus) \($0.updatedAt ?? "")" }
-                        .joined(separator: "\n")
-                    if let fingerprint, fingerprint != now { await notify(uri) }
-                    fingerprint = now
+                    return  // followed from the shared board (followSessions)
                 case .session(let id), .transcript(let id):
                     if let position = cursor {
                         let (events, next) = try await tap.newEvents(id, after: position)

@@ -170,4 +170,20 @@ public enum Render {
             }
         return "\(result.sessionID): \(what): \(result.status.rawValue). \(result.note)"
     }
+
+    /// `cc-tap watch`'s screen: every live session with what needs you, newest activity first.
+    public static func watchTable(_ update: SessionsUpdate) -> String {
+        let rows = update.sessions.map { session in
+            [
+                clip(session.title ?? "(untitled)", 40), state(session), session.attentionReason.map { "! " + $0.rawValue } ?? "",
+                String((session.lastEventAt ?? session.updatedAt ?? "").prefix(19)).replacingOccurrences(of: "T", with: " "),
+                session.id,
+            ]
+        }
+        let needing = update.sessions.filter(\.needsAttention).count
+        var text = table(["TITLE", "STATE", "NEEDS YOU", "LAST ACTIVITY", "ID"], rows)
+        text += "\n\n\(update.sessions.count) live session(s), \(needing) need(s) you · updates by \(update.source.rawValue)"
+        if let failure = update.failure { text += "\nlast read failed: \(failure.message)" }
+        return text
+    }
 }

@@ -13,7 +13,7 @@ struct CCTapCommand: AsyncParsableCommand {
         version: CCTap.version,
         subcommands: [
             Serve.self, Sessions.self, Info.self, Read.self, Send.self, Wait.self, Respond.self, Attention.self, Mode.self, Model.self, Rename.self, Archive.self,
-                MarkRead.self, Doctor.self, Probe.self, Demo.self, ToolsCommand.self],
+                MarkRead.self, Watch.self, Doctor.self, Probe.self, Demo.self, ToolsCommand.self],
         defaultSubcommand: Serve.self)
 }
 

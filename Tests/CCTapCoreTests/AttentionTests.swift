@@ -181,6 +181,33 @@ import Testing
         }
     }
 
+    /// Followers of the account get the whole picture first, then only what changed: an appearance,
+    /// a change (with the new attention reason), a removal.
+    @Test func sessionUpdatesSayWhatChanged() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            var updates = h.tap.sessionUpdates().makeAsyncIterator()
+            let first = try #require(await updates.next())
+            #expect(first.appeared.count == first.sessions.count && first.changed.isEmpty && first.removed.isEmpty)
+            #expect(!first.sessions.contains { $0.status == "archived" })
+
+            let created = await h.store.createSession(turns: 0, title: "Followed")
+            let key = SessionBoard.key(created)
+            let appeared = try #require(await updates.next())
+            #expect(appeared.appeared == [key] && appeared.membershipChanged)
+
+            _ = try await h.tap.sendMessage(created, message: "ask permission to run ls")
+            var blocked = false
+            while !blocked, let update = await updates.next() {
+                #expect(update.changed == [key] && !update.membershipChanged)
+                blocked = update.sessions.first { SessionBoard.key($0.id) == key }?.attentionReason == .permission
+            }
+            _ = await h.store.archive(created)
+            var removed = false
+            while !removed, let update = await updates.next() { removed = update.removed == [key] }
+            #expect(removed)
+        }
+    }
+
     @Test func badArgumentsAreRefusedWithTheReason() async throws {
         try await withEmulator { (h: Harness) async throws in
             let forged = await tapError { _ = try await h.tap.waitForAttention(timeout: 1, resumeToken: "seq:12") }

@@ -1,14 +1,21 @@
 """The cc-tap command line, run as a person or a script would, against cc-tap-emulator."""
 import json
+import os
+import pty
 import re
+import select
+import signal
+import subprocess
+import time
 import uuid
 
 import pytest
 
-from harness import ORG, TOKEN, clean_environment, emulator_call, run, running_emulator
+from harness import BIN, ORG, TOKEN, clean_environment, emulator_call, run, running_emulator
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 LONG = "session_01HLongSession5000ev0006"
+UNICODE = "session_01HUnicodeTitle000000002"
 
 
 def test_sessions_json_lists_every_page(env):
@@ -159,6 +166,61 @@ def test_steering_commands(own_emulator, tmp_path):
     assert ok("archive", created)["detail"] == "it was already archived"
     info = ok("info", created)["session"]
     assert info["title"] == "named from the shell" and info["status"] == "archived"
+
+
+def test_watch_prints_a_line_per_change_when_piped(own_emulator, tmp_path):
+    env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=own_emulator, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                            CCTAP_POLL_INTERVAL="0.1")
+    proc = subprocess.Popen([str(BIN / "cc-tap"), "watch"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        first = json.loads(proc.stdout.readline())
+        assert first["event"] == "sessions" and len(first["sessions"]) >= 6
+        assert any(s["attention_reason"] == "permission" for s in first["sessions"] if s["needs_attention"])
+        emulator_call(own_emulator, "POST", "/_emulator/sessions", {"turns": 0, "title": "watched appearing"})
+        change = json.loads(proc.stdout.readline())
+        assert change["event"] == "changed" and change["session"]["title"] == "watched appearing"
+        emulator_call(own_emulator, "POST", f"/_emulator/sessions/{UNICODE}/archive")
+        gone = json.loads(proc.stdout.readline())
+        assert gone == {"event": "removed", "id": "cse_01HUnicodeTitle000000002"}
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+
+
+def test_watch_draws_on_a_terminal_and_leaves_on_q(env):
+    """Under a pseudo-terminal: the table is drawn on the alternate screen, `q` leaves with exit 0, and the
+    terminal is put back (cursor shown, main screen, echo on)."""
+    main, child = pty.openpty()
+    proc = subprocess.Popen([str(BIN / "cc-tap"), "watch"], env=env, stdin=child, stdout=child, stderr=child)
+    os.close(child)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"need(s) you" not in seen:
+            assert time.monotonic() < deadline, seen[-500:]
+            ready, _, _ = select.select([main], [], [], 1)
+            if ready:
+                seen += os.read(main, 65536)
+        assert b"\x1b[?1049h" in seen and b"Deploy the staging build" in seen and b"! permission" in seen
+        os.write(main, b"q")
+        assert proc.wait(timeout=30) == 0
+        while True:
+            ready, _, _ = select.select([main], [], [], 0.5)
+            if not ready:
+                break
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert seen.rstrip().endswith(b"\x1b[?25h\x1b[?1049l")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main)
 
 
 def test_bad_session_id_is_a_clear_error(env):

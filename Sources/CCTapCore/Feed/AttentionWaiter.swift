@@ -15,12 +15,12 @@ struct AttentionWaiter {
     /// Bare ids (`cse_X`) to watch; nil for every live session.
     let scope: Set<String>?
     /// Occasions already reported (from the caller's resume token).
-    let seen: Set<String>
+    var seen: Set<String>
 
     /// How often progress is reported while nothing happens.
     static let progressSeconds: Double = 2
 
-    func wait(timeout: TimeInterval, progress: (@Sendable (AttentionProgress) -> Void)?) async throws -> AttentionResult {
+    mutating func wait(timeout: TimeInterval, progress: (@Sendable (AttentionProgress) -> Void)?) async throws -> AttentionResult {
         let started = Date()
         let deadline = started.addingTimeInterval(timeout)
         let (id, snapshots) = watch.subscribe(waiting: true)
@@ -63,7 +63,18 @@ struct AttentionWaiter {
                 }
                 latest = current
                 let fresh = current.board.freshAttention(scope: scope, seen: seen)
-                if !fresh.isEmpty { return try await report(fresh, current, started: started) }
+                if !fresh.isEmpty {
+                    let batch = Array(fresh.prefix(Self.itemsPerResult))
+                    var items: [AttentionItem] = []
+                    for (session, _) in batch {
+                        if let item = try await item(for: session) { items.append(item) }
+                    }
+                    // Reported, or found settled by the time its events were read: either way, told.
+                    seen.formUnion(batch.map(\.occasion))
+                    if !items.isEmpty {
+                        return report(items, more: fresh.count - batch.count, current, started: started)
+                    }
+                }
             }
             let now = Date()
             if let progress, let latest, now.timeIntervalSince(lastProgress) >= Self.progressSeconds {
@@ -107,34 +118,32 @@ struct AttentionWaiter {
         return scope.filter { board.sessions[$0] == nil }.sorted()
     }
 
+    /// Most sessions one result reports (the rest come with the next call).
+    static let itemsPerResult = 20
+
     /// The result for the sessions that need their user, each with what it waits on.
-    private func report(
-        _ fresh: [(session: SessionSummary, occasion: String)], _ snapshot: AccountWatch.Snapshot, started: Date
-    ) async throws -> AttentionResult {
-        var items: [AttentionItem] = []
-        for (session, _) in fresh.prefix(20) {
-            items.append(try await item(for: session))
-        }
-        let reported = Set(fresh.map(\.occasion))
-        let standing = snapshot.board.occasions(scope: scope).intersection(seen.union(reported))
+    private func report(_ items: [AttentionItem], more: Int, _ snapshot: AccountWatch.Snapshot, started: Date) -> AttentionResult {
+        let standing = snapshot.board.occasions(scope: scope).intersection(seen)
         let names = items.map { "\($0.session.title ?? $0.session.id) (\($0.reason.rawValue))" }
-        let more = fresh.count > items.count ? " (and \(fresh.count - items.count) more, reported next time)" : ""
+        let rest = more > 0 ? " (and \(more) more, reported next time)" : ""
         let lead = items.count == 1 ? "1 session needs you: " : "\(items.count) sessions need you: "
         return AttentionResult(
-            status: .attention, items: items,
-            resumeToken: AttentionResumeToken.encode(fresh.count > items.count ? standing.subtracting(fresh.dropFirst(items.count).map(\.occasion)) : standing),
+            status: .attention, items: items, resumeToken: AttentionResumeToken.encode(standing),
             sessionsWatched: watched(snapshot.board), source: snapshot.source.rawValue,
             elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000,
-            hint: lead + names.joined(separator: ", ") + more + ".", next: .attendThenWatch)
+            hint: lead + names.joined(separator: ", ") + rest + ".", next: .attendThenWatch)
     }
 
-    /// One session's prompt or reply, from its newest events (one read).
-    private func item(for session: SessionSummary) async throws -> AttentionItem {
+    /// One session's prompt or reply, from its newest events (one read). Nil when the session object
+    /// said it was blocked but its events show nothing open any more: the board caught a moment
+    /// between the answer and the worker's next state, and there is nothing to do.
+    private func item(for session: SessionSummary) async throws -> AttentionItem? {
         let id = try SessionID(session.id)
         let api = api
         let page = try await api.speaking(.history) { try await api.historyPage(id, $0, before: nil, limit: 200) }.value
         let prompts = openPrompts(in: page.events)
         let reason = session.attentionReason ?? .unreadResult
+        if (reason == .permission || reason == .input) && prompts.isEmpty { return nil }
         return AttentionItem(
             session: session, reason: reason, pendingPermissions: prompts.permissions, pendingInputs: prompts.inputs,
             reply: Self.latestReply(page.events), cursor: EventCursor(page.newest).description)

@@ -1,0 +1,147 @@
+import ArgumentParser
+import CCTapCore
+import CCTapMCP
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `cc-tap watch`: every live session, kept current. On a terminal the table is redrawn in place and
+/// `q` or Ctrl-C leaves; with `--json`, or when stdout is not a terminal, one JSON line per change.
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch every live session: state, what needs you, last activity (q or Ctrl-C to leave).",
+        discussion: """
+            With --json or when piped, prints one JSON object per line: first {"event":"sessions",...} with all of \
+            them, then {"event":"changed","session":{...}} or {"event":"removed","id":...} for each change.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let tap = try options.makeTap()
+        let lines = options.json || isatty(STDOUT_FILENO) == 0
+        let screen = lines ? nil : TerminalScreen()
+        screen?.enter()
+        defer { screen?.leave() }
+
+        let updates = Task {
+            for await update in tap.sessionUpdates() {
+                if lines {
+                    Self.printLines(update)
+                } else {
+                    screen?.draw(Render.watchTable(update) + "\nq or Ctrl-C to leave")
+                }
+            }
+        }
+        // Leaves on q, Ctrl-C or a closed stdin (a terminal); a pipe runs until killed or interrupted.
+        await LeaveSignal.wait(readingKeys: screen != nil)
+        updates.cancel()
+    }
+
+    static func printLines(_ update: SessionsUpdate) {
+        var lines: [String] = []
+        if update.appeared.count == update.sessions.count && update.changed.isEmpty && update.removed.isEmpty {
+            lines.append(jsonLine(["event": "sessions", "source": .string(update.source.rawValue), "sessions": encoded(update.sessions)]))
+        } else {
+            let byID = Dictionary(update.sessions.map { (SessionBoard.key($0.id), $0) }, uniquingKeysWith: { a, _ in a })
+            for id in update.appeared + update.changed {
+                guard let session = byID[id] else { continue }
+                lines.append(jsonLine(["event": "changed", "session": encoded(session)]))
+            }
+            lines += update.removed.map { jsonLine(["event": "removed", "id": .string($0)]) }
+        }
+        if let failure = update.failure {
+            lines.append(jsonLine(["event": "read_failed", "message": .string(failure.message(.cli))]))
+        }
+        for line in lines { Output.print(line) }
+    }
+
+    private static func encoded<T: Encodable>(_ value: T) -> JSONValue {
+        JSONValue.parse(Data(ResultJSON.encode(value).utf8)) ?? .null
+    }
+
+    private static func jsonLine(_ fields: [String: JSONValue]) -> String {
+        JSONValue.object(fields).jsonText()
+    }
+}
+
+/// The terminal while `watch` draws on it: the alternate screen, no cursor, keys read one at a time
+/// (so `q` needs no Enter), and everything put back on the way out.
+final class TerminalScreen: @unchecked Sendable {
+    private var saved = termios()
+    private var raw = false
+
+    func enter() {
+        if tcgetattr(STDIN_FILENO, &saved) == 0 {
+            var settings = saved
+            settings.c_lflag &= ~tcflag_t(ICANON | ECHO)
+            raw = tcsetattr(STDIN_FILENO, TCSANOW, &settings) == 0
+        }
+        write("\u{1B}[?1049h\u{1B}[?25l")
+    }
+
+    func draw(_ text: String) {
+        write("\u{1B}[H\u{1B}[2J" + text.replacingOccurrences(of: "\n", with: "\r\n"))
+    }
+
+    func leave() {
+        write("\u{1B}[?25h\u{1B}[?1049l")
+        if raw { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// Waits for the person to leave: SIGINT or SIGTERM, or (on a terminal) `q` or the end of stdin.
+enum LeaveSignal {
+    static func wait(readingKeys: Bool) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let once = Once(done)
+            signal(SIGINT, SIG_IGN)
+            signal(SIGTERM, SIG_IGN)
+            var sources: [DispatchSourceSignal] = []
+            for number in [SIGINT, SIGTERM] {
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { once.fire() }
+                source.resume()
+                sources.append(source)
+            }
+            Once.keep(sources)
+            if readingKeys {
+                let thread = Thread {
+                    var byte: UInt8 = 0
+                    while read(STDIN_FILENO, &byte, 1) == 1 {
+                        if byte == UInt8(ascii: "q") || byte == UInt8(ascii: "Q") || byte == 3 || byte == 4 { break }
+                    }
+                    once.fire()
+                }
+                thread.start()
+            }
+        }
+    }
+
+    /// Resumes the continuation the first time it fires.
+    final class Once: @unchecked Sendable {
+        private let lock = NSLock()
+        private var continuation: CheckedContinuation<Void, Never>?
+        nonisolated(unsafe) private static var kept: [DispatchSourceSignal] = []
+
+        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+
+        static func keep(_ sources: [DispatchSourceSignal]) { kept = sources }
+
+        func fire() {
+            lock.lock()
+            let pending = continuation
+            continuation = nil
+            lock.unlock()
+            pending?.resume()
+        }
+    }
+}
