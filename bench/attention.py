@@ -10,18 +10,15 @@ clocks are this machine's. Run it through scripts/bench-attention.sh, which buil
 """
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import time
-import urllib.request
 
 import anyio
 from mcp import Client, StdioServerParameters
 
-TOKEN = "sk-ant-oat01-emulator-0000000000000000"
-ORG = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
+from emulator import ORG, TOKEN, Emulator
+
 LIVE_SEEDED = 6  # live sessions the emulator always seeds (a seventh is archived)
 
 
@@ -31,34 +28,6 @@ def fillers_for(live: int) -> int:
     while extra - (extra + 2) // 3 < live - LIVE_SEEDED:
         extra += 1
     return extra
-
-
-class Emulator:
-    def __init__(self, binary: str, sessions: int, *extra: str):
-        self.process = subprocess.Popen(
-            [binary, "--port", "0", "--extra-sessions", str(fillers_for(sessions)), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.url = ""
-        for line in self.process.stdout:
-            if line.startswith("CCTAP_BASE_URL="):
-                self.url = line.strip().split("=", 1)[1]
-                break
-        if not self.url:
-            raise SystemExit("the emulator did not start")
-
-    def call(self, method: str, path: str, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return json.loads(answer.read())
-
-    def stats(self):
-        return self.call("GET", "/_emulator/stats")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 def percentile(values, fraction):
@@ -84,7 +53,7 @@ async def measure(server: str, emulator: Emulator, args) -> dict:
         # Latency: a wait pends; a fresh session asks for permission; the wait returns.
         latencies, source = [], None
         for round_number in range(args.rounds):
-            created = emulator.call("POST", "/_emulator/sessions", {"turns": 0, "title": f"bench {round_number}"})["id"]
+            created = emulator.new_session(0, f"bench {round_number}")
             underway, results = anyio.Event(), []
 
             async def on_progress(progress, total, message):
@@ -165,7 +134,7 @@ def main():
 
     results = {}
     for mode, extra in (("watch", []), ("poll", ["--no-watch"])):
-        emulator = Emulator(args.emulator, args.sessions, *extra)
+        emulator = Emulator(args.emulator, "--extra-sessions", str(fillers_for(args.sessions)), *extra)
         try:
             results[mode] = anyio.run(measure, args.server, emulator, args)
         finally:

@@ -15,52 +15,16 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-TOKEN = "sk-ant-oat01-emulator-0000000000000000"
-ORG = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
-
-
-class Emulator:
-    """The emulator as a child process, with its control routes."""
-
-    def __init__(self, binary: str, slow_turn_seconds: float):
-        self.process = subprocess.Popen(
-            [binary, "--port", "0", "--slow-turn-seconds", str(slow_turn_seconds)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.url = ""
-        for line in self.process.stdout:
-            if line.startswith("CCTAP_BASE_URL="):
-                self.url = line.strip().split("=", 1)[1]
-                break
-        if not self.url:
-            raise SystemExit("the emulator did not start")
-
-    def call(self, method: str, path: str, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return json.loads(answer.read())
-
-    def stats(self):
-        return self.call("GET", "/_emulator/stats")
-
-    def new_session(self, turns: int) -> str:
-        return self.call("POST", "/_emulator/sessions", {"turns": turns})["id"]
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+from emulator import ORG, TOKEN, Emulator
 
 
 @dataclass
@@ -297,7 +261,7 @@ async def main():
     import importlib.metadata
     args.published_mcp = importlib.metadata.version("mcp")
 
-    emulator = Emulator(args.emulator, args.slow_turn_seconds)
+    emulator = Emulator(args.emulator, "--slow-turn-seconds", str(args.slow_turn_seconds))
     home = tempfile.mkdtemp(prefix="cctap-bench-home-")
     common = {"HOME": home, "CLAUDE_CONFIG_DIR": home, "CCTAP_BASE_URL": emulator.url, "CCR_ORG_UUID": ORG}
     launcher = os.path.join(os.path.dirname(os.path.abspath(__file__)), "published_launcher.py")

@@ -231,40 +231,11 @@ final class AccountWatch: Sendable {
         } catch {
             return Task.isCancelled ? .cancelled : .refused(.network(String(describing: error).prefix(200).description))
         }
-        let activity = WatchActivity()
-        let stallTimeout = configuration.streamStallTimeout
-        return await withTaskGroup(of: StreamEnd.self) { group in
-            group.addTask { [self] in
-                do {
-                    var parser = ServerSentEventParser()
-                    for try await buffer in body {
-                        activity.lastByte.withLock { $0 = Date() }
-                        for event in try parser.feed(buffer.readableBytesView) where Self.meaningful.contains(event.name) {
-                            // Only frames about sessions count: a stream that sends keepalives and
-                            // nothing else (what a stale token gets) delivered nothing.
-                            activity.frames.withLock { $0 += 1 }
-                            apply(event)
-                        }
-                    }
-                    return .closed(frames: activity.frames.withLock { $0 }, reason: "the server closed it")
-                } catch {
-                    if Task.isCancelled { return .cancelled }
-                    return .closed(frames: activity.frames.withLock { $0 }, reason: String(describing: error).prefix(200).description)
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(nanoseconds: UInt64(min(1, stallTimeout / 4) * 1_000_000_000))
-                    if Date().timeIntervalSince(activity.lastByte.withLock { $0 }) >= stallTimeout {
-                        return .stalled(frames: activity.frames.withLock { $0 })
-                    }
-                }
-                return .cancelled
-            }
-            let first = await group.next() ?? .cancelled
-            group.cancelAll()
-            return first
-        }
+        // Only frames about sessions count as delivered: a stream that sends keepalives and nothing
+        // else (what a stale token gets) delivered nothing.
+        return await EventStreamReader.read(
+            body, stallTimeout: configuration.streamStallTimeout, counts: { Self.meaningful.contains($0.name) },
+            handle: { [self] event in apply(event) })
     }
 
     /// Applies one frame to the board; a frame that cannot be read is skipped (the next list read
@@ -302,8 +273,3 @@ final class AccountWatch: Sendable {
     }
 }
 
-/// What the watch's stall watchdog watches: when the last byte came, and how many frames did.
-private final class WatchActivity: Sendable {
-    let lastByte = Mutex(Date())
-    let frames = Mutex(0)
-}

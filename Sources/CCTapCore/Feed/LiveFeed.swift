@@ -140,39 +140,11 @@ final class LiveFeed: Sendable {
         } catch {
             return Task.isCancelled ? .cancelled : .refused(.network(String(describing: error).prefix(200).description))
         }
-        let activity = StreamActivity()
-        let stallTimeout = configuration.streamStallTimeout
-        return await withTaskGroup(of: StreamEnd.self) { group in
-            group.addTask { [self] in
-                do {
-                    if withoutPosition { try await catchUp() }
-                    var parser = ServerSentEventParser()
-                    for try await buffer in body {
-                        activity.lastByte.withLock { $0 = Date() }
-                        for event in try parser.feed(buffer.readableBytesView) {
-                            activity.frames.withLock { $0 += 1 }
-                            try await handle(event)
-                        }
-                    }
-                    return .closed(frames: activity.frames.withLock { $0 }, reason: "the server closed it")
-                } catch {
-                    if Task.isCancelled { return .cancelled }
-                    return .closed(frames: activity.frames.withLock { $0 }, reason: String(describing: error).prefix(200).description)
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(nanoseconds: UInt64(min(1, stallTimeout / 4) * 1_000_000_000))
-                    if Date().timeIntervalSince(activity.lastByte.withLock { $0 }) >= stallTimeout {
-                        return .stalled(frames: activity.frames.withLock { $0 })
-                    }
-                }
-                return .cancelled
-            }
-            let first = await group.next() ?? .cancelled
-            group.cancelAll()
-            return first
-        }
+        var catchingUp: (@Sendable () async throws -> Void)?
+        if withoutPosition { catchingUp = { @Sendable [self] in try await catchUp() } }
+        let handling: @Sendable (ServerSentEvent) async throws -> Void = { [self] event in try await handle(event) }
+        return await EventStreamReader.read(
+            body, stallTimeout: configuration.streamStallTimeout, first: catchingUp, handle: handling)
     }
 
     /// Acts on one frame. Only `client_event` carries stored events; keepalives, `session_update`,
@@ -265,12 +237,6 @@ final class LiveFeed: Sendable {
             } catch { return }
         }
     }
-}
-
-/// What the stall watchdog watches: when the last byte came, and how many frames did.
-private final class StreamActivity: Sendable {
-    let lastByte = Mutex(Date())
-    let frames = Mutex(0)
 }
 
 /// A polling interval: `fast` while a turn runs or events arrive; once the session is idle and
