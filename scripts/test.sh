@@ -20,7 +20,8 @@
 #                               the Python binding, all against it,
 #                            4. the whole fault matrix through the core, 5. every tool through every
 #                               surface in each world (a service with both route generations, only v2,
-#                               only v1), 6. what users install: scripts/install.sh into a fresh prefix
+#                               only v1, only v2 with the account watch refused), 6. what users install:
+#                               scripts/install.sh into a fresh prefix
 #                               (no Swift runtime needed, tools/list answers, a C program builds against
 #                               its cctap.pc, uninstall leaves nothing) and the wheel in a fresh venv,
 #                               7. a 20-second soak smoke run, 8. a short pass of the benchmark
@@ -122,7 +123,7 @@ if [ $deep = 1 ]; then
     with_library dist pytest Tests/e2e/test_c_abi.py
   step "deep: Python binding over dist/" with_library dist pytest bindings/python/tests
   step "deep: the whole fault matrix through the core" pytest -s -m full Tests/e2e/test_fault_matrix.py
-  step "deep: every tool through every surface (MCP, C, Python, CLI) in each world (both, v2, v1)" \
+  step "deep: every tool through every surface (MCP, C, Python, CLI) in each world (both, v2, v1, v2 with the watch refused)" \
     with_library dist pytest -m full Tests/e2e/test_worlds.py
   step "deep: what users install (scripts/install.sh into a fresh prefix, uninstalled again; the wheel in a fresh venv)" \
     pytest -m full Tests/e2e/test_install.py

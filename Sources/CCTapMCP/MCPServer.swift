@@ -10,7 +10,9 @@ public enum CCTapMCPServer {
         Start with list_sessions; read a conversation with read_session; talk with send_and_wait (or \
         send_message, then wait_for_reply). When a result says waiting_for_permission, show the user the \
         tool and its input before answering with respond_to_permission. On timeout, continue with \
-        wait_for_reply and the cursor instead of sending the message again.
+        wait_for_reply and the cursor instead of sending the message again. To supervise several sessions, \
+        call wait_for_attention again and again, each time with the previous result's resume_token; change a \
+        session's permission mode or model only when the user asks.
         """
 
     /// A configured server; `start(transport:)` it, or use `runStdio`.

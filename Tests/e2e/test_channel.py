@@ -87,10 +87,14 @@ class RawClient:
         self.proc.wait(timeout=30)
 
 
+def environment(base, tmp_path):
+    return clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=base, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                             CCTAP_POLL_INTERVAL="0.1")
+
+
 @pytest.fixture
 def env(own_emulator, tmp_path):
-    return clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=own_emulator, CCTAP_ACCESS_TOKEN=TOKEN,
-                             CCR_ORG_UUID=ORG, CCTAP_POLL_INTERVAL="0.1")
+    return environment(own_emulator, tmp_path)
 
 
 def channel_message(session=None, reason=None):
@@ -101,7 +105,13 @@ def channel_message(session=None, reason=None):
     return match
 
 
-def test_as_a_channel_it_pushes_what_needs_the_user_and_takes_answers_through_the_tools(env, own_emulator):
+@pytest.mark.parametrize("watch", ["served", "refused"])
+def test_as_a_channel_it_pushes_what_needs_the_user_and_takes_answers_through_the_tools(watch, tmp_path):
+    for own_emulator in running_emulator("both", *([] if watch == "served" else ["--no-watch"])):
+        channel_round(environment(own_emulator, tmp_path), own_emulator)
+
+
+def channel_round(env, own_emulator):
     # A client that declares the channel capability itself (an object value, which swift-sdk 0.12.1
     # alone would refuse with -32603) still gets through the handshake.
     client = RawClient(["serve", "--channel"], env, capabilities={"experimental": {"claude/channel": {}}})

@@ -358,6 +358,21 @@ def test_wait_for_attention_reports_a_new_prompt(watch, tmp_path):
         call(env, body)
 
 
+def test_a_cancelled_wait_for_attention_stops_and_the_server_goes_on(own_emulator, tmp_path):
+    env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=own_emulator, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                            CCTAP_POLL_INTERVAL="0.1")
+
+    async def body(client):
+        calm = emulator_call(own_emulator, "POST", "/_emulator/sessions", {"turns": 0, "title": "calm"})["id"]
+        with pytest.raises(MCPError) as timeout:
+            await client.call_tool("wait_for_attention", {"session_ids": [calm], "timeout": 60}, read_timeout_seconds=1.0)
+        assert timeout.value.code == -32001
+        quick = await client.call_tool("wait_for_attention", {"session_ids": [calm], "timeout": 0.2})
+        assert quick.structured_content["status"] == "timeout"
+        assert not (await client.call_tool("list_sessions", {})).is_error
+    call(env, body)
+
+
 def test_steering_tools(own_emulator, tmp_path):
     """Mode and model are controls the worker acknowledges or refuses; title, read mark and archive are
     applied by the service. Annotations say which ones can do harm."""

@@ -338,3 +338,18 @@ def test_steering(emulator):
         again = client.archive_session(created)
         assert again["status"] == "applied" and again["detail"] == "it was already archived"
         assert client.get_session_info(created)["session"]["status"] == "archived"
+
+
+def test_wait_for_attention_polls_where_the_watch_is_refused():
+    for base in running_emulator("v2", "--no-watch"):
+        created = emulator_call(base, "POST", "/_emulator/sessions", {"turns": 0, "title": "polled"})["id"]
+        with cctap.Client(base_url=base, access_token=TOKEN, organization_uuid=ORG, library=str(LIBRARY)) as client:
+            quiet = client.wait_for_attention([created], timeout=0.5)
+            outcome = []
+            waiter = threading.Thread(target=lambda: outcome.append(client.wait_for_attention(
+                [created], timeout=60, resume_token=quiet["resume_token"])))
+            waiter.start()
+            client.send_message(created, "permission to run ls?")
+            waiter.join(timeout=60)
+            assert outcome and outcome[0]["source"] == "poll"
+            assert outcome[0]["items"][0]["reason"] == "permission"
