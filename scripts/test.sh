@@ -24,8 +24,8 @@
 #                               scripts/install.sh into a fresh prefix
 #                               (no Swift runtime needed, tools/list answers, a C program builds against
 #                               its cctap.pc, uninstall leaves nothing) and the wheel in a fresh venv,
-#                               7. a 20-second soak smoke run, 8. a short pass of the benchmark
-#                               against the published cc-tap 0.1.0.
+#                               7. a 20-second soak smoke run, 8. short passes of the benchmarks
+#                               (against the published cc-tap 0.1.0, and of supervising 50 sessions).
 #   scripts/test.sh --full   both tiers, one after the other (what CI runs).
 #
 # Each step prints its elapsed time, and a summary closes the run. Installs what it needs: Debian
@@ -131,6 +131,8 @@ if [ $deep = 1 ]; then
     swift run --skip-build cctap-soak --minutes 0.33 --every 10 --emulator .build/debug/cc-tap-emulator
   step "deep: benchmark against the published cc-tap 0.1.0 (short pass; figures printed, not judged)" \
     scripts/bench-compare.sh --startups 2 --turns 3 --rounds 1 --samples-per-round 20 --long-timeout 5
+  step "deep: supervising benchmark (short pass: wait_for_attention over the watch and by polling, 50 sessions)" \
+    scripts/bench-attention.sh --rounds 3 --window 5 --samples 10
 fi
 
 echo

@@ -69,7 +69,7 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
 struct Sessions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List sessions.")
 
-    @Option(help: "Only sessions with this status: active (not archived), running, idle, requires_action, archived.")
+    @Option(help: "Only sessions with this status: active (not archived), running, idle, requires_action, archived, or needs_attention.")
     var status: String?
 
     @OptionGroup var options: GlobalOptions

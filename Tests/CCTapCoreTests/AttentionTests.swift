@@ -208,6 +208,19 @@ import Testing
         }
     }
 
+    /// A wait whose reads of the sessions fail until it ends says why, instead of a "nothing new"
+    /// it could not know.
+    @Test func aWaitWhoseReadsFailSaysSoInsteadOfTimingOut() async throws {
+        var emulator = testEmulator()
+        emulator.watchServed = false
+        try await withEmulator(emulator) { (h: Harness) async throws in
+            let first = try await h.tap.waitForAttention(timeout: 5)
+            await h.store.rotateTokens(["sk-ant-oat01-someone-else-0000000000"])
+            let error = await tapError { _ = try await h.tap.waitForAttention(timeout: 2, resumeToken: first.resumeToken) }
+            #expect(error?.errorKind == .authentication)
+        }
+    }
+
     @Test func badArgumentsAreRefusedWithTheReason() async throws {
         try await withEmulator { (h: Harness) async throws in
             let forged = await tapError { _ = try await h.tap.waitForAttention(timeout: 1, resumeToken: "seq:12") }

@@ -189,13 +189,19 @@ final class AccountWatch: Sendable {
             let elapsed = clock.now - start
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         }
+        var failedLists = 0
         while !Task.isCancelled {
             // A fresh list before every open: the board is whole again, and the token is new (an old
             // one may be stale, and a stale token opens a stream that never speaks).
             guard let listed = await refresh() else {
-                do { try await Task.sleep(nanoseconds: UInt64(configuration.streamInitialBackoff * 1_000_000_000)) } catch { return true }
+                // The list itself failed (its own retries are spent): back off, doubling to the cap.
+                failedLists += 1
+                let pause = Backoff.ceiling(
+                    afterFailures: failedLists, initial: configuration.streamInitialBackoff, maximum: configuration.streamMaxBackoff)
+                do { try await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000)) } catch { return true }
                 continue
             }
+            failedLists = 0
             guard listed.dialect == .v2, let token = listed.token else {
                 configuration.logger.info("account watch: the list gave no resume_token; polling the list instead")
                 return false

@@ -90,6 +90,9 @@ struct AttentionWaiter {
         guard let latest else {
             throw TapError.timeout("The session list could not be read within \(Int(timeout)) s; nothing was watched.")
         }
+        // Reads failing at the end of the wait: "nothing new" would not be known, so the failure is
+        // the answer (it says what is wrong, e.g. an expired login).
+        if let failure = latest.failure { throw failure }
         let standing = latest.board.occasions(scope: scope).intersection(seen)
         return AttentionResult(
             status: .timeout, items: [], resumeToken: AttentionResumeToken.encode(standing),
