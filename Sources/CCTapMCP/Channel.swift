@@ -55,7 +55,7 @@ enum ChannelPusher {
                 if Task.isCancelled || (error as? TapError) == .cancelled { return }
                 failures += 1
                 logger.warning("channel: following the sessions failed (\(error)); retrying")
-                let pause = min(60, Double(1 << min(failures, 6)))
+                let pause = Backoff.ceiling(afterFailures: failures, initial: 1, maximum: 60)
                 try? await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
             }
         }

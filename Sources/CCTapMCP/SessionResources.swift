@@ -115,10 +115,11 @@ actor SessionResources {
         guard watchers[uri] == nil else { return }
         let tap = tap, interval = watchInterval, notify = notify, logger = logger, listChanged = listChanged
         watchers[uri] = Task {
-            if target == .sessions {
+            switch target {
+            case .sessions:
                 await Self.followSessions(uri: uri, tap: tap, notify: notify, listChanged: listChanged)
-            } else {
-                await Self.watch(target, uri: uri, tap: tap, interval: interval, logger: logger, notify: notify)
+            case .session(let id), .transcript(let id):
+                await Self.followEvents(of: id, uri: uri, tap: tap, interval: interval, logger: logger, notify: notify)
             }
         }
     }
@@ -146,25 +147,19 @@ actor SessionResources {
         }
     }
 
-    /// Polls what `target` shows and notifies when it changes, until cancelled.
-    private static func watch(
-        _ target: Target, uri: String, tap: Tap, interval: Double, logger: Logger,
-        notify: @Sendable (String) async -> Void
+    /// Polls one session's new events and notifies when there are any, until cancelled.
+    private static func followEvents(
+        of id: String, uri: String, tap: Tap, interval: Double, logger: Logger, notify: @Sendable (String) async -> Void
     ) async {
         var cursor: String?
         while !Task.isCancelled {
             do {
-                switch target {
-                case .sessions:
-                    return  // followed from the shared board (followSessions)
-                case .session(let id), .transcript(let id):
-                    if let position = cursor {
-                        let (events, next) = try await tap.newEvents(id, after: position)
-                        cursor = next
-                        if !events.isEmpty { await notify(uri) }
-                    } else {
-                        cursor = try await tap.latestCursor(id)
-                    }
+                if let position = cursor {
+                    let (events, next) = try await tap.newEvents(id, after: position)
+                    cursor = next
+                    if !events.isEmpty { await notify(uri) }
+                } else {
+                    cursor = try await tap.latestCursor(id)
                 }
             } catch {
                 logger.debug("watching \(uri) failed: \(error)")

@@ -4,6 +4,7 @@ import CCTapEmulator
 import CCTapTestSupport
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 
 /// The emulated account watch (`/v1/code/sessions/watch`), over raw HTTP, as protocol.md §8.3 has it.
@@ -67,18 +68,30 @@ import Testing
     @Test func aStaleTokenGetsAKeepaliveAndThenSilence() async throws {
         try await withEmulator({ $0.watchTokenStaleSeconds = 0 }) { (port: Int, emulator: Emulator) async throws in
             let token = try await resumeToken(port)
+            let received = Received()
             let reader = Task {
-                try await streams.stream(port, "/v1/code/sessions/watch?resume_token=\(token)", extraHeaders: Self.web) { _ in true }
+                try await streams.stream(port, "/v1/code/sessions/watch?resume_token=\(token)", extraHeaders: Self.web) { events in
+                    received.count.withLock { $0 = events.count }
+                    return true
+                }
             }
-            // A change that a live watch would announce; the dead one says nothing about it.
-            #expect(await eventually { await emulator.store.requestsInProgress == 0 })
+            // Once its keepalive arrived, a change that a live watch would announce; the dead one
+            // says nothing about it.
+            #expect(await eventually { received.count.withLock { $0 } > 0 })
             let posted = Date().timeIntervalSince1970
             try await streams.post(port, Seed.demo, "hello nobody")
             #expect(await eventually { (await emulator.store.stats())["last_result_at"]?["session_01HFlakyLoginTestDemo0001"]?.doubleValue ?? 0 > posted })
             reader.cancel()
-            let opened = try? await reader.value
-            #expect(opened.map { $0.events.map(\.name) }?.allSatisfy { $0.isEmpty } ?? true)
+            // The stream opened (200 and its one keepalive) and said nothing of the change after it.
+            let opened = try #require(try? await reader.value)
+            #expect(opened.status == 200)
+            #expect(!opened.events.isEmpty && opened.events.allSatisfy { $0.name.isEmpty })
             #expect(await emulator.store.openWatchCount == 0)
         }
+    }
+
+    /// How many events a stream reader has seen so far.
+    final class Received: Sendable {
+        let count = Mutex(0)
     }
 }

@@ -43,8 +43,6 @@ final class AccountWatch: Sendable {
         var waiters = 0
         var runner: Task<Void, Never>?
         var stopper: Task<Void, Never>?
-        var listRequests = 0
-        var watchOpens = 0
     }
 
     private let api: RemoteAPI
@@ -66,9 +64,6 @@ final class AccountWatch: Sendable {
 
     /// Where the board's updates come from now, once it was read (nil before).
     var source: AttentionSource? { state.withLock { $0.snapshot.ready ? $0.snapshot.source : nil } }
-
-    /// How many list reads and watch opens this watch made (for tests and the benchmark's request counts).
-    var requestCounts: (lists: Int, watchOpens: Int) { state.withLock { ($0.listRequests, $0.watchOpens) } }
 
     /// Subscribes: the stream gets the current snapshot at once when there is one, then every new
     /// one. `waiting`: the subscriber is a wait, so a poll should be quick.
@@ -146,7 +141,6 @@ final class AccountWatch: Sendable {
     /// Reads the whole list onto the board; returns the resume token and dialect, or nil on failure
     /// (which subscribers are told of).
     private func refresh() async -> (token: String?, dialect: Dialect)? {
-        state.withLock { $0.listRequests += 1 }
         do {
             let listed = try await list()
             publish { snapshot in
@@ -227,7 +221,6 @@ final class AccountWatch: Sendable {
 
     /// One watch connection: open, apply frames until it ends or stalls.
     private func readWatch(token: String) async -> StreamEnd {
-        state.withLock { $0.watchOpens += 1 }
         let body: HTTPClientResponse.Body
         do {
             body = try await api.openAccountWatch(resumeToken: token)

@@ -36,7 +36,7 @@ public enum AttentionReason: String, Codable, Sendable, CaseIterable {
     /// is reported once, and a new one after it is reported again.
     package static func occasion(_ session: SessionSummary) -> String? {
         guard let reason = of(session) else { return nil }
-        let bare = (try? SessionID(session.id))?.infra ?? session.id
+        let bare = SessionBoard.key(session.id)
         let marker: String
         switch reason {
         case .permission, .input:
