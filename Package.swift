@@ -115,7 +115,7 @@ let package = Package(
         .target(name: "CCTapTestSupport", dependencies: ["CCTapEmulator"], path: "Tests/CCTapTestSupport"),
         .testTarget(
             name: "CCTapCoreTests",
-            dependencies: ["CCTapCore", "CCTapEmulator", "CCTapTestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["CCTapCore", "CCTapEmulator", "CCTapTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .testTarget(
             name: "CCTapMCPTests",

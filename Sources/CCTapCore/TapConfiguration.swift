@@ -35,6 +35,9 @@ public struct TapConfiguration: Sendable {
     public var idlePollInterval: TimeInterval = 5
     /// An event stream that sends nothing (keepalives included) for this long is dead.
     public var streamStallTimeout: TimeInterval = 35
+    /// An event stream that keeps alive but brings no stored event for this long is checked against
+    /// the event list; if the list has events it did not send, the wait polls the list instead.
+    public var streamQuietCheck: TimeInterval = 5
     /// Reconnect backoff of the event stream: from `streamInitialBackoff`, doubling to `streamMaxBackoff`.
     public var streamInitialBackoff: TimeInterval = 1
     public var streamMaxBackoff: TimeInterval = 30

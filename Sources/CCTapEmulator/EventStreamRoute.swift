@@ -49,6 +49,8 @@ extension ServiceRoutes {
                         continue
                     }
                     switch item {
+                    case .event where fault?.kind == .keepaliveOnly && sent >= (fault?.frames ?? 0):
+                        continue  // withheld: only keepalives go out
                     case .event(let envelope):
                         try await Self.send(envelope, &writer, fault: fault, sent: &sent)
                     case .keepalive:
@@ -106,7 +108,7 @@ extension ServiceRoutes {
                 try? await Task.sleep(nanoseconds: 50_000_000)
                 throw StreamDropped()
             }
-            if fault.kind == .streamStall { return }  // the live loop ends the stall
+            if fault.kind == .streamStall || fault.kind == .keepaliveOnly { return }  // the live loop goes on
             let whole = frame(name: "client_event", id: envelope["sequence_num"]?.stringValue, data: envelope.jsonText())
             if fault.kind == .truncatedBody {
                 try await writer.write(whole.getSlice(at: whole.readerIndex, length: whole.readableBytes / 2) ?? whole)

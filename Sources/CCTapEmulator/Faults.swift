@@ -20,6 +20,9 @@ public struct FaultRule: Codable, Sendable, Equatable {
         /// `seconds` pass (default 60), then handle it: a stall that ends exactly when the test says,
         /// for checks of what a client does after its own timeout, whatever the machine's load.
         case hold
+        /// Answer `status` (default 200) with `body` (default `{}`) without handling the request: a
+        /// front end that says yes and stores nothing.
+        case acceptWithoutStoring = "accept_without_storing"
         /// Reset the connection without handling the request.
         case resetBefore = "reset_before"
         /// Handle the request (store what it posts), then reset the connection instead of answering.
@@ -33,8 +36,15 @@ public struct FaultRule: Codable, Sendable, Equatable {
         /// (default 40), then drop the connection.
         case streamStall = "stream_stall"
 
+        /// On an event stream: after `frames` events, keepalives only: the connection stays alive and
+        /// says nothing of the events stored meanwhile.
+        case keepaliveOnly = "keepalive_only"
+        /// Handle the request, send the answer's head and half its body, then hold the rest until a test
+        /// releases held requests (or `seconds` pass, default 60): a body that stalls after its headers.
+        case stallBody = "stall_body"
+
         /// Kinds the event-stream route applies itself, once the stream is open.
-        var isStreamFault: Bool { self == .streamDrop || self == .streamStall }
+        var isStreamFault: Bool { self == .streamDrop || self == .streamStall || self == .keepaliveOnly }
         /// Kinds that act on the body, which an event stream applies frame by frame instead.
         var isStreamBodyFault: Bool { isStreamFault || self == .malformedJSON || self == .truncatedBody }
     }

@@ -133,6 +133,10 @@ struct ServiceMiddleware: RouterMiddleware {
                 try? await Task.sleep(nanoseconds: UInt64(min(max(0, fault.seconds ?? 5), 3600) * 1_000_000_000))
             case .hold:
                 await store.holdUntilReleased(atMost: min(max(0, fault.seconds ?? 60), 3600))
+            case .acceptWithoutStoring:
+                return Response(
+                    status: .init(code: fault.status ?? 200), headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: fault.body ?? "{}")))
             case .resetBefore:
                 try await reset(context.channel)
                 throw APIFailure(500, "connection reset")
@@ -145,8 +149,24 @@ struct ServiceMiddleware: RouterMiddleware {
                 response.body = .init(byteBuffer: ByteBuffer(string: "{\"data\": [{\"type\": \"user\", \"uu"))
                 response.status = .ok
                 return response
-            case .streamDrop, .streamStall:
+            case .streamDrop, .streamStall, .keepaliveOnly:
                 break  // applied by the stream route
+            case .stallBody:
+                let response = try await checkedAnswer(request, context: context, requestID: requestID, next: next)
+                let box = BufferBox()
+                try await response.body.write(CollectingWriter(box: box))
+                let whole = box.buffer
+                let half = max(1, whole.readableBytes / 2)
+                let store = store
+                let seconds = min(max(0, fault.seconds ?? 60), 3600)
+                return Response(
+                    status: response.status, headers: [.contentType: "application/json"],
+                    body: ResponseBody(contentLength: whole.readableBytes) { writer in
+                        try await writer.write(whole.getSlice(at: whole.readerIndex, length: half) ?? whole)
+                        await store.holdUntilReleased(atMost: seconds)
+                        try await writer.write(whole.getSlice(at: whole.readerIndex + half, length: whole.readableBytes - half) ?? ByteBuffer())
+                        try await writer.finish(nil)
+                    })
             case .truncatedBody:
                 let response = try await checkedAnswer(request, context: context, requestID: requestID, next: next)
                 let box = BufferBox()

@@ -56,7 +56,7 @@ enum ChannelPusher {
                 failures += 1
                 logger.warning("channel: following the sessions failed (\(error)); retrying")
                 let pause = Backoff.ceiling(afterFailures: failures, initial: 1, maximum: 60)
-                try? await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
+                try? await Task.sleep(nanoseconds: Seconds.nanoseconds(pause))
             }
         }
     }

@@ -30,7 +30,7 @@ public actor SerialStdioTransport: Transport {
     private let experimental: [String: Value]?
     private var initializeAnswered = false
 
-    /// Longest frame accepted from the client; a longer line is dropped with a logged error
+    /// Longest frame accepted from the client; a longer line is dropped and answered with an error
     /// (MCP requests are small: this bounds memory against a runaway peer).
     public static let maxFrameBytes = 64 * 1024 * 1024
 
@@ -47,8 +47,13 @@ public actor SerialStdioTransport: Transport {
     public func connect() async throws {
         guard !started else { return }
         started = true
-        let thread = Thread { [input, continuation, logger] in
-            Self.readLines(from: input, into: continuation, logger: logger)
+        let thread = Thread { [input, output, writer, continuation, logger] in
+            // The gate's own answers go out through the same serial writer as every other frame.
+            let answer: @Sendable (Data) -> Void = { frame in
+                let bytes = frame + [UInt8(ascii: "\n")]
+                writer.async { _ = Self.writeAll(bytes, to: output) }
+            }
+            Self.readLines(from: input, into: continuation, answer: answer, logger: logger)
         }
         thread.name = "cc-tap.stdin"
         thread.start()
@@ -135,10 +140,24 @@ public actor SerialStdioTransport: Transport {
         return (try? JSONEncoder().encode(Value.object(request))) ?? line
     }
 
-    /// Splits stdin into newline-delimited frames until EOF.
+    /// Splits stdin into newline-delimited frames until EOF (a last frame without its newline counts),
+    /// passing each through `JSONRPCGate`: what it admits goes to the server, what it answers is
+    /// answered here.
     private static func readLines(
-        from descriptor: Int32, into continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation, logger: Logger
+        from descriptor: Int32, into continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation,
+        answer: @Sendable (Data) -> Void, logger: Logger
     ) {
+        var gate = JSONRPCGate()
+        func deliver(_ frame: Data) {
+            var line = frame
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return }
+            switch gate.admit(line) {
+            case .forward: continuation.yield(acceptingClientExperimental(line))
+            case .answer(let frame): answer(frame)
+            case .drop(let reason): logger.warning("ignoring an invalid notification: \(reason)")
+            }
+        }
         var pending = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var discarding = false
@@ -157,9 +176,7 @@ public actor SerialStdioTransport: Transport {
             while let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
                 if !discarding {
                     pending.append(contentsOf: chunk[chunk.startIndex..<newline])
-                    var line = pending
-                    if line.last == UInt8(ascii: "\r") { line.removeLast() }
-                    if !line.isEmpty { continuation.yield(acceptingClientExperimental(line)) }
+                    deliver(pending)
                 }
                 pending.removeAll(keepingCapacity: true)
                 discarding = false
@@ -169,11 +186,14 @@ public actor SerialStdioTransport: Transport {
                 pending.append(contentsOf: chunk)
                 if pending.count > maxFrameBytes {
                     logger.error("dropping an incoming frame larger than \(maxFrameBytes) bytes")
+                    answer(JSONRPCGate.error(
+                        id: .null, code: -32600, "Invalid Request: the frame is larger than \(maxFrameBytes >> 20) MiB; it was dropped."))
                     pending.removeAll()
                     discarding = true
                 }
             }
         }
+        if !discarding, !pending.isEmpty { deliver(pending) }
         continuation.finish()
     }
 }

@@ -164,7 +164,7 @@ actor SessionResources {
             } catch {
                 logger.debug("watching \(uri) failed: \(error)")
             }
-            try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+            try? await Task.sleep(nanoseconds: Seconds.nanoseconds(interval))
         }
     }
 }

@@ -171,8 +171,8 @@ public struct APIErrorDetails: Sendable, Equatable, Codable {
         case 404:
             text += ". The session id may be wrong, or the session was deleted."
         case 429:
-            if let retryAfterSeconds {
-                text += ". Rate limited: wait \(Int(retryAfterSeconds.rounded(.up))) s before trying again."
+            if let retryAfterSeconds, let seconds = Seconds.whole(retryAfterSeconds), seconds >= 0 {
+                text += ". Rate limited: wait \(seconds) s before trying again."
             } else {
                 text += ". Rate limited: wait a little before trying again."
             }

@@ -41,12 +41,14 @@ enum Output {
         return logger
     }
 
+    /// Everything printed passes `TerminalText.safe`: titles, replies and prompts come from elsewhere,
+    /// and the terminal is the user's (JSON output is already escaped, so it passes unchanged).
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((TerminalText.safe(text) + "\n").utf8))
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
     }
 
     /// Prints a result, as JSON or for people, with its next step in the command line's words.

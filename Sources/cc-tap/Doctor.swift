@@ -31,7 +31,7 @@ struct Doctor: AsyncParsableCommand {
             let credential = try tap.credential()
             report(true, "login: found in \(credential.source.rawValue)" + (credential.path.map { " (\($0))" } ?? ""))
             if let expiresAt = credential.expiresAt {
-                let minutes = Int(expiresAt.timeIntervalSinceNow / 60)
+                let minutes = Seconds.whole(expiresAt.timeIntervalSinceNow / 60) ?? 0
                 report(minutes > 10 ? true : nil, "token expires in \(minutes) min (\(ISO8601DateFormatter().string(from: expiresAt)))")
             } else {
                 report(nil, "token expiry: unknown (the source does not record it)")

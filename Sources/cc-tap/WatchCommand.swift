@@ -85,7 +85,7 @@ final class TerminalScreen: @unchecked Sendable {
     }
 
     func draw(_ text: String) {
-        write("\u{1B}[H\u{1B}[2J" + text.replacingOccurrences(of: "\n", with: "\r\n"))
+        write("\u{1B}[H\u{1B}[2J" + TerminalText.safe(text).replacingOccurrences(of: "\n", with: "\r\n"))
     }
 
     func leave() {

@@ -92,3 +92,46 @@ import Testing
         #expect(String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self) == text)
     }
 }
+
+/// Credentials that could not go out as a header, or files no login would be, are refused when read.
+@Suite struct HostileCredentialTests {
+    func resolver(_ variables: [String: String] = [:], home: String) -> CredentialResolver {
+        CredentialResolver(host: HostEnvironment(variables: variables, homeDirectory: home, keychain: { _, _ in nil }))
+    }
+
+    @Test func aTokenWithALineBreakIsRefusedNamingTheFileNotTheToken() throws {
+        let home = temporaryHome()
+        let path = home + "/.claude/.credentials.json"
+        write(#"{"claudeAiOauth":{"accessToken":"sk-ant-oat01-newline-token\n"}}"#, to: path)
+        #expect {
+            try resolver(home: home).resolve()
+        } throws: { error in
+            guard let error = error as? TapError, case .credentials(let message) = error else { return false }
+            return message.contains(path) && !message.contains("newline-token") && message.contains("header")
+        }
+    }
+
+    @Test func aDeviceTokenFromTheEnvironmentIsCheckedToo() throws {
+        let home = temporaryHome()
+        let error = #expect(throws: TapError.self) {
+            try resolver(["CCTAP_ACCESS_TOKEN": "tok-env", "CCTAP_TRUSTED_DEVICE_TOKEN": "a\nb"], home: home).resolve()
+        }
+        #expect(error?.message.contains("CCTAP_TRUSTED_DEVICE_TOKEN") == true)
+        #expect(error?.message.contains("a\nb") == false)
+    }
+
+    @Test func aHugeCredentialsFileIsNotRead() throws {
+        let home = temporaryHome()
+        let path = home + "/.claude/.credentials.json"
+        write(#"{"claudeAiOauth":{"accessToken":"tok"},"pad":""# + String(repeating: "x", count: 2 << 20) + #""}"#, to: path)
+        let error = #expect(throws: TapError.self) { try resolver(home: home).resolve() }
+        #expect(error?.message.contains("not read") == true)
+    }
+
+    @Test func anExpiryBeyondAnyDateIsUnknownNotACrash() throws {
+        let home = temporaryHome()
+        write(#"{"claudeAiOauth":{"accessToken":"tok","expiresAt":1e300}}"#, to: home + "/.claude/.credentials.json")
+        let credential = try resolver(home: home).resolve()
+        #expect(credential.expiresAt == nil)
+    }
+}

@@ -23,8 +23,8 @@ import Testing
     @Test func resetBeforeStoringIsResentOnce() async throws {
         try await withEmulator { (h: Harness) async throws in
             let sent = try await send(h, FaultRule(kind: .resetBefore, method: "POST", path: "/events"))
-            #expect(!sent.confirmedFromEvents)
             #expect(sent.attempts == 2)
+            #expect(await h.store.receivedCount(uuid: sent.uuid) == 1)
             #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
         }
     }
@@ -46,12 +46,32 @@ import Testing
         }
     }
 
-    @Test func unreadableSuccessBodyIsStillASuccess() async throws {
-        // The POST's answer body is not documented, so a 2xx is success whatever it holds.
+    @Test func unreadableSuccessBodyIsConfirmedFromTheEvents() async throws {
+        // The POST's answer body is not documented: a 2xx that does not name the message is checked
+        // against the session's events, where this one is.
         try await withEmulator { (h: Harness) async throws in
             let sent = try await send(h, FaultRule(kind: .malformedJSON, method: "POST", path: "/events"))
             #expect(sent.attempts == 1)
+            #expect(sent.confirmedFromEvents)
             #expect(await h.store.storedCount(uuid: sent.uuid) == 1)
+        }
+    }
+
+    @Test(arguments: ["{", "{}", #"{"data":[]}"#, #"{"data":[{"id":"evt_doesnotexist"}]}"#])
+    func aSuccessThatStoredNothingIsNeverReportedSent(body: String) async throws {
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .acceptWithoutStoring, method: "POST", path: "/events", body: body))
+            let started = Date()
+            let error = await tapError { _ = try await h.tap.sendMessage(Seed.disconnected, message: "lost on the way") }
+            guard case .sendOutcomeUnknown(let uuid, let detail)? = error else {
+                Issue.record("expected sendOutcomeUnknown, got \(String(describing: error))")
+                return
+            }
+            #expect(detail.contains("not among the session's events"))
+            #expect(error?.message.contains("may or may not have been stored") == true)
+            // It looked for the whole window, and posted only once.
+            #expect(Date().timeIntervalSince(started) >= StoreConfirmation.window - 0.5)
+            #expect(await h.store.storedCount(uuid: uuid) == 0)
         }
     }
 

@@ -40,7 +40,7 @@ import NIOCore
     @Test func errorBodiesAreMapped() {
         var buffer = ByteBuffer()
         buffer.writeString(#"{"type":"error","error":{"type":"not_found_error","message":"Session not found"},"request_id":"req_1"}"#)
-        let details = HTTPTransport.errorDetails(status: 404, headers: [:], body: buffer, route: "GET /v1/sessions/x")
+        let details = HTTPTransport.errorDetails(status: 404, headers: [:], body: buffer, route: "GET /v1/sessions/x", scrubber: SecretScrubber(secrets: []))
         #expect(details.type == "not_found_error")
         #expect(details.requestID == "req_1")
         #expect(TapError.api(details).kind == "not_found")

@@ -52,11 +52,11 @@ struct APIResponse: Sendable {
     func json(route: String) throws -> JSONValue {
         guard body.readableBytes > 0 else { return .null }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+            return try JSONParser.parse(body.readableBytesView)
         } catch {
             throw TapError.badResponse(
-                "\(route) answered \(status) with a body that is not valid JSON (\(body.readableBytes) bytes). "
-                    + "The service may have changed or a proxy interfered; try again.")
+                "\(route) answered \(status) with a body that is not valid JSON (\(body.readableBytes) bytes; "
+                    + "\(error.reason) at byte \(error.offset)). The service may have changed or a proxy interfered; try again.")
         }
     }
 }
@@ -108,9 +108,8 @@ final class HTTPTransport: Sendable {
             let outcome: Outcome
             do {
                 outcome = try await once(request, credential: credential, organization: organization)
-            } catch let error as TapError where error.isTransportFailure && request.retry == .read
-                && attempt < configuration.maxAttempts
-            {
+            } catch let error as TapError where error.isTransportFailure && request.retry == .read {
+                guard attempt < configuration.maxAttempts else { throw Self.afterAttempts(error, attempt) }
                 let delay = backoff(attempt: attempt)
                 logger.debug("\(request.route): \(error.message); retrying in \(delay.rounded(toDecimals: 2)) s")
                 try await sleep(delay)
@@ -167,8 +166,17 @@ final class HTTPTransport: Sendable {
     }
 
     private func sleep(_ seconds: TimeInterval) async throws {
-        do { try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000)) } catch {
-            throw TapError.cancelled
+        try await Seconds.sleep(seconds)
+    }
+
+    /// A transport failure that outlasted every attempt, saying how many there were.
+    static func afterAttempts(_ error: TapError, _ attempts: Int) -> TapError {
+        guard attempts > 1 else { return error }
+        let note = " (\(attempts) attempts)"
+        switch error {
+        case .timeout(let text): return .timeout(text.hasSuffix(".") ? String(text.dropLast()) + note + "." : text + note)
+        case .network(let text): return .network(text.hasSuffix(".") ? String(text.dropLast()) + note + "." : text + note)
+        default: return error
         }
     }
 
@@ -181,15 +189,27 @@ final class HTTPTransport: Sendable {
     func once(_ request: APIRequest, credential: Credential, organization: String?) async throws -> Outcome {
         let http = try httpRequest(request, credential: credential, organization: organization)
         let started = Date()
-        let deadline = NIODeadline.now() + .milliseconds(Int64(request.timeout * 1000))
+        let client = client
+        let limit = configuration.maxResponseBytes
+        let progress = ExchangeProgress()
         let status: Int
         let headers: HTTPHeaders
         let body: ByteBuffer
         do {
-            let response = try await client.execute(http, deadline: deadline, logger: nil)
-            status = Int(response.status.code)
-            headers = response.headers
-            body = try await response.body.collect(upTo: configuration.maxResponseBytes)
+            // One bound for the whole exchange: AsyncHTTPClient's deadline ends when the answer's head
+            // arrives, so a body that stalls or drips after it would otherwise last as long as the
+            // server likes.
+            (status, headers, body) = try await Deadline.run(seconds: request.timeout) {
+                let response = try await client.execute(http, deadline: .now() + .seconds(Int64(Seconds.whole(request.timeout) ?? 30)), logger: nil)
+                progress.headArrived()
+                return (Int(response.status.code), response.headers, try await response.body.collect(upTo: limit))
+            }
+        } catch let expired as Deadline.Expired {
+            _ = expired
+            throw TapError.timeout(
+                "\(request.route) got no complete answer from \(configuration.baseURL.host ?? "the service") within "
+                    + "\(Seconds.whole(request.timeout) ?? 0) s"
+                    + (progress.sawHead ? " (the answer began, then its body stalled)." : "."))
         } catch {
             throw mapped(error, request: request)
         }
@@ -198,7 +218,12 @@ final class HTTPTransport: Sendable {
         if (200..<300).contains(status) {
             return .success(APIResponse(status: status, body: body))
         }
-        return .failure(Self.errorDetails(status: status, headers: headers, body: body, route: request.route))
+        return .failure(Self.errorDetails(status: status, headers: headers, body: body, route: request.route, scrubber: scrubber(credential)))
+    }
+
+    /// What takes this client's credentials out of text from elsewhere.
+    func scrubber(_ credential: Credential?) -> SecretScrubber {
+        SecretScrubber(secrets: [credential?.accessToken, credential?.trustedDeviceToken])
     }
 
     /// Opens a long-lived GET (a server-sent-event stream) and returns its body once the answer's
@@ -210,13 +235,14 @@ final class HTTPTransport: Sendable {
         var reread401 = false
         while true {
             try Task.checkCancellation()
-            var http = try httpRequest(request, credential: try credentials.current(), organization: organization)
+            let credential = try credentials.current()
+            var http = try httpRequest(request, credential: credential, organization: organization)
             http.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
             for (name, value) in extra { http.headers.add(name: name, value: value) }
             let response: HTTPClientResponse
             do {
                 response = try await streamingClient.execute(
-                    http, deadline: .now() + .milliseconds(Int64(request.timeout * 1000)), logger: nil)
+                    http, deadline: .now() + .milliseconds(Int64(Seconds.whole(request.timeout * 1000) ?? 30_000)), logger: nil)
             } catch {
                 throw mapped(error, request: request)
             }
@@ -225,7 +251,8 @@ final class HTTPTransport: Sendable {
             if (200..<300).contains(status) { return response.body }
             let body: ByteBuffer
             do { body = try await response.body.collect(upTo: 64 * 1024) } catch { body = ByteBuffer() }
-            let details = Self.errorDetails(status: status, headers: response.headers, body: body, route: request.route)
+            let details = Self.errorDetails(
+                status: status, headers: response.headers, body: body, route: request.route, scrubber: scrubber(credential))
             if status == 401 && !reread401 {
                 reread401 = true
                 credentials.invalidate()
@@ -252,7 +279,7 @@ final class HTTPTransport: Sendable {
         case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
             return TapError.timeout(
                 "\(request.route) got no complete answer from \(configuration.baseURL.host ?? "the service") "
-                    + "within \(Int(request.timeout.rounded(.up))) s.")
+                    + "within \(Seconds.whole(request.timeout) ?? 0) s.")
         default:
             if Task.isCancelled { return TapError.cancelled }
             return TapError.network(networkMessage(error, request: request))
@@ -290,15 +317,18 @@ final class HTTPTransport: Sendable {
         return http
     }
 
+    /// The library's own words, scrubbed: its error texts can quote a header value (a token, when the
+    /// token itself was the problem).
     private func networkMessage(_ error: any Error, request: APIRequest) -> String {
         let host = configuration.baseURL.host ?? "the service"
+        let scrub = scrubber(try? credentials.current())
         if let error = error as? HTTPClientError {
             if error == .remoteConnectionClosed {
                 return "\(request.route): \(host) closed the connection before answering."
             }
-            return "\(request.route) could not reach \(host): \(error)."
+            return scrub.scrub("\(request.route) could not reach \(host): \(error).")
         }
-        return "\(request.route) could not reach \(host): \(String(describing: error).prefix(200))."
+        return scrub.scrub("\(request.route) could not reach \(host): \(String(describing: error).prefix(200)).")
     }
 
     func url(for request: APIRequest) -> String {
@@ -344,23 +374,27 @@ final class HTTPTransport: Sendable {
     }
 
     /// Reads an Anthropic error body, or describes a non-JSON one (a Cloudflare page, plain text).
-    static func errorDetails(status: Int, headers: HTTPHeaders, body: ByteBuffer, route: String) -> APIErrorDetails {
-        let requestID = headers.first(name: "request-id")
-        let retryAfter = headers.first(name: "retry-after").flatMap { Double($0.trimmed) }
-        let data = Data(body.readableBytesView)
-        if let json = try? JSONDecoder().decode(JSONValue.self, from: data),
-            let error = json["error"], let type = error["type"]?.stringValue
-        {
-            return APIErrorDetails(
-                status: status, type: type, message: error["message"]?.stringValue ?? "(no message)",
-                requestID: requestID ?? json["request_id"]?.stringValue, retryAfterSeconds: retryAfter, route: route)
+    /// Every text taken from the answer is scrubbed of credentials (an error page may echo the request's
+    /// headers) and cut to a readable length.
+    static func errorDetails(
+        status: Int, headers: HTTPHeaders, body: ByteBuffer, route: String, scrubber: SecretScrubber
+    ) -> APIErrorDetails {
+        func clean(_ text: String, _ limit: Int) -> String {
+            var text = scrubber.scrub(text).split(whereSeparator: \.isNewline).joined(separator: " ").trimmed
+            if text.count > limit { text = String(text.prefix(limit)) + "…" }
+            return text
         }
-        let contentType = headers.first(name: "content-type") ?? "unknown type"
-        let text = String(decoding: data.prefix(4096), as: UTF8.self)
-        var summary: String
-        summary = htmlTitle(text) ?? text
-        summary = summary.split(whereSeparator: \.isNewline).joined(separator: " ").trimmed
-        if summary.count > 160 { summary = String(summary.prefix(160)) + "…" }
+        let requestID = headers.first(name: "request-id").map { clean($0, 200) }
+        let retryAfter = RetryAfter.seconds(headers.first(name: "retry-after"))
+        if let json = JSONValue.parse(body.readableBytesView), let error = json["error"], let type = error["type"]?.stringValue {
+            return APIErrorDetails(
+                status: status, type: clean(type, 100), message: clean(error["message"]?.stringValue ?? "(no message)", 1000),
+                requestID: requestID ?? json["request_id"]?.stringValue.map { clean($0, 200) }, retryAfterSeconds: retryAfter,
+                route: route)
+        }
+        let contentType = clean(headers.first(name: "content-type") ?? "unknown type", 100)
+        let text = String(decoding: body.readableBytesView.prefix(4096), as: UTF8.self)
+        let summary = clean(htmlTitle(text) ?? text, 160)
         return APIErrorDetails(
             status: status, type: "non_json_body",
             message: "non-JSON \(contentType) body" + (summary.isEmpty ? "" : ": \(summary)"),

@@ -56,17 +56,17 @@ struct EnvelopePage: Sendable {
     var envelopes: [EventEnvelope]
     /// `next_cursor` was present: more events lie in the page's direction.
     var hasMore: Bool
+    /// Items left out for want of a `sequence_num`.
+    var skipped = 0
 
     init(_ json: JSONValue, route: String) throws {
         guard let data = json["data"]?.arrayValue else {
             throw TapError.badResponse("\(route) answered without a `data` list; the API may have changed.")
         }
-        envelopes = try data.map { item in
-            guard let envelope = EventEnvelope(item) else {
-                throw TapError.badResponse("\(route) listed an event without a sequence_num; the API may have changed.")
-            }
-            return envelope
-        }
+        // An item without a readable position cannot be placed among the others: it is left out and
+        // counted, rather than failing every other event of the session.
+        envelopes = data.compactMap(EventEnvelope.init)
+        skipped = data.count - envelopes.count
         hasMore = json["next_cursor"].map { $0 != .null } ?? false
     }
 }
@@ -340,7 +340,11 @@ final class RemoteAPI: Sendable {
         var query = [("limit", String(min(500, max(1, limit)))), ("sort_order", ascending ? "asc" : "desc")]
         if let cursor { query.append(("cursor", String(cursor))) }
         let path = "/v1/code/sessions/\(id.infra)/events"
-        return try EnvelopePage(try await json(.GET, path, .v2, query: query), route: "GET \(path)")
+        let page = try EnvelopePage(try await json(.GET, path, .v2, query: query), route: "GET \(path)")
+        if page.skipped > 0 {
+            configuration.logger.warning("GET \(path): left out \(page.skipped) event(s) without a readable sequence_num")
+        }
+        return page
     }
 
     /// Every stored event after `sequence`, oldest first, following pages. Only strictly newer
@@ -396,7 +400,9 @@ final class RemoteAPI: Sendable {
     /// Posts events; never retried here (the caller decides, see MessageDelivery).
     /// - v2: `POST /v1/code/sessions/{cse_X}/events` with `{session_id, events:[{payload}]}`;
     /// - v1: `POST /v1/sessions/{session_X}/events` with `{events:[...]}`.
-    func postEvents(_ id: SessionID, _ dialect: Dialect, _ events: [JSONValue]) async throws {
+    /// Returns the answer's body, or nil when it is not JSON (the 2xx stands; what it says is unknown).
+    @discardableResult
+    func postEvents(_ id: SessionID, _ dialect: Dialect, _ events: [JSONValue]) async throws -> JSONValue? {
         let path = "\(Self.base(dialect))/\(id.spelled(dialect))/events"
         let body: JSONValue =
             switch dialect {
@@ -412,7 +418,8 @@ final class RemoteAPI: Sendable {
                 ]
             case .v1: ["events": .array(events)]
             }
-        _ = try await call(.POST, path, dialect, body: body, retry: .never)
+        let response = try await call(.POST, path, dialect, body: body, retry: .never)
+        return try? response.json(route: "POST \(path)")
     }
 
     /// `POST /v1/code/sessions/{cse_X}/client/presence`: `{client_id, connected_at}` announces a

@@ -46,7 +46,7 @@ extension Tap {
                     return false
                 }
                 group.addTask {
-                    try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+                    try await Task.sleep(nanoseconds: Seconds.nanoseconds(seconds))
                     return false
                 }
                 let first = try await group.next() ?? false

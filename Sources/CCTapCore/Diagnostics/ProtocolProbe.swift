@@ -151,7 +151,7 @@ extension Tap {
                     tally.closed = true
                 } catch {}
             }
-            group.addTask { try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
+            group.addTask { try? await Task.sleep(nanoseconds: Seconds.nanoseconds(seconds)) }
             await group.next()
             group.cancelAll()
         }

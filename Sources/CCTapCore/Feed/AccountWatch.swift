@@ -92,7 +92,7 @@ final class AccountWatch: Sendable {
             if waiting { state.waiters = max(0, state.waiters - 1) }
             guard state.subscribers.isEmpty, state.stopper == nil else { return }
             state.stopper = Task { [self] in
-                try? await Task.sleep(nanoseconds: UInt64(linger * 1_000_000_000))
+                try? await Task.sleep(nanoseconds: Seconds.nanoseconds(linger))
                 if !Task.isCancelled { stopIfUnused() }
             }
         }
@@ -192,7 +192,7 @@ final class AccountWatch: Sendable {
                 failedLists += 1
                 let pause = Backoff.ceiling(
                     afterFailures: failedLists, initial: configuration.streamInitialBackoff, maximum: configuration.streamMaxBackoff)
-                do { try await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000)) } catch { return true }
+                do { try await Task.sleep(nanoseconds: Seconds.nanoseconds(pause)) } catch { return true }
                 continue
             }
             failedLists = 0
@@ -212,7 +212,7 @@ final class AccountWatch: Sendable {
                 return false
             case .reopen(let delay, _):
                 if delay > 0 {
-                    do { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) } catch { return true }
+                    do { try await Task.sleep(nanoseconds: Seconds.nanoseconds(delay)) } catch { return true }
                 }
             }
         }
@@ -267,7 +267,7 @@ final class AccountWatch: Sendable {
             // A pending wait keeps the fast pace until the board has been quiet for a while; with
             // nobody waiting (a resource subscription only) the pace is the idle one.
             let wait = waiting ? pause : max(pause, configuration.idlePollInterval)
-            do { try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000)) } catch { return }
+            do { try await Task.sleep(nanoseconds: Seconds.nanoseconds(wait)) } catch { return }
         }
     }
 }

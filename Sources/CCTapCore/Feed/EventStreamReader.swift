@@ -16,6 +16,7 @@ enum EventStreamReader {
         _ body: HTTPClientResponse.Body, stallTimeout: TimeInterval,
         counts: @escaping @Sendable (ServerSentEvent) -> Bool = { _ in true },
         first: (@Sendable () async throws -> Void)? = nil,
+        quiet: QuietCheck? = nil,
         handle: @escaping @Sendable (ServerSentEvent) async throws -> Void
     ) async -> StreamEnd {
         let activity = Activity()
@@ -28,6 +29,7 @@ enum EventStreamReader {
                         activity.lastByte.withLock { $0 = Date() }
                         for event in try parser.feed(buffer.readableBytesView) {
                             if counts(event) { activity.frames.withLock { $0 += 1 } }
+                            if quiet?.delivers(event) == true { activity.lastDelivered.withLock { $0 = Date() } }
                             try await handle(event)
                         }
                     }
@@ -39,9 +41,15 @@ enum EventStreamReader {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try? await Task.sleep(nanoseconds: UInt64(min(1, stallTimeout / 4) * 1_000_000_000))
+                    try? await Task.sleep(nanoseconds: Seconds.nanoseconds(min(1, stallTimeout / 4)))
                     if Date().timeIntervalSince(activity.lastByte.withLock { $0 }) >= stallTimeout {
                         return .stalled(frames: activity.frames.withLock { $0 })
+                    }
+                    // Bytes are coming (keepalives), but nothing delivered: ask whether that is the truth.
+                    if let quiet, Date().timeIntervalSince(activity.lastDelivered.withLock { $0 }) >= quiet.after {
+                        let honest = (try? await quiet.check()) ?? true
+                        if !honest { return .missedStoredEvents(frames: activity.frames.withLock { $0 }) }
+                        activity.lastDelivered.withLock { $0 = Date() }
                     }
                 }
                 return .cancelled
@@ -52,9 +60,20 @@ enum EventStreamReader {
         }
     }
 
-    /// What the watchdog watches: when the last byte came, and how many frames counted.
+    /// Keepalives show a connection is alive, not that it delivers: after `after` seconds without a
+    /// frame that `delivers`, `check` looks elsewhere (the event list) and answers whether the stream
+    /// missed nothing; false ends the connection as `missedStoredEvents`.
+    struct QuietCheck: Sendable {
+        var after: TimeInterval
+        var delivers: @Sendable (ServerSentEvent) -> Bool
+        var check: @Sendable () async throws -> Bool
+    }
+
+    /// What the watchdog watches: when the last byte and the last delivering frame came, and how
+    /// many frames counted.
     private final class Activity: Sendable {
         let lastByte = Mutex(Date())
+        let lastDelivered = Mutex(Date())
         let frames = Mutex(0)
     }
 }

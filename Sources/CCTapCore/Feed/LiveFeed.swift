@@ -67,7 +67,7 @@ final class LiveFeed: Sendable {
         let continuation = continuation
         let ticker = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(tickInterval * 1_000_000_000))
+                try? await Task.sleep(nanoseconds: Seconds.nanoseconds(tickInterval))
                 continuation.yield(.tick)
             }
         }
@@ -111,6 +111,9 @@ final class LiveFeed: Sendable {
             case .stalled:
                 configuration.logger.debug(
                     "event stream of \(session.compat) sent nothing for \(Int(configuration.streamStallTimeout)) s; reconnecting")
+            case .missedStoredEvents:
+                configuration.logger.debug(
+                    "event stream of \(session.compat) sent keepalives only while the list gained events")
             case .refused(let error):
                 configuration.logger.debug("event stream of \(session.compat) did not open: \(error.message)")
             }
@@ -124,7 +127,7 @@ final class LiveFeed: Sendable {
                     configuration.logger.debug("event stream of \(session.compat): 410 for our position; catching up by REST")
                 }
                 if delay > 0 {
-                    do { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) } catch { return }
+                    do { try await Task.sleep(nanoseconds: Seconds.nanoseconds(delay)) } catch { return }
                 }
             }
         }
@@ -143,8 +146,12 @@ final class LiveFeed: Sendable {
         var catchingUp: (@Sendable () async throws -> Void)?
         if withoutPosition { catchingUp = { @Sendable [self] in try await catchUp() } }
         let handling: @Sendable (ServerSentEvent) async throws -> Void = { [self] event in try await handle(event) }
+        // Only stored events count; when none came for a while, the list says whether that is true.
+        let quiet = EventStreamReader.QuietCheck(after: configuration.streamQuietCheck, delivers: { $0.name == "client_event" }) {
+            [self] in try await catchUp() == 0
+        }
         return await EventStreamReader.read(
-            body, stallTimeout: configuration.streamStallTimeout, first: catchingUp, handle: handling)
+            body, stallTimeout: configuration.streamStallTimeout, first: catchingUp, quiet: quiet, handle: handling)
     }
 
     /// Acts on one frame. Only `client_event` carries stored events; keepalives, `session_update`,
@@ -182,8 +189,10 @@ final class LiveFeed: Sendable {
         return EventEnvelope(copy)
     }
 
-    /// Reads every stored event after our position from the REST list and delivers it.
-    private func catchUp() async throws {
+    /// Reads every stored event after our position from the REST list and delivers it; returns how
+    /// many were new.
+    @discardableResult
+    private func catchUp() async throws -> Int {
         emit(try await api.envelopes(session, after: sequencePosition))
     }
 
@@ -192,19 +201,23 @@ final class LiveFeed: Sendable {
         return 0
     }
 
-    /// Delivers the envelopes newer than our position, in order, and moves past them.
-    private func emit(_ envelopes: [EventEnvelope]) {
-        var fresh: [JSONValue] = []
-        let through: EventCursor.Position = state.withLock { state in
-            guard case .sequence(var position) = state.position else { return state.position }
+    /// Delivers the envelopes newer than our position, in order, and moves past them; returns how
+    /// many it delivered. The frame reader and the quiet check may both deliver, so the yield happens
+    /// under the lock: what moved the position first reaches the consumer first.
+    @discardableResult
+    private func emit(_ envelopes: [EventEnvelope]) -> Int {
+        let continuation = continuation
+        return state.withLock { state in
+            guard case .sequence(var position) = state.position else { return 0 }
+            var fresh: [JSONValue] = []
             for envelope in envelopes where envelope.sequence > position {
                 fresh.append(envelope.payload)
                 position = envelope.sequence
             }
             state.position = .sequence(position)
-            return state.position
+            if !fresh.isEmpty { continuation.yield(.events(fresh, through: EventCursor(state.position))) }
+            return fresh.count
         }
-        if !fresh.isEmpty { continuation.yield(.events(fresh, through: EventCursor(through))) }
     }
 
     // MARK: Polling
@@ -233,7 +246,7 @@ final class LiveFeed: Sendable {
             if !events.isEmpty { continuation.yield(.events(events, through: EventCursor(moved))) }
             do {
                 let wait = interval.next(sawEvents: !events.isEmpty, turnRunning: turnRunning.withLock { $0 })
-                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                try await Task.sleep(nanoseconds: Seconds.nanoseconds(wait))
             } catch { return }
         }
     }

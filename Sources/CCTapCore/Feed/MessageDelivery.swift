@@ -7,10 +7,12 @@ import CCTapModel
 
 /// Posts events so that a user message is stored exactly once, or the caller is told it may not be.
 ///
-/// A POST that fails without a clear "not stored" answer (connection reset, 5xx, an unreadable body)
-/// is checked against the session's events by the message's `uuid` before it is repeated. After a
-/// timeout the request may still be in progress on the server, so we never repeat it: if the check
-/// does not find it, the caller gets `sendOutcomeUnknown`.
+/// Only a message the answer names, or one seen among the session's events, is reported sent. When
+/// the answer leaves the outcome open (a 5xx, a reset, a cut-off or unreadable answer, a timeout, or
+/// a 2xx that does not name the message) its `uuid` is looked for over `StoreConfirmation`'s window
+/// before anything is repeated, since the service may store it late. Not found after a 5xx or a
+/// reset: posted again. Not found after a timeout or a 2xx: the caller gets `sendOutcomeUnknown`,
+/// never a blind resend.
 struct MessageDelivery {
     let api: RemoteAPI
     let session: SessionID
@@ -22,8 +24,9 @@ struct MessageDelivery {
         let session = session
         var attempt = 1
         while true {
+            let verdict: Verdict
             do {
-                let (_, dialect) = try await api.speaking(.send) { dialect in
+                let (answer, dialect) = try await api.speaking(.send) { dialect in
                     let event: JSONValue = [
                         "type": "user",
                         "uuid": .string(uuid),
@@ -31,28 +34,36 @@ struct MessageDelivery {
                         "parent_tool_use_id": nil,
                         "message": ["role": "user", "content": .string(text)],
                     ]
-                    try await api.postEvents(session, dialect, [event])
+                    return try await api.postEvents(session, dialect, [event])
                 }
-                return SendResult(
-                    sessionID: session.spelled(dialect), uuid: uuid, cursor: cursor.description, attempts: attempt,
-                    confirmedFromEvents: false)
-            } catch let error as TapError {
-                let verdict = try await judge(error, uuid: uuid, after: cursor)
-                switch verdict {
-                case .stored:
-                    configuration.logger.info("send to \(session.compat): answer lost, but the message is stored")
+                if StoreConfirmation.answerNames(uuid, answer) {
                     return SendResult(
-                        sessionID: api.spelling(session, .send), uuid: uuid, cursor: cursor.description, attempts: attempt,
-                        confirmedFromEvents: true)
-                case .retryAfter(let delay) where attempt < configuration.maxAttempts:
-                    configuration.logger.debug("send to \(session.compat) not stored (\(error.kind)); retrying")
-                    try await sleep(delay)
-                    attempt += 1
-                case .retryAfter, .fail:
-                    throw error
-                case .unknown(let detail):
-                    throw TapError.sendOutcomeUnknown(uuid: uuid, detail: detail)
+                        sessionID: session.spelled(dialect), uuid: uuid, cursor: cursor.description, attempts: attempt,
+                        confirmedFromEvents: false)
                 }
+                verdict = try await look(
+                    for: uuid, after: cursor, mayRetry: false,
+                    failure: answer == nil
+                        ? "the service accepted the post but its answer was not readable"
+                        : "the service accepted the post but its answer does not name the message")
+            } catch let error as TapError {
+                // nil: a final answer (a 4xx), which stored nothing.
+                guard let judged = try await judge(error, uuid: uuid, after: cursor) else { throw error }
+                if case .retryAfter = judged, attempt >= configuration.maxAttempts { throw error }
+                verdict = judged
+            }
+            switch verdict {
+            case .stored:
+                configuration.logger.debug("send to \(session.compat): the message is among the session's events")
+                return SendResult(
+                    sessionID: api.spelling(session, .send), uuid: uuid, cursor: cursor.description, attempts: attempt,
+                    confirmedFromEvents: true)
+            case .retryAfter(let delay):
+                configuration.logger.debug("send to \(session.compat) not stored; posting again")
+                try await Seconds.sleep(delay)
+                attempt += 1
+            case .unknown(let detail):
+                throw TapError.sendOutcomeUnknown(uuid: uuid, detail: detail)
             }
         }
     }
@@ -70,7 +81,7 @@ struct MessageDelivery {
                 guard case .api(let details) = error, attempt < configuration.maxAttempts,
                     let delay = api.transport.retryDelay(details, attempt), details.status == 429
                 else { throw error }
-                try await sleep(delay)
+                try await Seconds.sleep(delay)
                 attempt += 1
             }
         }
@@ -79,47 +90,47 @@ struct MessageDelivery {
     enum Verdict {
         case stored
         case retryAfter(TimeInterval)
-        case fail
         case unknown(String)
     }
 
-    private func judge(_ error: TapError, uuid: String, after cursor: EventCursor) async throws -> Verdict {
+    private func judge(_ error: TapError, uuid: String, after cursor: EventCursor) async throws -> Verdict? {
         switch error {
         case .api(let details) where details.status == 429:
             // Rate limited: refused before being taken.
-            guard let delay = api.transport.retryDelay(details, 1) else { return .fail }
+            guard let delay = api.transport.retryDelay(details, 1) else { return nil }
             return .retryAfter(delay)
         case .api(let details) where details.status >= 500:
-            return try await check(uuid: uuid, after: cursor, failure: "HTTP \(details.status)", mayRetry: true)
+            return try await look(for: uuid, after: cursor, mayRetry: true, failure: "HTTP \(details.status)")
         case .timeout:
-            // Timed out: the server may still be handling it. Give it a moment, look, never repeat.
-            try await sleep(min(2, configuration.initialBackoff * 2))
-            return try await check(uuid: uuid, after: cursor, failure: "the request timed out", mayRetry: false)
+            // The server may still be working on it: look, but never repeat it.
+            return try await look(for: uuid, after: cursor, mayRetry: false, failure: "the request timed out")
         case .network, .badResponse:
-            return try await check(uuid: uuid, after: cursor, failure: error.message, mayRetry: true)
+            return try await look(for: uuid, after: cursor, mayRetry: true, failure: error.message)
         default:
-            return .fail
+            return nil
         }
     }
 
-    private func check(uuid: String, after cursor: EventCursor, failure: String, mayRetry: Bool) async throws -> Verdict {
-        var feed = EventFeed(api: api, session: session, cursor: cursor)
-        let events: [JSONValue]
-        do {
-            events = try await feed.readNew()
-        } catch let checkError as TapError {
-            if case .cancelled = checkError { throw checkError }
-            return .unknown("\(failure), and reading the session to check failed too (\(checkError.message))")
+    /// Looks for the message over `StoreConfirmation.pauses`; not seen by the end: posted again when
+    /// `mayRetry`, otherwise unknown.
+    private func look(for uuid: String, after cursor: EventCursor, mayRetry: Bool, failure: String) async throws -> Verdict {
+        for pause in StoreConfirmation.pauses {
+            try await Seconds.sleep(pause)
+            var feed = EventFeed(api: api, session: session, cursor: cursor)
+            let events: [JSONValue]
+            do {
+                events = try await feed.readNew()
+            } catch let checkError as TapError {
+                if case .cancelled = checkError { throw checkError }
+                return .unknown("\(failure), and reading the session to check failed too (\(checkError.message))")
+            }
+            if events.contains(where: { $0["type"]?.stringValue == "user" && $0["uuid"]?.stringValue == uuid }) {
+                return .stored
+            }
         }
-        if events.contains(where: { $0["type"]?.stringValue == "user" && $0["uuid"]?.stringValue == uuid }) {
-            return .stored
-        }
-        return mayRetry ? .retryAfter(api.transport.backoff(attempt: 1)) : .unknown("\(failure) and it is not in the session's events yet")
-    }
-
-    private func sleep(_ seconds: TimeInterval) async throws {
-        do { try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000)) } catch {
-            throw TapError.cancelled
-        }
+        let window = StoreConfirmation.window.rounded(toDecimals: 1)
+        return mayRetry
+            ? .retryAfter(0)
+            : .unknown("\(failure), and it is not among the session's events after \(window) s of looking")
     }
 }

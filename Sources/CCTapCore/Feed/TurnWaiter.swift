@@ -139,7 +139,7 @@ final class PresenceKeeper: Sendable {
                     } catch {
                         api.configuration.logger.debug("presence for \(session.compat) failed: \(error)")
                     }
-                    try? await Task.sleep(nanoseconds: UInt64(max(0.05, min(refresh, 300)) * 1_000_000_000))
+                    try? await Task.sleep(nanoseconds: Seconds.nanoseconds(max(0.05, min(refresh, 300))))
                 }
             })
     }

@@ -12,6 +12,9 @@ package enum StreamEnd: Sendable {
     case closed(frames: Int, reason: String)
     /// Nothing arrived for the stall timeout.
     case stalled(frames: Int)
+    /// The connection stayed alive (keepalives) but the event list held stored events it had not
+    /// delivered: a stream that cannot be trusted to bring the reply.
+    case missedStoredEvents(frames: Int)
     case cancelled
 }
 
@@ -27,6 +30,7 @@ package enum StreamEnd: Sendable {
 /// - 429: wait its `Retry-After` (at most twice the maximum backoff), or back off.
 /// - Another 4xx: the stream is not served for us; poll instead.
 /// - Two opens in a row that delivered nothing (no frame, a stall, a refusal): poll instead.
+/// - A stream that kept alive while the event list gained events it never sent: poll instead, at once.
 package struct StreamPolicy {
     package struct Settings: Sendable {
         var initialBackoff: TimeInterval
@@ -90,6 +94,8 @@ package struct StreamPolicy {
             if frames == 0 { emptyOpens += 1 }
             delay = backOff()
             lastWasGone = false
+        case .missedStoredEvents:
+            return .poll(reason: "the stream stayed open but did not send events the list holds")
         case .refused(let error):
             guard case .api(let details) = error else {
                 emptyOpens += 1

@@ -62,7 +62,9 @@ public struct CredentialResolver: Sendable {
     /// login (top-level `trustedDeviceToken`, where Claude Code keeps it beside `claudeAiOauth`).
     public func resolve() throws(TapError) -> Credential {
         var credential = try resolveLogin()
+        try Self.checkHeaderValue(credential.accessToken, what: "The access token", place: credential.path ?? credential.source.rawValue)
         if let device = host.value("CCTAP_TRUSTED_DEVICE_TOKEN") {
+            try Self.checkHeaderValue(device, what: "The trusted-device token", place: "env CCTAP_TRUSTED_DEVICE_TOKEN")
             credential.trustedDeviceToken = device
         } else if credential.trustedDeviceToken == nil, credential.source == .environment || credential.source == .setupToken {
             // A token from the environment still goes with the device token Claude Code stored, if any.
@@ -71,9 +73,22 @@ public struct CredentialResolver: Sendable {
         return credential
     }
 
+    /// The largest credentials file read: Claude Code's is well under a kilobyte.
+    public static let largestCredentialsFile = 1 << 20
+
+    /// A token goes out as a header value, so it must be one (visible ASCII, RFC 9110 `field-vchar`,
+    /// nothing else): a stray line break would otherwise surface later inside the HTTP library's
+    /// error text, token and all. The message names where the token came from, never the token.
+    package static func checkHeaderValue(_ token: String, what: String, place: String) throws(TapError) {
+        guard !token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { return }
+        throw .credentials(
+            "\(what) in \(place) has characters an HTTP header cannot carry (white space, a line break or a "
+                + "control character). Run `claude` and log in again so it is rewritten, or fix that setting.")
+    }
+
     private func storedTrustedDeviceToken() -> String? {
-        guard let data = host.contents(ofFile: host.credentialsFilePath),
-            let root = try? JSONDecoder().decode(JSONValue.self, from: data)
+        guard let data = host.contents(ofFile: host.credentialsFilePath, atMost: Self.largestCredentialsFile),
+            let root = JSONValue.parse(data)
         else { return nil }
         return Self.trustedDeviceToken(in: root)
     }
@@ -94,7 +109,12 @@ public struct CredentialResolver: Sendable {
         }
         let path = host.credentialsFilePath
         if FileManager.default.fileExists(atPath: path) {
-            guard let data = host.contents(ofFile: path) else {
+            if let size = FileFacts(path: path)?.size, size > Self.largestCredentialsFile {
+                throw .credentials(
+                    "\(path) is \(size) bytes, far larger than a Claude Code credentials file (at most "
+                        + "\(Self.largestCredentialsFile) bytes are read); it was not read. Run `claude` and log in again to rewrite it.")
+            }
+            guard let data = host.contents(ofFile: path, atMost: Self.largestCredentialsFile) else {
                 throw .credentials("Could not read \(path). Check its permissions (it should be readable by you).")
             }
             var credential = try parse(data, source: .credentialsFile, path: path)
@@ -128,7 +148,7 @@ public struct CredentialResolver: Sendable {
     /// Parses Claude Code's format `{"claudeAiOauth": {...}}`, or a flat `{"accessToken": ...}`.
     package func parse(_ data: Data, source: CredentialSource, path: String?) throws(TapError) -> Credential {
         let place = path ?? source.rawValue
-        guard let root = try? JSONDecoder().decode(JSONValue.self, from: data), root.objectValue != nil else {
+        guard let root = JSONValue.parse(data), root.objectValue != nil else {
             throw .credentials("\(place) is not valid JSON. Run `claude` and log in again to rewrite it.")
         }
         let oauth = root["claudeAiOauth"]?.objectValue != nil ? root["claudeAiOauth"]! : root
@@ -137,7 +157,11 @@ public struct CredentialResolver: Sendable {
                 "\(place) holds no accessToken (expected {\"claudeAiOauth\":{\"accessToken\":...}}). "
                     + "Run `claude` and log in again.")
         }
-        let expiresAt = oauth["expiresAt"]?.doubleValue.map { Date(timeIntervalSince1970: $0 / 1000) }
+        // Milliseconds since 1970; a value outside years 1970 to 9999 (or not finite) is no expiry we can use.
+        let expiresAt = oauth["expiresAt"]?.doubleValue.flatMap { milliseconds in
+            milliseconds.isFinite && (0...253_402_300_799_000).contains(milliseconds)
+                ? Date(timeIntervalSince1970: milliseconds / 1000) : nil
+        }
         let scopes: [String]? =
             switch oauth["scopes"] {
             case .array(let items): items.compactMap(\.stringValue)

@@ -40,12 +40,13 @@ public struct HostEnvironment: Sendable {
         return value
     }
 
-    /// A file's bytes; nil when it is missing or unreadable.
+    /// A file's bytes; nil when it is missing, unreadable or larger than `atMost` bytes (checked
+    /// before reading, so a runaway file costs nothing).
     ///
     /// An empty file is answered without reading it: FoundationEssentials' `FileManager.contents(atPath:)`
     /// leaks its 4 KiB read buffer on a zero-byte file (found by Fuzz/CredentialFileFuzz.swift).
-    public func contents(ofFile path: String) -> Data? {
-        guard let facts = FileFacts(path: path) else { return nil }
+    public func contents(ofFile path: String, atMost: Int = 32 << 20) -> Data? {
+        guard let facts = FileFacts(path: path), facts.size <= atMost else { return nil }
         if facts.size == 0, facts.isRegularFile {
             return FileManager.default.isReadableFile(atPath: path) ? Data() : nil
         }

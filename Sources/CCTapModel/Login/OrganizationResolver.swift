@@ -33,7 +33,7 @@ package struct OrganizationResolver: Sendable {
         }
         let path = host.claudeGlobalConfigPath
         if let data = host.contents(ofFile: path),
-            let json = try? JSONDecoder().decode(JSONValue.self, from: data),
+            let json = JSONValue.parse(data),
             let uuid = json["oauthAccount"]?["organizationUuid"]?.stringValue, !uuid.isEmpty
         {
             return Organization(uuid: uuid, source: .claudeConfig)

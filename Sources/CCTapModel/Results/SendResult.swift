@@ -7,7 +7,8 @@ public struct SendResult: Codable, Sendable, Equatable {
     public var cursor: String
     /// How many POST attempts it took (more than one only after a failure proven not to have stored it).
     public var attempts: Int
-    /// True when the answer was lost but the session's events showed the message stored.
+    /// True when the answer did not name the message (lost, unreadable, or silent on it, as the
+    /// service's usually is) and the session's events showed it stored.
     public var confirmedFromEvents: Bool
 
     package init(sessionID: String, uuid: String, cursor: String, attempts: Int, confirmedFromEvents: Bool) {

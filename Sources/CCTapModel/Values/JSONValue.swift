@@ -125,9 +125,10 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 }
 
 extension JSONValue {
-    /// Parses JSON text; nil when it is not valid JSON.
-    public static func parse(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
+    /// Parses JSON text leniently (`JSONParser`: lone surrogates become U+FFFD, values nested too deep
+    /// are replaced by a note); nil when it is not JSON at all.
+    public static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
+        try? JSONParser.parse(bytes)
     }
 
     /// Compact JSON bytes (key order unspecified).

@@ -55,6 +55,6 @@ extension Double {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let value = (self * scale).rounded() / scale
-        return value == value.rounded() ? String(Int(value)) : String(value)
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
