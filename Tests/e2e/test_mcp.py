@@ -544,8 +544,9 @@ def test_malformed_frames_get_errors_and_the_server_keeps_serving(server_env):
             b'{"jsonrpc":"2.0","id":8,"method":"no/such/method"}', b"\xff\xfe invalid utf-8",
             b'{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"read_session","arguments":{"session_id":"' +
             b"x" * 200_000 + b'"}}}']
-    good = [json.dumps(INIT).encode(), json.dumps({"jsonrpc": "2.0", "id": 10, "method": "tools/list"}).encode()]
-    out, err = proc.communicate(b"\n".join(junk + good) + b"\n", timeout=30)
+    # Initialized first: before it, nothing but ping is served (test_jsonrpc_rules.py has those rows).
+    first, last = json.dumps(INIT).encode(), json.dumps({"jsonrpc": "2.0", "id": 10, "method": "tools/list"}).encode()
+    out, err = proc.communicate(b"\n".join([first] + junk + [last]) + b"\n", timeout=30)
     assert proc.returncode == 0, err
     replies = frames(out)
     by_id = {f.get("id"): f for f in replies}
