@@ -8,6 +8,8 @@
 #   events       event JSON decoding, transcript rendering, the turn tracker and result JSON
 #                (Fuzz/EventTranscriptFuzz.swift)
 #   credentials  the credentials file, Keychain text and .claude.json readers (Fuzz/CredentialFileFuzz.swift)
+#   errors       the error path: status, Retry-After and body -> the error and its message, scrubbed
+#                (Fuzz/ErrorAnswerFuzz.swift)
 # The committed seeds are in Fuzz/corpus/<target>; new inputs libFuzzer finds go to
 # .build-fuzz/<target>-corpus, crashes to .build-fuzz/<target>-crash-*.
 # Each target is compiled directly with swiftc from the model target (Sources/CCTapModel: what needs
@@ -18,14 +20,15 @@ cd "$(dirname "$0")/.."
 target=${1:-sse}
 seconds=${2:-30}
 if [ "$target" = all ]; then
-  for each in sse events credentials; do "$0" "$each" "$seconds"; done
+  for each in sse events credentials errors; do "$0" "$each" "$seconds"; done
   exit 0
 fi
 case "$target" in
   sse) harness=Fuzz/ServerSentEventParserFuzz.swift ;;
   events) harness=Fuzz/EventTranscriptFuzz.swift ;;
   credentials) harness=Fuzz/CredentialFileFuzz.swift ;;
-  *) echo "unknown fuzz target '$target' (known: sse, events, credentials, all)" >&2; exit 2 ;;
+  errors) harness=Fuzz/ErrorAnswerFuzz.swift ;;
+  *) echo "unknown fuzz target '$target' (known: sse, events, credentials, errors, all)" >&2; exit 2 ;;
 esac
 mapfile -t model < <(find Sources/CCTapModel -name '*.swift' | LC_ALL=C sort)
 sources=("${model[@]}" "$harness")

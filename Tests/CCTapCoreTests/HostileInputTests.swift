@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func agreesWithFoundationOnOrdinaryJSON() throws {
-        let text = #"{"data":[{"id":"evt_1","n":3,"ok":true,"x":null,"f":1.25,"s":"a\"b\\c\/d\u00e9"}],"has_more":false}"#
+        let text = #"{"data":[{"id":"evt_1","n":3,"ok":true,"x":null,"f":1.25,"w":2.0,"e":1e2,"s":"a\"b\\c\/d\u00e9"}],"has_more":false}"#
         let ours = try parse(text)
         let theirs = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         #expect(ours == theirs)

@@ -359,45 +359,11 @@ final class HTTPTransport: Sendable {
 
     private static let hexDigits = Array("0123456789ABCDEF".unicodeScalars)
 
-    /// The text of an HTML page's `<title>`, found without regard to case.
-    static func htmlTitle(_ text: String) -> String? {
-        // ASCII case folding keeps every byte where it was, so offsets in the folded copy are offsets in `text`.
-        let bytes = Array(text.utf8)
-        let folded = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
-        func find(_ needle: String, from start: Int) -> Int? {
-            let pattern = Array(needle.utf8)
-            guard start + pattern.count <= folded.count else { return nil }
-            return (start...(folded.count - pattern.count)).first { folded[$0..<$0 + pattern.count].elementsEqual(pattern) }
-        }
-        guard let open = find("<title>", from: 0), let close = find("</title>", from: open + 7) else { return nil }
-        return String(decoding: bytes[(open + 7)..<close], as: UTF8.self)
-    }
-
-    /// Reads an Anthropic error body, or describes a non-JSON one (a Cloudflare page, plain text).
-    /// Every text taken from the answer is scrubbed of credentials (an error page may echo the request's
-    /// headers) and cut to a readable length.
+    /// Reads an error answer (`ErrorAnswer`, in the model, where the fuzz target reaches it too).
     static func errorDetails(
         status: Int, headers: HTTPHeaders, body: ByteBuffer, route: String, scrubber: SecretScrubber
     ) -> APIErrorDetails {
-        func clean(_ text: String, _ limit: Int) -> String {
-            var text = scrubber.scrub(text).split(whereSeparator: \.isNewline).joined(separator: " ").trimmed
-            if text.count > limit { text = String(text.prefix(limit)) + "…" }
-            return text
-        }
-        let requestID = headers.first(name: "request-id").map { clean($0, 200) }
-        let retryAfter = RetryAfter.seconds(headers.first(name: "retry-after"))
-        if let json = JSONValue.parse(body.readableBytesView), let error = json["error"], let type = error["type"]?.stringValue {
-            return APIErrorDetails(
-                status: status, type: clean(type, 100), message: clean(error["message"]?.stringValue ?? "(no message)", 1000),
-                requestID: requestID ?? json["request_id"]?.stringValue.map { clean($0, 200) }, retryAfterSeconds: retryAfter,
-                route: route)
-        }
-        let contentType = clean(headers.first(name: "content-type") ?? "unknown type", 100)
-        let text = String(decoding: body.readableBytesView.prefix(4096), as: UTF8.self)
-        let summary = clean(htmlTitle(text) ?? text, 160)
-        return APIErrorDetails(
-            status: status, type: "non_json_body",
-            message: "non-JSON \(contentType) body" + (summary.isEmpty ? "" : ": \(summary)"),
-            requestID: requestID, retryAfterSeconds: retryAfter, route: route)
+        ErrorAnswer.details(
+            status: status, header: { headers.first(name: $0) }, body: body.readableBytesView, route: route, scrubber: scrubber)
     }
 }

@@ -8,7 +8,7 @@
 /// - a value nested deeper than `maxDepth` is skipped whole and replaced by a note (a string), so the
 ///   event around it stays readable;
 /// - a number that does not fit a finite `Double` (`1e400`) is kept as its text, since a non-finite
-///   double cannot be written out again as JSON;
+///   double cannot be written out again as JSON; a whole number is an integer however written (`2.0`);
 /// - control characters inside strings are taken as they are.
 /// Anything else that is not JSON (a cut-off body, `{`, trailing garbage) is still an error.
 public enum JSONParser {
@@ -264,7 +264,11 @@ public enum JSONParser {
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
             if integral, let value = Int64(text) { return .int(value) }
             guard let value = Double(text) else { throw failure("not a number") }
-            return value.isFinite ? .double(value) : .string(text)
+            guard value.isFinite else { return .string(text) }
+            // A whole number written as `2.0` or `1e2` is an integer, as Foundation's decoder read it,
+            // so that what is encoded again parses back the same.
+            if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return .int(Int64(value)) }
+            return .double(value)
         }
 
         static func isNumberByte(_ byte: UInt8) -> Bool {
