@@ -16,7 +16,7 @@ import Testing
             await h.store.releaseHeldRequests()
             #expect(error?.kind == "timeout")
             #expect(error?.message.contains("body stalled") == true)
-            #expect(error?.message.contains("4 attempts") == true)
+            #expect(error?.message.contains("Tried 4 times.") == true)
             // Four attempts of 0.5 s and short backoffs; without the bound it would hang for the hold (60 s).
             #expect(took < 30)
         }

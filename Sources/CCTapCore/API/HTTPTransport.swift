@@ -172,10 +172,10 @@ final class HTTPTransport: Sendable {
     /// A transport failure that outlasted every attempt, saying how many there were.
     static func afterAttempts(_ error: TapError, _ attempts: Int) -> TapError {
         guard attempts > 1 else { return error }
-        let note = " (\(attempts) attempts)"
+        let note = " Tried \(attempts) times."
         switch error {
-        case .timeout(let text): return .timeout(text.hasSuffix(".") ? String(text.dropLast()) + note + "." : text + note)
-        case .network(let text): return .network(text.hasSuffix(".") ? String(text.dropLast()) + note + "." : text + note)
+        case .timeout(let text): return .timeout(text + note)
+        case .network(let text): return .network(text + note)
         default: return error
         }
     }
@@ -209,7 +209,7 @@ final class HTTPTransport: Sendable {
             throw TapError.timeout(
                 "\(request.route) got no complete answer from \(configuration.baseURL.host ?? "the service") within "
                     + "\(Seconds.whole(request.timeout) ?? 0) s"
-                    + (progress.sawHead ? " (the answer began, then its body stalled)." : "."))
+                    + (progress.sawHead ? "; the answer began, then its body stalled." : "."))
         } catch {
             throw mapped(error, request: request)
         }
