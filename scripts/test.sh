@@ -18,7 +18,8 @@
 #                               against Swift's, the C tests, AddressSanitizer stress (10,000 calls) and
 #                               valgrind stress (2,000 calls; CCTAP_VALGRIND_CALLS=10000 for more), and
 #                               the Python binding, all against it,
-#                            4. the whole fault matrix through the core, 5. every tool through every
+#                            4. the whole fault matrix through the core, and every hostile-service case
+#                               (Tests/e2e/test_hostile.py) through every surface, 5. every tool through every
 #                               surface in each world (a service with both route generations, only v2,
 #                               only v1, only v2 with the account watch refused), 6. what users install:
 #                               scripts/install.sh into a fresh prefix
@@ -123,6 +124,8 @@ if [ $deep = 1 ]; then
     with_library dist pytest Tests/e2e/test_c_abi.py
   step "deep: Python binding over dist/" with_library dist pytest bindings/python/tests
   step "deep: the whole fault matrix through the core" pytest -s -m full Tests/e2e/test_fault_matrix.py
+  step "deep: every hostile-service case through every surface (CLI, MCP, C host, Python host)" \
+    with_library dist pytest -m full Tests/e2e/test_hostile.py
   step "deep: every tool through every surface (MCP, C, Python, CLI) in each world (both, v2, v1, v2 with the watch refused)" \
     with_library dist pytest -m full Tests/e2e/test_worlds.py
   step "deep: what users install (scripts/install.sh into a fresh prefix, uninstalled again; the wheel in a fresh venv)" \

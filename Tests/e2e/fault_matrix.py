@@ -1,19 +1,24 @@
 """The one driver and judge of the fault matrix (Tests/fault-matrix.json; its "about" says what a cell
 checks). A surface is a function call(name, arguments) -> Outcome; test_fault_matrix.py gives one for
-the core (through the cc-tap command line), the MCP server and the C ABI (through the Python binding)."""
+the core (through the cc-tap command line), the MCP server and the C ABI (through the Python binding).
+Clients talk to the emulator through a hostile proxy (hostile_proxy.py), which passes everything through
+unless a cell's rule is of kind "proxy": the driver sets that one on the proxy, every other on the emulator."""
 import json
 import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from harness import ROOT, TOKEN, emulator_call, settle, stats, stored_total, wait_until
+from hostile_proxy import HostileProxy
 
 MATRIX = json.loads((ROOT / "Tests" / "fault-matrix.json").read_text())
 ROUTES = {route["name"]: route for route in MATRIX["routes"]}
 FAULTS = {fault["name"]: fault for fault in MATRIX["faults"]}
 SENDS = ("send_message", "send_and_wait")
+# The trusted-device token the matrix's login file holds beside the token: sent, never shown.
+DEVICE = "tdt-matrix-never-shown-0123456789"
 
 
 @dataclass
@@ -39,10 +44,21 @@ def cells(which: str) -> List[Cell]:
     """'all': every fault on every route; 'smoke': each error class once (the JSON's "smoke" list).
     Both end with the archived-mid-wait cell."""
     if which == "all":
-        chosen = [Cell(route["name"], fault) for fault in MATRIX["faults"] for route in MATRIX["routes"]]
+        chosen = [Cell(route["name"], fault) for fault in MATRIX["faults"] for route in MATRIX["routes"]
+                  if applies(fault, route["name"])]
     else:
         chosen = [Cell(route, FAULTS[fault]) for fault, route in MATRIX["smoke"]]
     return chosen + [Cell(MATRIX["archived_mid_wait"]["route"])]
+
+
+def applies(fault: dict, route: str) -> bool:
+    """A fault row applies to every route, or to those its "routes" names (the others show "-")."""
+    return route in fault.get("routes", ROUTES)
+
+
+def route_pattern(route: str) -> str:
+    """A route of the JSON ("/v1/code/sessions/{id}/events") as the proxy's path pattern."""
+    return "^" + route.replace("{id}", "[^/]+") + "$"
 
 
 @dataclass
@@ -56,7 +72,8 @@ class LoginFile:
         self.tokens.append(token)
         self.written = json.dumps({"claudeAiOauth": {
             "accessToken": token, "expiresAt": 4102444800000,
-            "scopes": ["user:inference", "user:profile", "user:sessions:claude_code"]}}).encode()
+            "scopes": ["user:inference", "user:profile", "user:sessions:claude_code"]},
+            "trustedDeviceToken": DEVICE}).encode()
         self.path.write_bytes(self.written)
         self.path.chmod(0o600)
 
@@ -67,15 +84,20 @@ class LoginFile:
 def login_dir(tmp_path: Path) -> LoginFile:
     folder = tmp_path / "claude-config"
     folder.mkdir()
-    login = LoginFile(folder / ".credentials.json")
+    login = LoginFile(folder / ".credentials.json", tokens=[DEVICE])
     login.write(TOKEN)
     return login
 
 
-def judge(fault: dict, route: dict, outcome: Outcome, stored: int, fired: bool, duplicates: int) -> Tuple[bool, str]:
-    """The verdict on one cell: (passed, what to print in the table or why it failed)."""
+def judge(fault: dict, route: dict, outcome: Outcome, stored: int, fired: bool, duplicates: int,
+          secrets: Sequence[str] = ()) -> Tuple[bool, str]:
+    """The verdict on one cell: (passed, what to print in the table or why it failed). `secrets`: the
+    credentials in use, none of which may appear in the outcome (its message or result)."""
     if not fired:
         return False, "the fault was never hit"
+    shown = outcome.message + json.dumps(outcome.result)
+    if any(secret in shown for secret in secrets) or "Bearer sk-" in shown:
+        return False, "a token appeared in the output"
     if duplicates:
         return False, "a message was stored twice"
     expected = fault.get("except", {}).get(route["name"], fault["expect"])
@@ -99,28 +121,38 @@ def judge(fault: dict, route: dict, outcome: Outcome, stored: int, fired: bool, 
     return False, f"expected {expected}, got {outcome.kind}: {outcome.message[:160]}"
 
 
-def run_matrix(base: str, login: LoginFile, call: Callable[[str, dict], Outcome], title: str,
+def run_matrix(base: str, proxy: HostileProxy, login: LoginFile, call: Callable[[str, dict], Outcome], title: str,
                which: str = "all") -> Tuple[List[str], str]:
-    """Runs the chosen cells through `call`; returns the failures and the table to print."""
+    """Runs the chosen cells through `call`, whose client talks to the emulator at `base` through
+    `proxy`; returns the failures and the table to print."""
     verdicts: Dict[str, Dict[str, str]] = {}
     failures = []
     for cell in cells(which):
-        passed, what = fault_cell(base, login, call, cell) if cell.fault else archived_cell(base, call)
+        passed, what = fault_cell(base, proxy, login, call, cell) if cell.fault else archived_cell(base, call)
         verdicts.setdefault(cell.row, {})[cell.route] = what if passed else "FAIL"
         if not passed:
             failures.append(f"{cell.row} on {cell.route}: {what}")
     return failures, table(title, [r["name"] for r in MATRIX["routes"]], verdicts, failures)
 
 
-def fault_cell(base: str, login: LoginFile, call: Callable[[str, dict], Outcome], cell: Cell) -> Tuple[bool, str]:
-    """One fault, once, on one route; then the call that uses the route, and the verdict."""
+def fault_cell(base: str, proxy: HostileProxy, login: LoginFile, call: Callable[[str, dict], Outcome],
+               cell: Cell) -> Tuple[bool, str]:
+    """One fault, once, on one route (on the emulator, or on the proxy for a rule of kind "proxy");
+    then the call that uses the route, and the verdict."""
     fault, route = cell.fault, ROUTES[cell.route]
     emulator_call(base, "DELETE", "/_emulator/faults")
+    proxy.clear()
     if fault.get("renew_login"):
         renewed = "sk-ant-oat01-renewed-" + uuid.uuid4().hex[:8]
         emulator_call(base, "POST", "/_emulator/tokens", {"valid": [renewed]})
         login.write(renewed)
-    emulator_call(base, "POST", "/_emulator/faults", dict(fault["rule"], method=route["method"], route=route["route"], times=1))
+    rule = None
+    if fault["rule"]["kind"] == "proxy":
+        params = {k: v for k, v in fault["rule"].items() if k not in ("kind", "mode", "times")}
+        rule = proxy.add_rule(fault["rule"]["mode"], route["method"], route_pattern(route["route"]),
+                              times=fault["rule"].get("times", 1), **params)
+    else:
+        emulator_call(base, "POST", "/_emulator/faults", dict(fault["rule"], method=route["method"], route=route["route"], times=1))
     before = stored_total(stats(base))
     arguments = {} if route["call"] == "list_sessions" else {"session_id": MATRIX["session"]}
     if route["call"] in SENDS:
@@ -128,12 +160,16 @@ def fault_cell(base: str, login: LoginFile, call: Callable[[str, dict], Outcome]
     if route["call"] == "send_and_wait":
         arguments["timeout"] = 30
     outcome = call(route["call"], arguments)
-    # A stalled ('hold') request ends now that the call has returned; everything the call sent has had
-    # its effect once the emulator has answered it all (a post that outlived the timeout is stored now).
+    # A stalled ('hold') request ends now that the call has returned, and so does an answer the proxy
+    # holds; everything the call sent has had its effect once the proxy's late forwards are done and
+    # the emulator has answered it all (a post that outlived the timeout is stored now).
     emulator_call(base, "POST", "/_emulator/faults/release")
+    proxy.clear()
+    proxy.late_forwards_done()
     after = settle(base)
     duplicates = sum(1 for n in after["user_messages_stored"].values() if n > 1)
-    return judge(fault, route, outcome, stored_total(after) - before, after["faults_pending"] == 0, duplicates)
+    fired = rule.hits > 0 if rule else after["faults_pending"] == 0
+    return judge(fault, route, outcome, stored_total(after) - before, fired, duplicates, login.tokens)
 
 
 def archived_cell(base: str, call: Callable[[str, dict], Outcome]) -> Tuple[bool, str]:

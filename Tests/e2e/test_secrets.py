@@ -1,9 +1,12 @@
 """The access token must never appear in anything cc-tap shows: stdout, stderr (debug logs
-included), MCP results, CLI output, error messages."""
+included), MCP results, CLI output, error messages; not even when the service echoes it back."""
 import json
 import subprocess
 
+import pytest
+
 from harness import BIN, ORG, TOKEN, clean_environment, emulator_call, run, running_emulator
+from hostile_proxy import EVENTS, LIST, SESSION, Surfaces, hostile_service
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 
@@ -74,3 +77,81 @@ def test_trusted_device_token_is_sent_but_never_shown(tmp_path):
         (config / ".credentials.json").write_text(json.dumps({"claudeAiOauth": {"accessToken": TOKEN}}))
         refused = run(["sessions"], env)
         assert refused.returncode != 0 and "trusted device" in refused.stderr
+
+
+# Under a hostile service (issue 21): a proxy in front of the emulator echoes the request's headers,
+# the bearer token among them, in its error pages; and logins whose token cannot be a header value.
+
+DEVICE = "tdt-secret-never-shown-0123456789"
+
+
+@pytest.fixture
+def hostile():
+    yield from hostile_service("v2", "--trusted-device-token", DEVICE)
+
+
+def shown(text):
+    """The secrets (whole or in part) found in `text`."""
+    return [s for s in (TOKEN, "oat01-emulator", DEVICE, "tdt-secret", f"Bearer {TOKEN[:12]}") if s in text]
+
+
+def test_headers_echoed_in_error_pages_never_reach_the_output(hostile, tmp_path):
+    """A JSON error and an HTML page (title and body, and the request-id header) that repeat every
+    request header: neither the token, nor the trusted-device token, nor `Bearer <token>` is in the
+    output, the --json output or the debug log of any command."""
+    proxy, emulator, base = hostile
+    env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=base, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG,
+                            CCTAP_TRUSTED_DEVICE_TOKEN=DEVICE, CCTAP_REQUEST_TIMEOUT="2", CCTAP_POLL_INTERVAL="0.1")
+    for form, status, method, path, args in (
+            ("json", 500, "GET", LIST, ["sessions", "--verbose"]),  # retried, then shown
+            ("html", 400, "GET", LIST, ["sessions", "--json", "--verbose"]),
+            ("html", 502, "GET", SESSION, ["info", DEMO, "--verbose"]),
+            ("json", 403, "GET", SESSION, ["info", DEMO, "--json", "--verbose"]),
+            ("json", 400, "POST", EVENTS, ["send", DEMO, "echo json", "--verbose"]),
+            ("html", 403, "POST", EVENTS, ["send", DEMO, "echo html", "--json", "--verbose"])):
+        proxy.clear()
+        rule = proxy.add_rule("echo_headers", method, path, status=status, format=form)
+        out = run(args, env, timeout=90)
+        assert rule.hits >= 1, args
+        assert 0 < out.returncode < 128, (args, out.returncode, out.stderr[-1000:])
+        assert not shown(out.stdout + out.stderr), (form, status, args, out.stderr[-1000:])
+
+
+def test_a_token_with_a_line_break_in_the_credentials_file_is_refused(hostile, tmp_path):
+    """A stored token ending in a line break is no header value: refused before any request, naming the
+    file and never quoting the token, by the command line and the C library alike."""
+    proxy, emulator, base = hostile
+    secret = "sk-ant-oat01-linebreak-secret-4242"
+    config = tmp_path / "claude"
+    config.mkdir()
+    path = config / ".credentials.json"
+    path.write_text(json.dumps({"claudeAiOauth": {"accessToken": secret + "\n", "expiresAt": 4102444800000}}))
+    path.chmod(0o600)
+    env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=base, CLAUDE_CONFIG_DIR=str(config), CCR_ORG_UUID=ORG,
+                            CCTAP_LOG="debug")
+    for args in (["sessions", "--verbose"], ["send", DEMO, "hello", "--verbose"]):
+        out = run(args, env)
+        assert 0 < out.returncode < 128, (args, out.returncode, out.stderr)
+        assert str(path) in out.stderr, out.stderr
+        assert "linebreak-secret" not in out.stdout + out.stderr
+    library = Surfaces(proxy, emulator, env, tmp_path).call(
+        "c", "list_sessions", options={"claude_config_dir": str(config), "base_url": base, "organization_uuid": ORG})
+    assert not library.died and not library.ok and library.kind == "credentials", str(library)
+    assert str(path) in library.message and "linebreak-secret" not in library.text
+    assert not [r for r in proxy.requests if "/sessions" in r.path], "a request went out with it"
+
+
+def test_an_access_token_option_with_a_line_break_is_refused(hostile, tmp_path):
+    """The C option {"access_token": "a\\nb"} (and the binding's access_token=) is refused, and the
+    message quotes neither part of it."""
+    proxy, emulator, base = hostile
+    env = clean_environment(HOME=str(tmp_path), CCTAP_LOG="debug")
+    surfaces = Surfaces(proxy, emulator, env, tmp_path)
+    options = {"access_token": "sk-ant-oat01-option-secret\ninjected-secret: yes", "base_url": base,
+               "organization_uuid": ORG}
+    for surface in ("c", "python"):
+        outcome = surfaces.call(surface, "list_sessions", options=options)
+        assert not outcome.died and not outcome.ok, str(outcome)
+        assert outcome.kind in ("invalid_argument", "credentials") and outcome.message, str(outcome)
+        assert "option-secret" not in outcome.text and "injected-secret" not in outcome.text, outcome.text
+    assert not [r for r in proxy.requests if "/sessions" in r.path], "a request went out with it"

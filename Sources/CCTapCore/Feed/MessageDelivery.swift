@@ -25,6 +25,7 @@ struct MessageDelivery {
         var attempt = 1
         while true {
             let verdict: Verdict
+            var answerLost = false
             do {
                 let (answer, dialect) = try await api.speaking(.send) { dialect in
                     let event: JSONValue = [
@@ -51,10 +52,15 @@ struct MessageDelivery {
                 guard let judged = try await judge(error, uuid: uuid, after: cursor) else { throw error }
                 if case .retryAfter = judged, attempt >= configuration.maxAttempts { throw error }
                 verdict = judged
+                answerLost = true
             }
             switch verdict {
             case .stored:
-                configuration.logger.debug("send to \(session.compat): the message is among the session's events")
+                if answerLost {
+                    configuration.logger.info("send to \(session.compat): answer lost, but the message is stored")
+                } else {
+                    configuration.logger.debug("send to \(session.compat): the message is among the session's events")
+                }
                 return SendResult(
                     sessionID: api.spelling(session, .send), uuid: uuid, cursor: cursor.description, attempts: attempt,
                     confirmedFromEvents: true)
