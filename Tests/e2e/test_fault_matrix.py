@@ -18,8 +18,8 @@ from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from fault_matrix import MATRIX, Outcome, login_dir, run_matrix
-from harness import BIN, LIBRARY, ORG, clean_environment, start_emulator
-from hostile_proxy import HostileProxy
+from harness import BIN, LIBRARY, ORG, clean_environment
+from hostile_proxy import hostile_service
 
 UNKNOWN_OUTCOME = "may or may not have been stored"
 
@@ -32,16 +32,8 @@ BOUND = 120
 def matrix_service():
     """(emulator base, proxy): an emulator of the matrix's own, serving the matrix's dialect, and the
     hostile proxy in front of it that the clients talk to."""
-    proc, base = start_emulator(MATRIX["dialect"])
-    proxy = HostileProxy(base)
-    try:
+    for proxy, base, _ in hostile_service(MATRIX["dialect"]):
         yield base, proxy
-    finally:
-        try:
-            proxy.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 def matrix_env(base, login):
