@@ -237,13 +237,16 @@ int cctap_get_session_events(cctap_client *client, const char *session_id, const
                              char **out_json);
 
 /* Sends a user message (at most 256 KiB) without waiting for the answer.
- * JSON: {"session_id","uuid","cursor","attempts","confirmed_from_events"}; pass "cursor" to
- * cctap_wait_for_reply(). A message is stored at most once; CCTAP_E_SEND_OUTCOME_UNKNOWN means it
+ * JSON: {"session_id","uuid","cursor","attempts","confirmed_from_events","queued","hint"}; pass
+ * "cursor" to cctap_wait_for_reply(): it names the message ("seq:12,msg=<uuid>,ahead=0,running=1"),
+ * so the wait ends on the turn that answers it. "queued" is true when a turn was running or
+ * messages waited ahead of it. An archived session is refused before anything is sent. A message is stored at most once; CCTAP_E_SEND_OUTCOME_UNKNOWN means it
  * may or may not have been stored. */
 int cctap_send_message(cctap_client *client, const char *session_id, const char *message, char **out_json);
 
 /* Called while a wait runs, on a library thread: for cctap_send_and_wait and cctap_wait_for_reply
- * whenever the reply grows, with {"session_id","reply","elapsed_seconds","events_read"}; for
+ * whenever the reply grows or the message stops being queued, with {"session_id","reply","queued",
+ * "elapsed_seconds","events_read"}; for
  * cctap_wait_for_attention every 2 s, with {"sessions_watched","already_reported","source",
  * "elapsed_seconds"}. progress_json is valid only during the call.
  * user_data: what you passed to the wait. Return quickly; do not call cctap_* functions that block. */
@@ -252,8 +255,14 @@ typedef void (*cctap_progress_fn)(const char *progress_json, void *user_data);
 /* Sends a user message and waits until the turn ends, the session asks for permission to use a
  * tool, it waits on other input, or timeout_seconds (0..3600) pass.
  * progress, user_data: optional (NULL for none); see cctap_progress_fn.
- * JSON: {"status":"complete"|"waiting_for_permission"|"waiting_for_input"|"timeout"|"interrupted"|"error",
- *        "reply","pending_permissions":[...],"pending_inputs":[...],"result":{...},"cursor","hint",...}
+ * JSON: {"status":"complete"|"waiting_for_permission"|"waiting_for_input"|"timeout"|"interrupted"|"error"|"idle",
+ *        "reply","pending_permissions":[...],"pending_inputs":[...],"result":{...},"cursor","hint",
+ *        "turn":"own"|"joined"|"queued",...}
+ * The reply is always this message's: a turn that was running when it arrived, or that answers a
+ * message queued ahead of it, ends nothing ("turn":"queued" until one takes it up). A session
+ * already blocked on a prompt answers at once with "waiting_for_permission" and that prompt; the
+ * message waits behind it. "idle" (only from cctap_wait_for_reply with a cursor that names no
+ * message): no turn is running and none started after the cursor.
  * A timeout is a success (CCTAP_OK) with status "timeout": keep waiting with
  * cctap_wait_for_reply() and "cursor"; do not send the message again.
  * If the message was stored but following the reply then failed, the status is that failure's and

@@ -98,7 +98,7 @@ demo() {
 thread_sanitizer() {
   swift build --build-tests --sanitize=thread --scratch-path .build-tsan
   TSAN_OPTIONS="halt_on_error=1" swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
-    --filter "CCTapCoreTests.(StreamingTests|ConversationTests|DeliveryTests|FaultTests|PromptTests|DialectTests|AttentionTests|SteeringTests|HostileServiceTests)"
+    --filter "CCTapCoreTests.(StreamingTests|ConversationTests|DeliveryTests|FaultTests|PromptTests|DialectTests|AttentionTests|SteeringTests|HostileServiceTests|TurnOwnershipTests)"
 }
 
 step "Debian packages and tools" install_what_is_missing
@@ -128,6 +128,8 @@ if [ $deep = 1 ]; then
     with_library dist pytest -m full Tests/e2e/test_hostile.py
   step "deep: every tool through every surface (MCP, C, Python, CLI) in each world (both, v2, v1, v2 with the watch refused)" \
     with_library dist pytest -m full Tests/e2e/test_worlds.py
+  step "deep: each wait returns its own message's reply in every world, over the stream and by polling" \
+    with_library dist pytest -m full Tests/e2e/test_turns.py
   step "deep: what users install (scripts/install.sh into a fresh prefix, uninstalled again; the wheel in a fresh venv)" \
     pytest -m full Tests/e2e/test_install.py
   step "deep: soak smoke run (20 s; the 10-minute soak is scripts/soak.sh)" \

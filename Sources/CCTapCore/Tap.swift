@@ -169,8 +169,36 @@ public final class Tap: Sendable {
     public func sendMessage(_ id: String, message: String) async throws -> SendResult {
         let session = try SessionID(id)
         let text = try Self.checkedMessage(message)
-        let cursor = try await EventFeed.latest(api: api, session: session)
-        return try await MessageDelivery(api: api, session: session).send(text: text, after: cursor)
+        let look = try await lookBeforeSending(session)
+        var sent = try await MessageDelivery(api: api, session: session).send(text: text, after: look.newest, queue: look.queue)
+        sent.queued = look.queue.turnRunning || !look.queue.queued.isEmpty || look.summary.isTurnRunning
+        sent.hint = Self.sendHint(look)
+        return sent
+    }
+
+    /// A look at the session before a send: an archived session is refused before anything is posted.
+    private func lookBeforeSending(_ session: SessionID) async throws -> SessionLook {
+        let look = try await SessionLook.take(api: api, session: session)
+        if look.isArchived {
+            throw TapError.invalidArgument(
+                "Session \(session.compat) is archived: it will not answer, so nothing was sent. Remote Control may "
+                    + "have moved it to a new session (after /resume or compaction): list the sessions to find it.")
+        }
+        return look
+    }
+
+    /// What a send's result says about when the message will be answered.
+    static func sendHint(_ look: SessionLook) -> String {
+        if look.isDisconnected {
+            return "Stored, but the session's machine is disconnected: it will be answered when it reconnects."
+        }
+        if !look.prompts.isEmpty {
+            return "Stored and queued: the current turn waits for an answer to its prompt first (see the session's pending prompts)."
+        }
+        if look.queue.turnRunning || !look.queue.queued.isEmpty || look.summary.isTurnRunning {
+            return "Stored and queued behind the current turn; the worker takes it up when that turn ends."
+        }
+        return "Stored; the worker takes it up next."
     }
 
     static func checkedMessage(_ message: String) throws -> String {
@@ -196,12 +224,14 @@ public final class Tap: Sendable {
         let seconds = try Self.checkedTimeout(timeout)
         let interval = try pollInterval.map(Self.checkedPollInterval) ?? configuration.pollInterval
         let started = Date()
-        let cursor = try await EventFeed.latest(api: api, session: session)
-        let sent = try await MessageDelivery(api: api, session: session).send(text: text, after: cursor)
+        let look = try await lookBeforeSending(session)
+        let delivery = MessageDelivery(api: api, session: session, deadline: started.addingTimeInterval(max(seconds, 1)))
+        let sent = try await delivery.send(text: text, after: look.newest, queue: look.queue)
         let remaining = max(0, seconds - Date().timeIntervalSince(started))
         do {
-            return try await TurnWaiter(api: api, session: session, ownUUID: sent.uuid, pollInterval: interval)
-                .wait(from: cursor, timeout: remaining, started: started, progress: progress)
+            // The look before the send is the wait's look: a prompt already open answers at once.
+            return try await TurnWaiter(api: api, session: session, pollInterval: interval)
+                .wait(from: try EventCursor(sent.cursor), look: look, timeout: remaining, started: started, progress: progress)
         } catch let error as TapError where error != .cancelled {
             throw TapError.waitFailedAfterSend(uuid: sent.uuid, cursor: sent.cursor, cause: error)
         }
@@ -217,8 +247,8 @@ public final class Tap: Sendable {
         let position = try EventCursor(cursor)
         let seconds = try Self.checkedTimeout(timeout)
         let interval = try pollInterval.map(Self.checkedPollInterval) ?? configuration.pollInterval
-        return try await TurnWaiter(api: api, session: session, ownUUID: nil, pollInterval: interval)
-            .wait(from: position, timeout: seconds, started: Date(), progress: progress)
+        return try await TurnWaiter(api: api, session: session, pollInterval: interval)
+            .wait(from: position, look: nil, timeout: seconds, started: Date(), progress: progress)
     }
 
     static func checkedTimeout(_ value: Double) throws -> Double {
@@ -246,7 +276,7 @@ public final class Tap: Sendable {
                     + "leave them out to watch every session.")
         }
         let scope = sessions.isEmpty ? nil : Set(try sessions.map { try SessionID($0).infra })
-        let seen = try resumeToken.map { $0.trimmed.isEmpty ? [] : try AttentionResumeToken.decode($0) } ?? []
+        let seen = try resumeToken.map { $0.trimmed.isEmpty ? AttentionResumeToken([]) : try AttentionResumeToken.decode($0) } ?? AttentionResumeToken([])
         let seconds = try Self.checkedTimeout(timeout)
         var waiter = AttentionWaiter(api: api, watch: sessionWatch, scope: scope, seen: seen)
         return try await waiter.wait(timeout: seconds, progress: progress)

@@ -52,6 +52,9 @@ public struct TapConfiguration: Sendable {
     /// default: while a client is present the service skips the user's mobile notifications, so a
     /// program waiting on a session would hide its prompts from the person's phone.
     public var presence = false
+    /// Why the environment's settings could not be taken (`fromEnvironmentForServing`): every
+    /// request then fails with it, so a server that must stay up answers each call with the reason.
+    public var refusal: TapError? = nil
     /// Identifies this process in presence heartbeats.
     public var clientID = UUID().uuidString.lowercased()
     public var logger = Logger(label: "cc-tap")
@@ -91,6 +94,22 @@ public struct TapConfiguration: Sendable {
             configuration.eventSource = try EventSourceMode(checking: text)
         }
         return configuration
+    }
+
+    /// `fromEnvironment`, or, when a setting is refused, the defaults with `refusal` set: an MCP server
+    /// must start and say what is wrong on each call, not die where its client only sees it gone.
+    public static func fromEnvironmentForServing(_ host: HostEnvironment = .current) -> TapConfiguration {
+        do {
+            return try fromEnvironment(host)
+        } catch {
+            // The default URL is valid by construction.
+            var configuration = try! TapConfiguration(baseURL: URL(string: defaultBaseURL)!, host: host)
+            let problem = (error as? TapError)?.message ?? "\(error)"
+            configuration.refusal = .invalidArgument(
+                "cc-tap's settings were refused, so nothing was sent: \(problem) Fix the setting in the MCP server's "
+                    + "environment and restart it.")
+            return configuration
+        }
     }
 
     /// `CCTAP_LOG`: `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`; nil when unset

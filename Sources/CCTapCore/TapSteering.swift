@@ -79,8 +79,12 @@ extension Tap {
     package func control(
         _ session: SessionID, _ action: SteeringAction, value: String?, subtype: String, fields: [String: JSONValue]
     ) async throws -> SteeringResult {
-        let (requestID, status, detail) = try await sendControl(session, subtype: subtype, fields: fields)
-        let note: String =
+        // A worker that is not connected answers nothing: say so at once instead of waiting it out.
+        let api = api
+        let record = SessionSummary(try await api.speaking(.session) { try await api.session(session, $0) }.value)
+        let disconnected = record.connectionStatus == "disconnected"
+        let (requestID, status, detail) = try await sendControl(session, subtype: subtype, fields: fields, watch: !disconnected)
+        let answered: String =
             switch status {
             case .acknowledged: "The worker acknowledged it."
             case .refused: "The worker refused: \(detail ?? "no reason given")."
@@ -88,13 +92,16 @@ extension Tap {
                 "Posted; the worker has not answered within \(Int(configuration.acknowledgementTimeout)) s (it may be busy "
                     + "or offline, and will act on it when it reads it)."
             }
+        let note =
+            disconnected
+            ? "Posted, but the session's machine is disconnected: the worker will act on it when it reconnects." : answered
         return SteeringResult(
             sessionID: api.spelling(session, .send), action: action, value: value, status: status, detail: detail,
             requestID: requestID, note: note)
     }
 
     /// Sends one controller `control_request` and returns its id and the worker's verdict.
-    func sendControl(_ session: SessionID, subtype: String, fields: [String: JSONValue] = [:]) async throws
+    func sendControl(_ session: SessionID, subtype: String, fields: [String: JSONValue] = [:], watch: Bool = true) async throws
         -> (requestID: String, status: ControlStatus, detail: String?)
     {
         let requestID = "\(subtype)-\(Int(Date().timeIntervalSince1970 * 1000))-\(UUID().uuidString.prefix(8).lowercased())"
@@ -103,6 +110,7 @@ extension Tap {
         let event: JSONValue = ["type": "control_request", "request_id": .string(requestID), "request": .object(request)]
         let cursor = try await EventFeed.latest(api: api, session: session)
         try await MessageDelivery(api: api, session: session).postControl(event)
+        guard watch else { return (requestID, .queued, "the session's machine is disconnected") }
         let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
             from: cursor, seconds: configuration.acknowledgementTimeout, ControlAcknowledgement.response(to: requestID))
         return (requestID, status, detail)

@@ -23,7 +23,10 @@ enum AttentionTools {
                         SessionTools.sessionID,
                         "Optional: the sessions to watch (at most \(Limits.attentionSessions.upperBound)); omitted or empty "
                             + "for every live session."),
-                    "timeout": ConversationTools.timeout,
+                    "timeout": Schema.number(
+                        "Seconds to wait (default 50, at most 110; more is capped, and the result says so). On timeout "
+                            + "call again with the result's resume_token.",
+                        range: 0...ConversationTools.maxWaitSeconds, default: ConversationTools.defaultWaitSeconds),
                     "resume_token": Schema.string(
                         "Optional: the resume_token of the previous wait_for_attention, so occasions it already reported "
                             + "are not reported again."),

@@ -43,8 +43,10 @@ enum ConversationTools {
             name: "send_message", title: "Send a message to a session",
             description: """
                 Send a user message to a Claude Code session without waiting for the answer, as if typed in \
-                it. Returns a cursor; call wait_for_reply with it to get the answer later. Use send_and_wait to \
-                send and wait in one call.
+                it. The message goes out as this tool's, marked as coming from another Claude session, not typed \
+                by the person. Returns a cursor that names the message (call wait_for_reply with it: the wait ends on \
+                the turn that answers this message, not the one running now) and whether it is queued behind a \
+                running turn. Use send_and_wait to send and wait in one call.
                 """,
             inputSchema: Schema.object(
                 ["session_id": SessionTools.sessionID, "message": Schema.string("The message text.")],
@@ -65,8 +67,10 @@ enum ConversationTools {
             description: """
                 Send a user message to a Claude Code session and wait until its turn ends, it asks for \
                 permission to use a tool, it waits on other input, or the timeout passes. Returns the assistant's \
-                reply, the status (complete, waiting_for_permission, waiting_for_input, timeout, interrupted, \
-                error), any pending prompts and a cursor. On waiting_for_permission answer with \
+                reply to this message (never another turn's), the status (complete, waiting_for_permission, \
+                waiting_for_input, timeout, interrupted, error), any pending prompts and a cursor. A session already \
+                blocked on a prompt answers at once with that prompt; the message then waits behind it \
+                (turn: queued). On waiting_for_permission answer with \
                 respond_to_permission (an AskUserQuestion prompt is answered with allow and updated_input holding \
                 the answers); waiting_for_input is a request only the person can answer where Claude Code runs; on \
                 timeout keep waiting with wait_for_reply and the cursor (never send the message again).
@@ -102,7 +106,8 @@ enum ConversationTools {
             description: """
                 Keep waiting for a session's turn to end, from the cursor a send_message, send_and_wait or \
                 earlier wait_for_reply returned. Use it after a timeout, after send_message, or after answering a \
-                permission prompt. Returns like send_and_wait.
+                permission prompt. Returns like send_and_wait; status idle when no turn is running and none \
+                started after the cursor.
                 """,
             inputSchema: Schema.object(
                 [
@@ -142,7 +147,8 @@ enum ConversationTools {
                     "updated_input": ["type": "object", "description": "Optional, with allow: the tool input to run instead of the proposed one."],
                 ], required: ["session_id", "request_id", "decision"]),
             annotations: .init(
-                title: "Answer a permission prompt", readOnlyHint: false, destructiveHint: true, idempotentHint: true,
+                // Not idempotent: a second answer to the same prompt is refused (it is no longer pending).
+                title: "Answer a permission prompt", readOnlyHint: false, destructiveHint: true, idempotentHint: false,
                 openWorldHint: true),
             outputSchema: Schema.permissionResponse),
         run: { call in

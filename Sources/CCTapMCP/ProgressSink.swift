@@ -37,14 +37,17 @@ final class ProgressSink: Sendable {
             var lastSent = Date.distantPast
             var lastReply: String?
             while !Task.isCancelled {
-                let reply = latest.withLock { $0?.reply } ?? ""
-                if reply != lastReply || Date().timeIntervalSince(lastSent) >= heartbeatSeconds {
+                let (reply, queued) = latest.withLock { ($0?.reply ?? "", $0?.queued ?? false) }
+                let text = queued ? "" : reply
+                if text != lastReply || Date().timeIntervalSince(lastSent) >= heartbeatSeconds {
                     let seconds = Int(Date().timeIntervalSince(started))
-                    let tail = reply.count > 600 ? "…" + reply.suffix(600) : reply
+                    let tail = text.count > 600 ? "…" + text.suffix(600) : text
                     await sink.report(
-                        reply.isEmpty ? "Waiting for the reply (\(seconds) s)." : "Reply so far (\(seconds) s): \(tail)")
+                        queued
+                            ? "Your message is queued behind the current turn (\(seconds) s)."
+                            : text.isEmpty ? "Waiting for the reply (\(seconds) s)." : "Reply so far (\(seconds) s): \(tail)")
                     lastSent = Date()
-                    lastReply = reply
+                    lastReply = text
                 }
                 try? await Task.sleep(nanoseconds: 200_000_000)
             }

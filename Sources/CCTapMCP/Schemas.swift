@@ -123,9 +123,12 @@ enum Schema {
 
     static let sendResult = object(
         [
-            "session_id": string(), "uuid": string(), "cursor": string("pass to wait_for_reply"),
+            "session_id": string(), "uuid": string(),
+            "cursor": string("pass to wait_for_reply: it names this message, so the wait ends on the turn that answers it"),
             "attempts": integer(), "confirmed_from_events": boolean(),
-        ], required: ["session_id", "uuid", "cursor", "attempts", "confirmed_from_events"])
+            "queued": boolean("true when a turn was running or messages waited ahead: the worker takes it up after them"),
+            "hint": string("when the message will be answered"),
+        ], required: ["session_id", "uuid", "cursor", "attempts", "confirmed_from_events", "queued", "hint"])
 
     static let turnResult = object(
         [
@@ -136,7 +139,7 @@ enum Schema {
 
     static let waitResult = object(
         [
-            "status": oneOf(["complete", "waiting_for_permission", "waiting_for_input", "timeout", "interrupted", "error"]),
+            "status": oneOf(["complete", "waiting_for_permission", "waiting_for_input", "timeout", "interrupted", "error", "idle"]),
             "session_id": string(), "message_uuid": string(), "reply": string("the assistant's text in this turn"),
             "pending_permissions": array(permissionRequest),
             "pending_inputs": array(workerRequest, "set with waiting_for_input: what the worker waits on"),
@@ -144,6 +147,10 @@ enum Schema {
             "cursor": string("pass to wait_for_reply to keep waiting"), "elapsed_seconds": number(),
             "events_read": integer(), "event_source": string("stream, poll or poll-v1: where the events came from"),
             "hint": string("what to do next"),
+            "turn": oneOf(
+                ["own", "joined", "queued"],
+                "how the turn belongs to the message: own (a turn of its own answered it), joined (the running turn read "
+                    + "it), queued (no turn has taken it up yet)"),
         ], required: [
             "status", "session_id", "reply", "pending_permissions", "pending_inputs", "cursor", "elapsed_seconds", "events_read",
             "event_source", "hint",
@@ -156,7 +163,10 @@ enum Schema {
             "pending_inputs": array(workerRequest, "only the person can answer these, where Claude Code runs"),
             "reply": string("the assistant's text in the session's latest turn"),
             "cursor": string("the session's position now: pass to wait_for_reply after answering"),
-        ], required: ["session", "reason", "pending_permissions", "pending_inputs", "reply", "cursor"])
+            "prompt_visible": boolean(
+                "false when the session is blocked but its prompt is not among its events: the person answers it where "
+                    + "Claude Code runs"),
+        ], required: ["session", "reason", "pending_permissions", "pending_inputs", "reply", "cursor", "prompt_visible"])
 
     static let attentionResult = object(
         [

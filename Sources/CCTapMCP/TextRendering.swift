@@ -63,6 +63,7 @@ public enum Render {
 
     public static func wait(_ result: WaitResult) -> String {
         var lines = ["status: \(result.status.rawValue) after \(String(format: "%.1f", result.elapsedSeconds)) s"]
+        if result.turn == .queued { lines.append("your message: queued behind the current turn") }
         if !result.reply.isEmpty { lines.append("reply:\n" + result.reply.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")) }
         for request in result.pendingPermissions {
             lines.append(permissionLine(request))
@@ -121,7 +122,7 @@ public enum Render {
     public static func sent(_ result: SendResult) -> String {
         "Sent to \(result.sessionID) (uuid \(result.uuid))."
             + (result.confirmedFromEvents ? " The answer was lost, but the session's events show it stored once." : "")
-            + " To wait for the reply, call wait_for_reply with cursor \(result.cursor)."
+            + " " + result.hint + " To wait for the reply, call wait_for_reply with cursor \(result.cursor)."
     }
 
     public static func permissionResponse(_ result: PermissionResponseResult) -> String {

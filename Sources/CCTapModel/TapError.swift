@@ -19,8 +19,11 @@ public enum TapError: Error, Sendable, Equatable {
     case organization(String)
     /// The service answered with an error status.
     case api(APIErrorDetails)
-    /// The request did not get an HTTP answer (connection refused, reset or cut off).
+    /// The request did not get an HTTP answer (reset or cut off).
     case network(String)
+    /// No connection could be opened (refused, no route, a name that does not resolve): nothing was
+    /// sent. Said apart from `network` because it is reported at once, not after a wait.
+    case unreachable(String)
     /// No complete answer came within the time allowed; the server may still be working on it.
     case timeout(String)
     /// The service answered 2xx with a body we could not read.
@@ -65,7 +68,7 @@ public enum TapError: Error, Sendable, Equatable {
             case 500...599: return .server
             default: return .api
             }
-        case .network: return .network
+        case .network, .unreachable: return .network
         case .timeout: return .timeout
         case .badResponse: return .badResponse
         case .sendOutcomeUnknown: return .sendOutcomeUnknown
@@ -80,7 +83,7 @@ public enum TapError: Error, Sendable, Equatable {
     /// A failure of the connection rather than an answer from the service.
     public var isTransportFailure: Bool {
         switch self {
-        case .network, .timeout: return true
+        case .network, .unreachable, .timeout: return true
         case .waitFailedAfterSend(_, _, let cause): return cause.isTransportFailure
         default: return false
         }
@@ -89,7 +92,7 @@ public enum TapError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .invalidArgument(let text), .invalidSessionID(let text), .credentials(let text), .organization(let text), .network(let text),
-            .timeout(let text), .badResponse(let text):
+            .unreachable(let text), .timeout(let text), .badResponse(let text):
             return text
         case .api(let details): return details.explanation
         case .sendOutcomeUnknown(let uuid, let detail):
@@ -156,15 +159,31 @@ public struct APIErrorDetails: Sendable, Equatable, Codable {
         self.route = route
     }
 
+    /// Whether an error text blames the organisation (a 403 "organization mismatch").
+    static func namesOrganization(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.contains("organization") || lower.contains("organisation") || lower.contains("org_uuid")
+    }
+
     /// The message with what to do about it.
     public var explanation: String {
-        var text = "\(route) failed with HTTP \(status) (\(type)): \(message)"
+        // The service's own sentence ends with a full stop of its own; ours follow it without doubling it.
+        var said = message
+        while said.hasSuffix(".") || said.hasSuffix(" ") { said.removeLast() }
+        var text = "\(route) failed with HTTP \(status) (\(type)): \(said)"
         if let requestID { text += " [request-id \(requestID)]" }
         switch status {
         case 401:
             text += ". The Claude Code login was refused: run `claude` once to refresh it, then try again."
         case 403 where type == "non_json_body":
             text += ". A proxy or Cloudflare blocked the request; check CCTAP_BASE_URL and your network."
+        case 403 where Self.namesOrganization(message):
+            text += ". The service says the login does not belong to the organisation cc-tap asked for: unset "
+                + "CCR_ORG_UUID, or set it to the `oauthAccount.organizationUuid` of ~/.claude.json (`cc-tap doctor` "
+                + "shows the one in use)."
+        case 400 where message.lowercased().contains("archived"), 409 where message.lowercased().contains("archived"):
+            text += ". The session is archived and will not answer; Remote Control may have moved it to a new "
+                + "session (after /resume or compaction): list the sessions to find it."
         case 403:
             text += ". The login lacks a permission (the sessions API needs the user:sessions:claude_code scope "
                 + "that `claude` /login grants)."

@@ -24,13 +24,10 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "cc-tap") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = TapConfiguration.logLevel() ?? .warning
-        var configuration: TapConfiguration
-        do {
-            configuration = try TapConfiguration.fromEnvironment()
-        } catch let error as TapError {
-            logger.critical("cc-tap cannot start: \(error.message)")
-            throw ExitCode(1)
-        }
+        // A refused setting, like a missing login, becomes an error on each tool call: a Claude
+        // client shows a server that died at start-up only as gone.
+        var configuration = TapConfiguration.fromEnvironmentForServing()
+        if let refusal = configuration.refusal { logger.error("\(refusal.message)") }
         configuration.logger = logger
         let tap = Tap(configuration: configuration)
         try await CCTapMCPServer.runStdio(

@@ -1,4 +1,4 @@
-import CCTapCore
+@testable import CCTapCore
 import CCTapEmulator
 import CCTapTestSupport
 import Foundation
@@ -69,11 +69,41 @@ import Testing
     @Test func resumeTokensRoundTripAndRefuseForgeries() throws {
         let occasions: Set<String> = ["cse_01HAAAAAAAAAA1|permission|r1", "cse_01HB|unread_result|2026-11-29T10:00:00Z ✨"]
         let token = AttentionResumeToken.encode(occasions)
-        #expect(try AttentionResumeToken.decode(token) == occasions)
-        #expect(try AttentionResumeToken.decode(AttentionResumeToken.encode([])) == [])
-        for bad in ["", "seq:4", "att1.zz", "att1.abc", String(repeating: "a", count: 300_000)] {
+        #expect(token.hasPrefix("att2."))
+        let read = try AttentionResumeToken.decode(token)
+        #expect(read == AttentionResumeToken(occasions))
+        #expect(occasions.allSatisfy(read.contains))
+        #expect(!read.contains("cse_01HAAAAAAAAAA1|permission|r2"))
+        #expect(try AttentionResumeToken.decode(AttentionResumeToken.encode([])).count == 0)
+        // The first format is still read.
+        let first = "att1." + "cse_01HAAAAAAAAAA1|permission|r1".utf8.map { String(format: "%02x", $0) }.joined()
+        #expect(try AttentionResumeToken.decode(first).contains("cse_01HAAAAAAAAAA1|permission|r1"))
+        for bad in ["", "seq:4", "att1.zz", "att1.abc", "att2.abc", "att2.zzzzzzzzzzzzzzzz", String(repeating: "a", count: 300_000)] {
             #expect(throws: TapError.self) { try AttentionResumeToken.decode(bad) }
         }
+    }
+
+    @Test func aBlockedSessionsAnsweredPromptIsToldApartFromOneNotShown() {
+        let request: JSONValue = [
+            "type": "control_request", "request_id": "r1", "request": ["subtype": "can_use_tool", "tool_name": "Bash", "input": [:]],
+        ]
+        let answer: JSONValue = ["type": "control_response", "response": ["subtype": "success", "request_id": "r1"]]
+        let result: JSONValue = ["type": "result", "subtype": "success"]
+        #expect(AttentionWaiter.promptAnswered([request, answer]))  // dropped: nothing to do
+        #expect(!AttentionWaiter.promptAnswered([request]))  // still open: reported with its prompt
+        // No prompt in this turn's events: reported as blocked with the prompt not visible here.
+        #expect(!AttentionWaiter.promptAnswered([request, answer, result]))
+        #expect(!AttentionWaiter.promptAnswered([]))
+    }
+
+    @Test func resumeTokensStayShortWhateverTheNumberOfSessions() throws {
+        // Issue 22: 11 blocked sessions made a token of 2,700 characters; now 16 a session, capped.
+        let eleven = (1...11).map { "cse_01HAAAAAAAAAA\($0)|permission|2026-12-02T10:00:00.123456Z" }
+        #expect(AttentionResumeToken.encode(eleven).count == 5 + 11 * 16)
+        let many = (1...5_000).map { "cse_\($0)|unread_result|2026-12-02T10:00:00Z" }
+        let token = AttentionResumeToken.encode(many)
+        #expect(token.count == 5 + AttentionResumeToken.maxOccasions * 16)
+        #expect(try AttentionResumeToken.decode(token).count == AttentionResumeToken.maxOccasions)
     }
 
     // MARK: Against the emulator

@@ -38,18 +38,18 @@ import Testing
             func heartbeats() async -> [(session: String, clientID: String, clear: Bool)] {
                 await h.store.presenceEntries().filter { $0.session == Seed.demo }
             }
-            // A wait on an idle session runs until a turn ends, so the test, not the machine's load,
-            // decides how long presence must be kept alive: until three heartbeats have arrived.
-            let cursor = try await h.tap.latestCursor(Seed.demo)
-            let waiting = Task { try await h.tap.waitForReply(Seed.demo, cursor: cursor, timeout: 120) }
+            // A wait on a turn that runs until it is stopped: the test, not the machine's load, decides
+            // how long presence must be kept alive: until three heartbeats have arrived.
+            let sent = try await h.tap.sendMessage(Seed.demo, message: "talk until stopped")
+            let waiting = Task { try await h.tap.waitForReply(Seed.demo, cursor: sent.cursor, timeout: 120) }
             #expect(await eventually { await heartbeats().count >= 3 })
             #expect(await heartbeats().filter { !$0.clear }.count >= 3)
             #expect(await heartbeats().allSatisfy { !$0.clear })
 
-            // A turn ends the wait; presence is withdrawn before the wait returns, after every refresh.
-            _ = try await h.tap.sendMessage(Seed.demo, message: "hello")
+            // The turn's end ends the wait; presence is withdrawn before the wait returns, after every refresh.
+            _ = try await h.tap.interrupt(Seed.demo)
             let result = try await waiting.value
-            #expect(result.status == .complete)
+            #expect(result.status == .interrupted)
             let entries = await heartbeats()
             #expect(entries.last?.clear == true)
             #expect(entries.filter(\.clear).count == 1)

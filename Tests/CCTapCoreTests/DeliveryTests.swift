@@ -97,11 +97,14 @@ import Testing
 
     @Test func aWaitThatFailsAfterSendingSaysTheMessageWasSent() async throws {
         try await withEmulator(tune: { $0.sessionCheckInterval = 0.3 }) { (h: Harness) async throws in
-            // Nobody answers, and the session check the quiet wait makes is refused.
+            // Nobody answers, and the session check the quiet wait makes is refused (once the send
+            // is stored: the look before it reads the session too).
+            let sending = Task { await tapError { _ = try await h.tap.sendAndWait(Seed.disconnected, message: "still there?", timeout: 20) } }
+            #expect(await eventually { await h.store.allEvents(Seed.disconnected).contains { $0["message"]?["content"]?.stringValue == "still there?" } })
             for route in ["/v1/code/sessions/{id}", "/v1/sessions/{id}"] {
                 await h.store.addFault(FaultRule(kind: .status, method: "GET", route: route, times: nil, status: 404))
             }
-            let error = await tapError { _ = try await h.tap.sendAndWait(Seed.disconnected, message: "still there?", timeout: 20) }
+            let error = await sending.value
             guard case .waitFailedAfterSend(let uuid, let cursor, let cause)? = error else {
                 Issue.record("expected waitFailedAfterSend, got \(String(describing: error))")
                 return
@@ -116,9 +119,12 @@ import Testing
 
     @Test func clientErrorIsFinal() async throws {
         try await withEmulator { (h: Harness) async throws in
+            // The look before the send sees the session archived: nothing is posted.
             let error = await tapError { _ = try await h.tap.sendMessage(Seed.archived, message: "hello?") }
-            #expect(error?.kind == "api")
+            #expect(error?.kind == "invalid_argument")
             #expect(error?.message.contains("archived") == true)
+            #expect(error?.message.contains("nothing was sent") == true)
+            #expect(!(await h.store.requests().contains { $0.hasPrefix("POST") && $0.contains("/events") }))
         }
     }
 }

@@ -37,9 +37,23 @@ import Testing
         }
     }
 
-    @Test func anOfflineWorkerLeavesTheControlQueued() async throws {
-        try await withEmulator(tune: { $0.acknowledgementTimeout = 0.5 }) { (h: Harness) async throws in
+    @Test func aDisconnectedSessionSaysSoAtOnce() async throws {
+        // The acknowledgement wait is long: a control to a disconnected session must not run into it.
+        try await withEmulator(tune: { $0.acknowledgementTimeout = 120 }) { (h: Harness) async throws in
             let queued = try await h.tap.setModel(Seed.disconnected, model: "claude-sonnet-4-5")
+            #expect(queued.status == .queued)
+            #expect(queued.note.contains("disconnected"))
+            #expect(queued.note.contains("when it reconnects"))
+            #expect(await h.store.allEvents(Seed.disconnected).contains { $0["request"]?["subtype"]?.stringValue == "set_model" })
+        }
+    }
+
+    @Test func aWorkerThatDoesNotAnswerLeavesTheControlQueued() async throws {
+        try await withEmulator(tune: { $0.acknowledgementTimeout = 0.5 }) { (h: Harness) async throws in
+            // Connected, but the worker never answers this control (the emulator's answers are held back).
+            await h.store.addFault(FaultRule(kind: .acceptWithoutStoring, method: "POST", route: "/v1/code/sessions/{id}/events", times: nil))
+            await h.store.addFault(FaultRule(kind: .acceptWithoutStoring, method: "POST", route: "/v1/sessions/{id}/events", times: nil))
+            let queued = try await h.tap.setModel(Seed.demo, model: "claude-sonnet-4-5")
             #expect(queued.status == .queued)
             #expect(queued.note.contains("has not answered"))
         }

@@ -93,9 +93,10 @@ import Testing
             #expect(!requests.contains { $0.contains("/v1/sessions/\(Seed.demo)/events?") })
             // The wait's stream is closed when it ends (the emulator notices at its next keepalive).
             #expect(await eventually { await h.store.openStreamCount(Seed.demo) == 0 })
-            // A later wait resumes from the sequence cursor.
-            let again = try await h.tap.waitForReply(Seed.demo, cursor: result.cursor, timeout: 0.3)
-            #expect(again.status == .timeout)
+            // A later wait from the sequence cursor finds nothing running, and says so at once.
+            let again = try await h.tap.waitForReply(Seed.demo, cursor: result.cursor, timeout: 30)
+            #expect(again.status == .idle)
+            #expect(again.hint.hasPrefix("No turn is running"))
             #expect(again.eventsRead == 0)
         }
     }

@@ -49,10 +49,14 @@ import Testing
          Schema.eventList),
         ("SendResult", SendResult(sessionID: "cse_1", uuid: "u", cursor: "seq:1", attempts: 1, confirmedFromEvents: false),
          Schema.sendResult),
-        ("WaitResult", WaitResult(
-            status: .waitingForInput, sessionID: "cse_1", messageUUID: "u", reply: "r", pendingPermissions: [prompt],
-            pendingInputs: [input], result: turn, cursor: "seq:2", elapsedSeconds: 1, eventsRead: 2, eventSource: .stream, hint: "h",
-            next: .personAnswers(cursor: "seq:2")),
+        ("WaitResult", { () -> WaitResult in
+            var result = WaitResult(
+                status: .waitingForInput, sessionID: "cse_1", messageUUID: "u", reply: "r", pendingPermissions: [prompt],
+                pendingInputs: [input], result: turn, cursor: "seq:2", elapsedSeconds: 1, eventsRead: 2, eventSource: .stream,
+                hint: "h", next: .personAnswers(cursor: "seq:2"))
+            result.turn = .queued
+            return result
+        }(),
          Schema.waitResult),
         ("PermissionResponseResult", PermissionResponseResult(
             sessionID: "cse_1", requestID: "req-1", decision: .allow, toolName: "Bash", status: .acknowledged, detail: "the tool ran",

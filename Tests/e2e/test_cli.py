@@ -86,7 +86,7 @@ def test_send_without_wait_prints_the_command_that_waits(env, emulator):
                            out.stdout)
     assert printed, out.stdout
     command = printed.group(2).split()
-    assert command[1] == DEMO.replace("session_", "cse_") and re.fullmatch(r"seq:\d+|sevt_\w+", command[3]), command
+    assert command[1] == DEMO.replace("session_", "cse_") and re.fullmatch(r"(seq:\d+|sevt_\w+),msg=[0-9a-f-]{36},ahead=\d+,running=[01]", command[3]), command
     assert text in emulator_call(emulator, "GET", f"/_emulator/sessions/{DEMO}/user-messages")["texts"]
     waited = run(command + ["--timeout", "30", "--json"], env)
     assert waited.returncode == 0, waited.stderr
@@ -134,7 +134,7 @@ def test_attention_reports_then_resumes_quietly(env):
     out = run(["attention", "--session", "session_01HPendingPermission0003", "--timeout", "30"], env)
     assert out.returncode == 0, out.stderr
     assert "permission" in out.stdout and "request_id 0b5e7c1e-2f3a-4d5b-8c6d-7e8f9a0b1c2d" in out.stdout
-    token = re.search(r"^resume_token: (att1\.[0-9a-f]+)$", out.stdout, re.M).group(1)
+    token = re.search(r"^resume_token: (att2\.[0-9a-f]+)$", out.stdout, re.M).group(1)
     again = run(["attention", "--session", "session_01HPendingPermission0003", "--timeout", "0.5", "--resume", token,
                  "--json"], env)
     assert again.returncode == 0, again.stderr

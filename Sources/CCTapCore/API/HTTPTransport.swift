@@ -72,16 +72,26 @@ final class HTTPTransport: Sendable {
     /// One client for the process, reused by every `Tap` (connections are pooled). Redirects are
     /// refused: following one could carry the bearer token to another host.
     static let sharedClient = HTTPClient(
-        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-        configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10))))
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration(connectionsPerHost: 8))
+
+    /// How long a connection may take to open. The pool does not keep retrying a refused one within
+    /// it (`retryConnectionEstablishment: false`): that made an absent host cost 10 s an attempt; we
+    /// retry once ourselves instead (`send`).
+    static let connectTimeoutSeconds = 10
 
     /// Event streams hold their connection for as long as a wait runs, so they get a pool of their
     /// own: with the default 8 connections per host, 8 pending waits would queue every other call.
     static let streamingClient = HTTPClient(
-        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-        configuration: .init(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)),
-            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration(connectionsPerHost: 256))
+
+    private static func clientConfiguration(connectionsPerHost: Int) -> HTTPClient.Configuration {
+        var pool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+        pool.retryConnectionEstablishment = false
+        return HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(Int64(connectTimeoutSeconds))),
+            connectionPool: pool)
+    }
 
     init(
         configuration: TapConfiguration, credentials: CredentialStore, client: HTTPClient = HTTPTransport.sharedClient,
@@ -102,12 +112,21 @@ final class HTTPTransport: Sendable {
     func send(_ request: APIRequest, organization: String?) async throws -> APIResponse {
         var attempt = 1
         var reread401 = false
+        if let refusal = configuration.refusal { throw refusal }
         while true {
             try Task.checkCancellation()
             let credential = try credentials.current()
             let outcome: Outcome
             do {
                 outcome = try await once(request, credential: credential, organization: organization)
+            } catch TapError.unreachable(let text) {
+                // Nothing was sent, so any request may be tried again; once, soon, so an absent host is
+                // reported in about a second rather than after the whole backoff.
+                guard attempt < 2 else { throw TapError.unreachable(text) }
+                logger.debug("\(request.route): \(text) Trying once more.")
+                try await sleep(Self.unreachablePause)
+                attempt += 1
+                continue
             } catch let error as TapError where error.isTransportFailure && request.retry == .read {
                 guard attempt < configuration.maxAttempts else { throw Self.afterAttempts(error, attempt) }
                 let delay = backoff(attempt: attempt)
@@ -168,6 +187,9 @@ final class HTTPTransport: Sendable {
     private func sleep(_ seconds: TimeInterval) async throws {
         try await Seconds.sleep(seconds)
     }
+
+    /// The pause before the one more try at a host that did not take the connection.
+    static let unreachablePause: TimeInterval = 0.5
 
     /// A transport failure that outlasted every attempt, saying how many there were.
     static func afterAttempts(_ error: TapError, _ attempts: Int) -> TapError {
@@ -233,6 +255,7 @@ final class HTTPTransport: Sendable {
         -> HTTPClientResponse.Body
     {
         var reread401 = false
+        if let refusal = configuration.refusal { throw refusal }
         while true {
             try Task.checkCancellation()
             let credential = try credentials.current()
@@ -280,8 +303,11 @@ final class HTTPTransport: Sendable {
             return TapError.timeout(
                 "\(request.route) got no complete answer from \(configuration.baseURL.host ?? "the service") "
                     + "within \(Seconds.whole(request.timeout) ?? 0) s.")
+        case let error as HTTPClientError where error == .connectTimeout:
+            return unreachable("no connection within \(Self.connectTimeoutSeconds) s")
         default:
             if Task.isCancelled { return TapError.cancelled }
+            if let cause = ConnectFailure.cause(of: error) { return unreachable(cause) }
             return TapError.network(networkMessage(error, request: request))
         }
     }
@@ -319,6 +345,14 @@ final class HTTPTransport: Sendable {
 
     /// The library's own words, scrubbed: its error texts can quote a header value (a token, when the
     /// token itself was the problem).
+    /// "Nothing answers at http://127.0.0.1:9 (connection refused): check CCTAP_BASE_URL or your network."
+    private func unreachable(_ cause: String) -> TapError {
+        var base = configuration.baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return TapError.unreachable(
+            "Nothing answers at \(base) (\(cause)): check CCTAP_BASE_URL or your network, then try again.")
+    }
+
     private func networkMessage(_ error: any Error, request: APIRequest) -> String {
         let host = configuration.baseURL.host ?? "the service"
         let scrub = scrubber(try? credentials.current())

@@ -402,7 +402,9 @@ final class RemoteAPI: Sendable {
     /// - v1: `POST /v1/sessions/{session_X}/events` with `{events:[...]}`.
     /// Returns the answer's body, or nil when it is not JSON (the 2xx stands; what it says is unknown).
     @discardableResult
-    func postEvents(_ id: SessionID, _ dialect: Dialect, _ events: [JSONValue]) async throws -> JSONValue? {
+    func postEvents(_ id: SessionID, _ dialect: Dialect, _ events: [JSONValue], timeout: TimeInterval? = nil) async throws
+        -> JSONValue?
+    {
         let path = "\(Self.base(dialect))/\(id.spelled(dialect))/events"
         let body: JSONValue =
             switch dialect {
@@ -418,7 +420,7 @@ final class RemoteAPI: Sendable {
                 ]
             case .v1: ["events": .array(events)]
             }
-        let response = try await call(.POST, path, dialect, body: body, retry: .never)
+        let response = try await call(.POST, path, dialect, body: body, retry: .never, timeout: timeout)
         return try? response.json(route: "POST \(path)")
     }
 

@@ -15,7 +15,7 @@ struct AttentionWaiter {
     /// Bare ids (`cse_X`) to watch; nil for every live session.
     let scope: Set<String>?
     /// Occasions already reported (from the caller's resume token).
-    var seen: Set<String>
+    var seen: AttentionResumeToken
 
     /// How often progress is reported while nothing happens.
     static let progressSeconds: Double = 2
@@ -70,7 +70,7 @@ struct AttentionWaiter {
                         if let item = try await item(for: session) { items.append(item) }
                     }
                     // Reported, or found settled by the time its events were read: either way, told.
-                    seen.formUnion(batch.map(\.occasion))
+                    for (_, occasion) in batch { seen.insert(occasion) }
                     if !items.isEmpty {
                         return report(items, more: fresh.count - batch.count, current, started: started)
                     }
@@ -93,7 +93,7 @@ struct AttentionWaiter {
         // Reads failing at the end of the wait: "nothing new" would not be known, so the failure is
         // the answer (it says what is wrong, e.g. an expired login).
         if let failure = latest.failure { throw failure }
-        let standing = latest.board.occasions(scope: scope).intersection(seen)
+        let standing = latest.board.occasions(scope: scope).filter(seen.contains)
         return AttentionResult(
             status: .timeout, items: [], resumeToken: AttentionResumeToken.encode(standing),
             sessionsWatched: watched(latest.board), source: latest.source.rawValue,
@@ -126,8 +126,10 @@ struct AttentionWaiter {
 
     /// The result for the sessions that need their user, each with what it waits on.
     private func report(_ items: [AttentionItem], more: Int, _ snapshot: AccountWatch.Snapshot, started: Date) -> AttentionResult {
-        let standing = snapshot.board.occasions(scope: scope).intersection(seen)
-        let names = items.map { "\($0.session.title ?? $0.session.id) (\($0.reason.rawValue))" }
+        let standing = snapshot.board.occasions(scope: scope).filter(seen.contains)
+        let names = items.map {
+            "\($0.session.title ?? $0.session.id) (\($0.reason.rawValue)\($0.promptVisible ? "" : ": blocked, prompt not visible here"))"
+        }
         let rest = more > 0 ? " (and \(more) more, reported next time)" : ""
         let lead = items.count == 1 ? "1 session needs you: " : "\(items.count) sessions need you: "
         return AttentionResult(
@@ -146,10 +148,24 @@ struct AttentionWaiter {
         let page = try await api.speaking(.history) { try await api.historyPage(id, $0, before: nil, limit: 200) }.value
         let prompts = openPrompts(in: page.events)
         let reason = session.attentionReason ?? .unreadResult
-        if (reason == .permission || reason == .input) && prompts.isEmpty { return nil }
-        return AttentionItem(
+        let blocked = reason == .permission || reason == .input
+        // Blocked, but the prompt was answered since (the board caught the moment before the worker's
+        // next state): nothing to do. Blocked with no prompt in the events at all: reported as such.
+        if blocked && prompts.isEmpty && Self.promptAnswered(page.events) { return nil }
+        var item = AttentionItem(
             session: session, reason: reason, pendingPermissions: prompts.permissions, pendingInputs: prompts.inputs,
             reply: Self.latestReply(page.events), cursor: EventCursor(page.newest).description)
+        item.promptVisible = !(blocked && prompts.isEmpty)
+        return item
+    }
+
+    /// Whether the current turn (the events after the last `result`) shows a worker prompt that was
+    /// answered or withdrawn.
+    static func promptAnswered(_ events: [JSONValue]) -> Bool {
+        let start = events.lastIndex { $0["type"]?.stringValue == "result" }.map { $0 + 1 } ?? events.startIndex
+        let turn = events[start...]
+        return turn.contains { $0["type"]?.stringValue == "control_request" && $0["request"]?["subtype"]?.stringValue != "interrupt" }
+            && openPrompts(in: Array(turn)).isEmpty
     }
 
     /// The assistant's text after the newest user prompt among `events` (chronological).
@@ -157,7 +173,7 @@ struct AttentionWaiter {
         let start = events.lastIndex { event in
             event["type"]?.stringValue == "user" && TranscriptBuilder.isPrompt(event)
         } ?? events.startIndex - 1
-        var tracker = TurnTracker(ownUUID: nil)
+        var tracker = TurnTracker(tie: nil)
         for event in events[(start + 1)...] { tracker.consume(event) }
         return tracker.reply
     }

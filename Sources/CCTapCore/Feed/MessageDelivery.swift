@@ -16,12 +16,25 @@ import CCTapModel
 struct MessageDelivery {
     let api: RemoteAPI
     let session: SessionID
+    /// When the caller's whole operation must be over (`send --timeout`): each post and the look
+    /// that may follow it end by then.
+    var deadline: Date? = nil
+
+    /// The post's timeout: the configured one, cut to what is left before the deadline.
+    private var postTimeout: TimeInterval? {
+        deadline.map { max(0.5, min(configuration.sendTimeout, $0.timeIntervalSinceNow)) }
+    }
 
     private var configuration: TapConfiguration { api.configuration }
 
-    func send(text: String, after cursor: EventCursor) async throws -> SendResult {
+    /// `queue`: the worker's turns at `cursor` (a look at the session's newest events), which the
+    /// result's cursor carries so a wait from it ends on the turn that takes this message up.
+    func send(text: String, after cursor: EventCursor, queue: TurnLedger = TurnLedger()) async throws -> SendResult {
         let uuid = UUID().uuidString.lowercased()
         let session = session
+        let tied = EventCursor(
+            cursor.position, tie: .init(uuid: uuid, ahead: queue.queued.count, running: queue.turnRunning)
+        ).description
         var attempt = 1
         while true {
             let verdict: Verdict
@@ -35,11 +48,11 @@ struct MessageDelivery {
                         "parent_tool_use_id": nil,
                         "message": ["role": "user", "content": .string(text)],
                     ]
-                    return try await api.postEvents(session, dialect, [event])
+                    return try await api.postEvents(session, dialect, [event], timeout: postTimeout)
                 }
                 if StoreConfirmation.answerNames(uuid, answer) {
                     return SendResult(
-                        sessionID: session.spelled(dialect), uuid: uuid, cursor: cursor.description, attempts: attempt,
+                        sessionID: session.spelled(dialect), uuid: uuid, cursor: tied, attempts: attempt,
                         confirmedFromEvents: false)
                 }
                 verdict = try await look(
@@ -62,7 +75,7 @@ struct MessageDelivery {
                     configuration.logger.debug("send to \(session.compat): the message is among the session's events")
                 }
                 return SendResult(
-                    sessionID: api.spelling(session, .send), uuid: uuid, cursor: cursor.description, attempts: attempt,
+                    sessionID: api.spelling(session, .send), uuid: uuid, cursor: tied, attempts: attempt,
                     confirmedFromEvents: true)
             case .retryAfter(let delay):
                 configuration.logger.debug("send to \(session.compat) not stored; posting again")
@@ -121,6 +134,9 @@ struct MessageDelivery {
     /// `mayRetry`, otherwise unknown.
     private func look(for uuid: String, after cursor: EventCursor, mayRetry: Bool, failure: String) async throws -> Verdict {
         for pause in StoreConfirmation.pauses {
+            if let deadline, Date().addingTimeInterval(pause) > deadline {
+                return .unknown("\(failure), and the time allowed ran out before the session's events showed it")
+            }
             try await Seconds.sleep(pause)
             var feed = EventFeed(api: api, session: session, cursor: cursor)
             let events: [JSONValue]

@@ -12,19 +12,17 @@ import CCTapModel
 struct TurnWaiter {
     let api: RemoteAPI
     let session: SessionID
-    /// The message this wait follows; nil when resuming from a cursor.
-    let ownUUID: String?
     let pollInterval: TimeInterval
 
     func wait(
-        from cursor: EventCursor, timeout: TimeInterval, started: Date,
+        from cursor: EventCursor, look: SessionLook?, timeout: TimeInterval, started: Date,
         progress: (@Sendable (WaitProgress) -> Void)?
     ) async throws -> WaitResult {
         let deadline = Date().addingTimeInterval(timeout)
         let presence = api.configuration.presence ? PresenceKeeper(api: api, session: session) : nil
         presence?.start()
         do {
-            let outcome = try await follow(from: cursor, deadline: deadline, started: started, progress: progress)
+            let outcome = try await follow(from: cursor, look: look, deadline: deadline, started: started, progress: progress)
             await presence?.stop(awaitingClear: true)
             return outcome
         } catch {
@@ -35,18 +33,25 @@ struct TurnWaiter {
     }
 
     private func follow(
-        from cursor: EventCursor, deadline: Date, started: Date, progress: (@Sendable (WaitProgress) -> Void)?
+        from cursor: EventCursor, look given: SessionLook?, deadline: Date, started: Date,
+        progress: (@Sendable (WaitProgress) -> Void)?
     ) async throws -> WaitResult {
-        let feed = LiveFeed(api: api, session: session, cursor: cursor, pollInterval: pollInterval)
+        // A wait that did not just send looks at the session first: there may be nothing to wait for.
+        let look: SessionLook
+        if let given { look = given } else { look = try await SessionLook.take(api: api, session: session) }
+        var tracker = TurnTracker(tie: cursor.tie, openPrompts: look.prompts)
+        let plain = EventCursor(cursor.position)
+        let feed = LiveFeed(api: api, session: session, cursor: plain, pollInterval: pollInterval)
+        if let early = try await settled(cursor, look, &tracker, started, source: feed.source, atStart: true) {
+            return early
+        }
+        if let status = tracker.status { return result(status, tracker, cursor, started, feed.source) }
         feed.start()
         defer { feed.stop() }
-        var tracker = TurnTracker(ownUUID: ownUUID)
-        // The cursor to hand back: before our own message's echo we must not move past it, so a
-        // resumed wait still recognises the turn.
-        var resumeCursor = cursor
-        var lastProgressReply = ""
+        var lastProgress: WaitProgress?
         var lastActivity = Date()
-        var consumed = cursor
+        var consumed = plain
+        var disconnected = look.isDisconnected
         for await item in feed.items {
             switch item {
             case .events(let events, let through):
@@ -58,33 +63,85 @@ struct TurnWaiter {
             case .failed(let error):
                 throw error
             }
-            if tracker.sawOwnMessage { resumeCursor = consumed }
+            // Until a turn takes the message up, a resumed wait must replay from the cursor that names it.
+            let resume = tracker.isQueued ? cursor : consumed
             if let status = tracker.status {
-                return result(status, tracker, resumeCursor, started, feed.source)
+                return result(status, tracker, resume, started, feed.source)
             }
             if Date().timeIntervalSince(lastActivity) >= api.configuration.sessionCheckInterval {
-                // A quiet session may have been archived: no turn will ever end there. Its status
-                // also tells a polling feed whether a turn is still running.
+                // A quiet session may have been archived, gone idle with the message taken into the
+                // turn that ran, or have nothing running at all. Its status also tells a polling feed
+                // whether a turn is still running.
                 lastActivity = Date()
-                let session = session
-                let summary = SessionSummary(try await api.speaking(.session) { try await api.session(session, $0) }.value)
-                feed.noteTurnRunning(summary.isTurnRunning)
-                if summary.status == "archived" {
-                    var ended = result(.error, tracker, resumeCursor, started, feed.source)
-                    ended.hint = "The session was archived while waiting; it will not answer."
-                    return ended
+                let now = try await SessionLook.take(api: api, session: session)
+                feed.noteTurnRunning(now.summary.isTurnRunning)
+                disconnected = now.isDisconnected
+                if let ended = try await settled(resume, now, &tracker, started, source: feed.source) { return ended }
+            }
+            let update = WaitProgress(
+                sessionID: session.compat, reply: tracker.answer, elapsedSeconds: Date().timeIntervalSince(started),
+                eventsRead: tracker.eventsRead, queued: tracker.isQueued)
+            if let progress, update.reply != lastProgress?.reply || update.queued != lastProgress?.queued {
+                lastProgress = update
+                progress(update)
+            }
+            if deadline.timeIntervalSinceNow <= 0 {
+                var ended = result(.timeout, tracker, resume, started, feed.source)
+                if tracker.isQueued {
+                    ended.hint =
+                        disconnected
+                        ? "Your message is stored, but the session's machine is disconnected: it will be answered when it reconnects."
+                        : tracker.turnRunning || tracker.turnsEndedWhileQueued > 0
+                            ? "Your message is queued behind the current turn, which is still running."
+                            : "Your message is stored; the worker has not taken it up yet."
                 }
+                return ended
             }
-            if let progress, tracker.reply != lastProgressReply {
-                lastProgressReply = tracker.reply
-                progress(
-                    WaitProgress(
-                        sessionID: session.compat, reply: tracker.reply,
-                        elapsedSeconds: Date().timeIntervalSince(started), eventsRead: tracker.eventsRead))
-            }
-            if deadline.timeIntervalSinceNow <= 0 { return result(.timeout, tracker, resumeCursor, started, feed.source) }
         }
         throw TapError.cancelled
+    }
+
+    /// The end a look at the session decides, if any: archived; idle with our message taken into the
+    /// turn that ran; or idle with no turn after a cursor that names no message.
+    private func settled(
+        _ cursor: EventCursor, _ look: SessionLook, _ tracker: inout TurnTracker, _ started: Date,
+        source: EventSource, atStart: Bool = false
+    ) async throws -> WaitResult? {
+        if look.isArchived {
+            var ended = result(.error, tracker, cursor, started, source)
+            ended.hint =
+                "The session is archived; it will not answer. Remote Control may have moved it to a new session "
+                + "(after /resume or compaction): list the sessions to find it."
+            return ended
+        }
+        guard look.isIdle, tracker.status == nil else { return nil }
+        if tracker.takeRunningTurn() {
+            var ended = result(tracker.status ?? .complete, tracker, cursor, started, source)
+            ended.hint =
+                "No turn of its own took your message up: the turn that was running when it arrived ended and the "
+                + "session is idle, so that turn read it (Claude Code reads queued messages between tool calls); "
+                + "the reply is that turn's."
+            return ended
+        }
+        guard cursor.tie == nil else { return nil }
+        if atStart {
+            // Before reading on, only a cursor at the newest event (or past it) can have nothing after it.
+            switch (cursor.position, look.newest.position) {
+            case (.sequence(let asked), .sequence(let newest)) where asked > newest:
+                throw TapError.invalidArgument(
+                    "The cursor seq:\(asked) is past the session's newest event (seq:\(newest)): pass the cursor of a "
+                        + "send or wait result of this session.")
+            case (let asked, let newest) where asked == newest:
+                break
+            default:
+                return nil
+            }
+        }
+        var ended = result(.idle, tracker, cursor, started, source)
+        ended.hint =
+            "No turn is running: the session is idle and nothing started after the cursor"
+            + (look.lastTurnEndedAt.map { "; its last turn ended at \($0)." } ?? ".")
+        return ended
     }
 
     private func result(
@@ -92,26 +149,34 @@ struct TurnWaiter {
     ) -> WaitResult {
         let hint: String
         var next: NextStep? = nil
+        let ahead = tracker.isQueued ? "The turn ahead of your message" : "The session"
         switch status {
         case .complete: hint = "The turn is complete."
         case .waitingForPermission:
-            hint = "The session is waiting for a permission answer (see pending_permissions)."
+            hint =
+                "\(ahead) is waiting for a permission answer (see pending_permissions)"
+                + (tracker.isQueued ? "; your message is queued behind it." : ".")
             next = .answerPermission(cursor: cursor.description)
         case .waitingForInput:
             let kinds = Set(tracker.pendingInputs.map(\.subtype)).sorted().joined(separator: ", ")
-            hint = "The session waits for input cc-tap cannot give (\(kinds)); see pending_inputs."
+            hint =
+                "\(ahead) waits for input cc-tap cannot give (\(kinds)); see pending_inputs"
+                + (tracker.isQueued ? ". Your message is queued behind it." : ".")
             next = .personAnswers(cursor: cursor.description)
         case .timeout:
             hint = "The turn is still running."
             next = .waitAgain(cursor: cursor.description)
         case .interrupted: hint = "The turn was interrupted."
         case .error: hint = "The turn ended with an error; see result."
+        case .idle: hint = "No turn is running."
         }
-        return WaitResult(
-            status: status, sessionID: api.spelling(session, .history), messageUUID: ownUUID, reply: tracker.reply,
+        var outcome = WaitResult(
+            status: status, sessionID: api.spelling(session, .history), messageUUID: tracker.messageUUID, reply: tracker.answer,
             pendingPermissions: tracker.pendingPermissions, pendingInputs: tracker.pendingInputs, result: tracker.result, cursor: cursor.description,
             elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, eventsRead: tracker.eventsRead,
             eventSource: source, hint: hint, next: next)
+        outcome.turn = tracker.match
+        return outcome
     }
 }
 

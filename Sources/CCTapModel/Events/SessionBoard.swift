@@ -63,6 +63,10 @@ package struct SessionBoard: Sendable, Equatable {
     /// The sessions in `scope` (all when nil) that need their user on an occasion not in `seen`,
     /// most recent activity first.
     package func freshAttention(scope: Set<String>?, seen: Set<String>) -> [(session: SessionSummary, occasion: String)] {
+        freshAttention(scope: scope, seen: AttentionResumeToken(seen))
+    }
+
+    package func freshAttention(scope: Set<String>?, seen: AttentionResumeToken) -> [(session: SessionSummary, occasion: String)] {
         sessions.filter { key, _ in scope?.contains(key) ?? true }.values
             .compactMap { session in AttentionReason.occasion(session).map { (session, $0) } }
             .filter { !seen.contains($0.1) }
@@ -79,26 +83,79 @@ package struct SessionBoard: Sendable, Equatable {
 }
 
 /// The token `waitForAttention` hands back so the next call reports only what is new: the
-/// occasions already reported that still stand. Opaque to callers; `att1.` + hex of the joined
-/// occasions, so it survives any transport as plain text.
-package enum AttentionResumeToken {
-    static let prefix = "att1."
+/// occasions already reported that still stand. Opaque to callers: `att2.` + 16 hex digits a
+/// standing occasion (its 64-bit FNV-1a hash), so it stays short whatever the occasions hold, and
+/// is plain text for any transport. At most `maxOccasions` are kept (the newest reported win; the
+/// rest would be reported again, never lost). The first format, `att1.` + hex of the joined
+/// occasions, is still read.
+package struct AttentionResumeToken: Sendable, Equatable {
+    static let prefix = "att2."
+    static let firstPrefix = "att1."
+    /// More standing occasions than any account shows at once; bounds the token at about 4 KiB.
+    package static let maxOccasions = 256
 
-    package static func encode(_ occasions: Set<String>) -> String {
-        let joined = occasions.sorted().joined(separator: "\n")
-        return prefix + joined.utf8.map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-        }.joined()
+    private var hashes: Set<UInt64>
+
+    package init(_ occasions: some Sequence<String>) {
+        hashes = Set(occasions.map(Self.hash))
     }
 
-    package static func decode(_ token: String) throws(TapError) -> Set<String> {
+    package func contains(_ occasion: String) -> Bool { hashes.contains(Self.hash(occasion)) }
+    package mutating func insert(_ occasion: String) { hashes.insert(Self.hash(occasion)) }
+    package var count: Int { hashes.count }
+
+    package static func encode(_ occasions: some Collection<String>) -> String {
+        let kept = occasions.count > maxOccasions ? Array(occasions.sorted().suffix(maxOccasions)) : Array(occasions)
+        return prefix + Set(kept.map(hash)).sorted().map(hex).joined()
+    }
+
+    package static func decode(_ token: String) throws(TapError) -> AttentionResumeToken {
         let text = token.trimmed
-        guard text.hasPrefix(prefix), text.utf8.count <= Limits.resumeTokenBytes else {
+        if text.hasPrefix(firstPrefix) { return AttentionResumeToken(try decodeFirst(text)) }
+        let digits = Array(text.utf8.dropFirst(prefix.utf8.count))
+        guard text.hasPrefix(prefix), digits.count <= maxOccasions * 16 else {
             throw TapError.invalidArgument(
                 "resume_token is not one this tool handed out (it starts with \(prefix)); leave it out to start afresh.")
         }
-        let hex = Array(text.utf8.dropFirst(prefix.utf8.count))
+        guard digits.count % 16 == 0 else { throw TapError.invalidArgument("resume_token is damaged; leave it out to start afresh.") }
+        var hashes = Set<UInt64>()
+        var index = 0
+        while index < digits.count {
+            var value: UInt64 = 0
+            for byte in digits[index..<index + 16] {
+                guard let nibble = Self.nibble(byte) else {
+                    throw TapError.invalidArgument("resume_token is damaged; leave it out to start afresh.")
+                }
+                value = value << 4 | UInt64(nibble)
+            }
+            hashes.insert(value)
+            index += 16
+        }
+        var token = AttentionResumeToken([String]())
+        token.hashes = hashes
+        return token
+    }
+
+    /// FNV-1a, 64 bits: stable across processes and versions (Swift's `Hasher` is seeded per process).
+    static func hash(_ text: String) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value &*= 0x0000_0100_0000_01b3
+        }
+        return value
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    private static func decodeFirst(_ text: String) throws(TapError) -> Set<String> {
+        guard text.utf8.count <= Limits.resumeTokenBytes else {
+            throw TapError.invalidArgument("resume_token is damaged; leave it out to start afresh.")
+        }
+        let hex = Array(text.utf8.dropFirst(firstPrefix.utf8.count))
         guard hex.count % 2 == 0 else { throw TapError.invalidArgument("resume_token is damaged; leave it out to start afresh.") }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(hex.count / 2)

@@ -10,6 +10,10 @@ public struct AttentionItem: Codable, Sendable, Equatable {
     public var reply: String
     /// The session's position now: wait for its turn from here after answering.
     public var cursor: String
+    /// False when the session is blocked (reason `permission` or `input`) but its events show no
+    /// prompt: the prompt is only where Claude Code runs (or in a form we cannot read). Reported, not
+    /// dropped: the person must still answer it there.
+    public var promptVisible: Bool = true
 
     package init(
         session: SessionSummary, reason: AttentionReason, pendingPermissions: [PermissionRequest],
@@ -27,6 +31,7 @@ public struct AttentionItem: Codable, Sendable, Equatable {
         case session, reason, reply, cursor
         case pendingPermissions = "pending_permissions"
         case pendingInputs = "pending_inputs"
+        case promptVisible = "prompt_visible"
     }
 }
 

@@ -10,6 +10,11 @@ public struct SendResult: Codable, Sendable, Equatable {
     /// True when the answer did not name the message (lost, unreadable, or silent on it, as the
     /// service's usually is) and the session's events showed it stored.
     public var confirmedFromEvents: Bool
+    /// True when a turn was running (or prompts waited) as it was stored: the worker takes it up
+    /// after them.
+    public var queued: Bool = false
+    /// When the message will be answered, in a sentence.
+    public var hint: String = "Stored; the worker takes it up next."
 
     package init(sessionID: String, uuid: String, cursor: String, attempts: Int, confirmedFromEvents: Bool) {
         self.sessionID = sessionID
@@ -20,7 +25,7 @@ public struct SendResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case uuid, cursor, attempts
+        case uuid, cursor, attempts, queued, hint
         case sessionID = "session_id"
         case confirmedFromEvents = "confirmed_from_events"
     }
@@ -41,6 +46,19 @@ public enum WaitStatus: String, Codable, Sendable {
     case interrupted
     /// The turn ended with an error result.
     case error
+    /// No turn is running and none started after the cursor: there is nothing to wait for.
+    case idle
+}
+
+/// How the turn a wait reports is tied to the message it follows.
+public enum TurnMatch: String, Codable, Sendable {
+    /// A turn of its own took the message up: the reply answers it.
+    case own
+    /// The turn that was running when the message arrived took it in (Claude Code reads queued
+    /// messages between tool calls); the reply is what that turn said after.
+    case joined
+    /// No turn has taken the message up yet: it waits behind the running turn, or for the worker.
+    case queued
 }
 
 /// The answer of `sendAndWait` and `waitForReply`.
@@ -66,6 +84,9 @@ public struct WaitResult: Codable, Sendable, Equatable {
     public var hint: String
     /// The step `hint` advises, as a fact (not encoded: the surface words it into `hint`).
     public var next: NextStep? = nil
+    /// How the reported turn belongs to the message (`own`, `joined`, `queued`); nil when the wait
+    /// follows no message.
+    public var turn: TurnMatch? = nil
 
     package init(
         status: WaitStatus, sessionID: String, messageUUID: String?, reply: String,
@@ -88,7 +109,7 @@ public struct WaitResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, reply, result, cursor, hint
+        case status, reply, result, cursor, hint, turn
         case eventSource = "event_source"
         case sessionID = "session_id"
         case messageUUID = "message_uuid"

@@ -5,8 +5,11 @@ public struct WaitProgress: Codable, Sendable, Equatable {
     public var reply: String
     public var elapsedSeconds: Double
     public var eventsRead: Int
+    /// True while the message waits behind the current turn (no turn has taken it up yet).
+    public var queued: Bool
 
-    package init(sessionID: String, reply: String, elapsedSeconds: Double, eventsRead: Int) {
+    package init(sessionID: String, reply: String, elapsedSeconds: Double, eventsRead: Int, queued: Bool = false) {
+        self.queued = queued
         self.sessionID = sessionID
         self.reply = reply
         self.elapsedSeconds = elapsedSeconds
@@ -14,7 +17,7 @@ public struct WaitProgress: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case reply
+        case reply, queued
         case sessionID = "session_id"
         case elapsedSeconds = "elapsed_seconds"
         case eventsRead = "events_read"
