@@ -75,6 +75,28 @@ import Testing
         }
     }
 
+    @Test func aSendAndWaitsTimeoutBoundsItsStalledPost() async throws {
+        // The post's own timeout is 35 s; a wait of 2 s cuts it to its floor of 5 s, and the look for the
+        // message after it stops at the deadline too (it took 36 s for `--timeout 15` before).
+        try await withEmulator { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .hold, method: "POST", path: "/events"))
+            let started = Date()
+            let error = await tapError { _ = try await h.tap.sendAndWait(Seed.disconnected, message: "stalled post", timeout: 2) }
+            let seconds = Date().timeIntervalSince(started)
+            guard case .sendOutcomeUnknown(let uuid, let detail)? = error else {
+                Issue.record("expected sendOutcomeUnknown, got \(String(describing: error))")
+                return
+            }
+            #expect(detail.contains("time allowed ran out"))
+            // The post gets 5 s at least (a cold start); loose for a busy machine, far below the 35 s
+            // post timeout and 6 s of looking the wait used to sit out.
+            #expect(seconds < 15)
+            await h.store.releaseHeldRequests()
+            #expect(await eventually { await h.store.requestsInProgress == 0 })
+            #expect(await h.store.storedCount(uuid: uuid) == 1)
+        }
+    }
+
     @Test func timeoutIsNeverResentBlindly() async throws {
         try await withEmulator(tune: { $0.sendTimeout = 0.5 }) { (h: Harness) async throws in
             // The post is held past the client's timeout until the client has answered, however slow the

@@ -16,13 +16,18 @@ import CCTapModel
 struct MessageDelivery {
     let api: RemoteAPI
     let session: SessionID
-    /// When the caller's whole operation must be over (`send --timeout`): each post and the look
-    /// that may follow it end by then.
+    /// When the caller's whole operation should be over (`send --timeout`): a post's timeout is cut to
+    /// what is left (never below `minimumPostTimeout`), and the look after a post that timed out stops
+    /// there. A look after a 2xx or a 5xx keeps its window: the message is most likely stored.
     var deadline: Date? = nil
+
+    /// A worker's cold start can hold the post about 2.6 s (PROTOCOL.md §7): a shorter bound would
+    /// turn a healthy send into an unknown one.
+    static let minimumPostTimeout: TimeInterval = 5
 
     /// The post's timeout: the configured one, cut to what is left before the deadline.
     private var postTimeout: TimeInterval? {
-        deadline.map { max(0.5, min(configuration.sendTimeout, $0.timeIntervalSinceNow)) }
+        deadline.map { max(Self.minimumPostTimeout, min(configuration.sendTimeout, $0.timeIntervalSinceNow)) }
     }
 
     private var configuration: TapConfiguration { api.configuration }
@@ -122,7 +127,7 @@ struct MessageDelivery {
             return try await look(for: uuid, after: cursor, mayRetry: true, failure: "HTTP \(details.status)")
         case .timeout:
             // The server may still be working on it: look, but never repeat it.
-            return try await look(for: uuid, after: cursor, mayRetry: false, failure: "the request timed out")
+            return try await look(for: uuid, after: cursor, mayRetry: false, failure: "the request timed out", bounded: true)
         case .network, .badResponse:
             return try await look(for: uuid, after: cursor, mayRetry: true, failure: error.message)
         default:
@@ -132,9 +137,11 @@ struct MessageDelivery {
 
     /// Looks for the message over `StoreConfirmation.pauses`; not seen by the end: posted again when
     /// `mayRetry`, otherwise unknown.
-    private func look(for uuid: String, after cursor: EventCursor, mayRetry: Bool, failure: String) async throws -> Verdict {
+    private func look(
+        for uuid: String, after cursor: EventCursor, mayRetry: Bool, failure: String, bounded: Bool = false
+    ) async throws -> Verdict {
         for pause in StoreConfirmation.pauses {
-            if let deadline, Date().addingTimeInterval(pause) > deadline {
+            if bounded, let deadline, Date().addingTimeInterval(pause) > deadline {
                 return .unknown("\(failure), and the time allowed ran out before the session's events showed it")
             }
             try await Seconds.sleep(pause)
