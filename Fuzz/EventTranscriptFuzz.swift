@@ -5,7 +5,9 @@
 // Beyond "never crashes", it checks what the surfaces rely on:
 // - whatever the events hold, the transcript and the wait's result encode to JSON that parses back;
 // - JSON we parse and encode again parses to the same value (no number or string is mangled);
-// - a turn tracker never reports more events read than it was given.
+// - a turn tracker never reports more events read than it was given, and hands out no reply while
+//   the message it follows is still queued (what runs then is another turn's);
+// - any text either parses as a cursor that prints and parses back to itself, or is refused.
 
 import Foundation
 
@@ -26,16 +28,28 @@ public func fuzzEventsAndTranscript(_ start: UnsafeRawPointer?, _ count: Int) ->
     let transcript = Transcript(sessionID: "session_fuzz", entries: entries, hasOlder: false, eventsRead: events.count)
     mustParse(ResultJSON.encode(transcript), "transcript")
 
-    for own in [nil, events.first?["uuid"]?.stringValue] {
-        var tracker = TurnTracker(ownUUID: own)
+    let first = events.first?["uuid"]?.stringValue
+    let ties: [EventCursor.MessageTie?] = [nil] + (first.map { uuid in
+        [EventCursor.MessageTie(uuid: uuid, ahead: 0, running: false),
+         EventCursor.MessageTie(uuid: uuid, ahead: 1, running: true)]
+    } ?? [])
+    for tie in ties {
+        var tracker = TurnTracker(tie: tie)
         for event in events { tracker.consume(event) }
         if tracker.eventsRead > events.count { fatalError("tracker read \(tracker.eventsRead) of \(events.count) events") }
+        if tracker.isQueued && !tracker.answer.isEmpty { fatalError("a queued message was handed another turn's reply") }
         let result = WaitResult(
-            status: tracker.status ?? .timeout, sessionID: "session_fuzz", messageUUID: own, reply: tracker.reply,
+            status: tracker.status ?? .timeout, sessionID: "session_fuzz", messageUUID: tie?.uuid, reply: tracker.answer,
             pendingPermissions: tracker.pendingPermissions, pendingInputs: tracker.pendingInputs, result: tracker.result,
             cursor: "start", elapsedSeconds: 0,
             eventsRead: tracker.eventsRead, eventSource: .poll, hint: "")
         mustParse(ResultJSON.encode(result), "wait result")
+    }
+
+    if let text = String(data: data, encoding: .utf8), let cursor = try? EventCursor(text) {
+        guard let again = try? EventCursor(cursor.description), again == cursor else {
+            fatalError("cursor \(cursor.description) does not parse back to itself")
+        }
     }
     return 0
 }
