@@ -29,6 +29,34 @@ import Testing
         }
     }
 
+    /// The look before a send reads a few events when the session is at rest, and the wider page only
+    /// when a turn runs (so a send costs a few events' bytes, as before the look existed).
+    @Test func aLookReadsTheWiderPageOnlyWhenATurnRuns() async throws {
+        try await withEmulator { (h: Harness) async throws in
+            func historyReads(after count: Int) async -> [String] {
+                await h.store.requests().dropFirst(count).filter { $0.hasPrefix("GET ") && $0.contains("/events?") }
+            }
+            var before = await h.store.requests().count
+            let resting = try await h.tap.sendMessage(Seed.demo, message: "first AAA until stopped")
+            let restReads = await historyReads(after: before)
+            // (Besides the look, the send reads forward from it to find its message stored.)
+            #expect(restReads.filter { $0.contains("sort_order=desc") }.count == 1, "\(restReads)")
+            #expect(restReads.contains { $0.contains("limit=1&sort_order=desc") }, "\(restReads)")
+            #expect(!restReads.contains { $0.contains("limit=200") }, "\(restReads)")
+            #expect(!resting.queued)
+
+            #expect(try await eventually { try await h.tap.sessionInfo(Seed.demo).session.workerStatus == "running" })
+            before = await h.store.requests().count
+            let busy = try await h.tap.sendMessage(Seed.demo, message: "second BBB")
+            let busyReads = await historyReads(after: before)
+            #expect(busyReads.contains { $0.contains("limit=200") }, "\(busyReads)")
+            #expect(busy.queued)
+            _ = try await h.tap.interrupt(Seed.demo)
+            let answered = try await h.tap.waitForReply(Seed.demo, cursor: busy.cursor, timeout: 60)
+            #expect(answered.reply.contains("second BBB"))
+        }
+    }
+
     @Test func aSendsCursorWaitsForThatMessagesTurn() async throws {
         try await withEmulator { (h: Harness) async throws in
             _ = try await h.tap.sendMessage(Seed.demo, message: "first AAA until stopped")

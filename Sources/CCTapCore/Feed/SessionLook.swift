@@ -13,20 +13,38 @@ struct SessionLook: Sendable {
     /// When the newest turn ended (`created_at` or `timestamp` of its `result`), if the page shows it.
     var lastTurnEndedAt: String?
 
-    /// How many newest events a look reads: enough to hold the running turn and what is queued.
+    /// How many newest events a look reads first: the one that says whether the session is at rest.
+    static let restingRead = 1
+    /// How many it reads otherwise: enough to hold the running turn and what is queued.
     static let eventsRead = 200
 
     static func take(api: RemoteAPI, session: SessionID) async throws -> SessionLook {
         async let record = api.speaking(.session) { try await api.session(session, $0) }.value
         async let page = api.speaking(.history) { dialect in
-            try await api.historyPage(session, dialect, before: nil, limit: eventsRead)
+            try await api.historyPage(session, dialect, before: nil, limit: restingRead)
         }.value
-        let (json, tail) = try await (record, page)
+        let (json, first) = try await (record, page)
+        let summary = SessionSummary(json)
+        var tail = first
+        if first.older != nil && !atRest(summary, first.events) {
+            // A turn runs or something waits: its start and what is queued may lie further back.
+            tail = try await api.speaking(.history) { dialect in
+                try await api.historyPage(session, dialect, before: nil, limit: eventsRead)
+            }.value
+        }
         let ended = tail.events.last { $0["type"]?.stringValue == "result" }
         return SessionLook(
-            summary: SessionSummary(json), newest: EventCursor(tail.newest), queue: TurnLedger.replaying(tail.events),
+            summary: summary, newest: EventCursor(tail.newest), queue: TurnLedger.replaying(tail.events),
             prompts: openPrompts(in: tail.events),
             lastTurnEndedAt: ended?["created_at"]?.stringValue ?? ended?["timestamp"]?.stringValue)
+    }
+
+    /// At rest: the record says the worker is idle and the newest event ends a turn. Nothing then
+    /// runs, no prompt is open and no message waits (the worker starts a turn for a queued message as
+    /// soon as the one before ends), so the newest event is the whole look. Most sends find a
+    /// session so: the look costs one event's bytes, not two hundred's.
+    static func atRest(_ summary: SessionSummary, _ events: [JSONValue]) -> Bool {
+        summary.workerStatus == "idle" && events.last?["type"]?.stringValue == "result"
     }
 
     var isArchived: Bool { summary.status == "archived" }
