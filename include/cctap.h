@@ -174,6 +174,11 @@ typedef struct cctap_client cctap_client;
  *                                 (default false, or env CCTAP_PRESENCE). While a client is
  *                                 present the service holds back the user's phone notifications
  *                                 for that session, so leave it off for unattended programs.
+ *   "sender"              string  who writes the messages this client sends: "agent" (default, or
+ *                                 env CCTAP_SENDER): a program's or a model's words, sent as another
+ *                                 Claude session's, which the session's model is told its person
+ *                                 did not type; or "person": words a person typed, sent as theirs.
+ *                                 Use "person" only for text a person typed and asked to send.
  *   "wording"             object  how messages and hints name the next step, for a binding whose
  *                                 users call methods rather than these functions. Any of, each a
  *                                 phrase of 1..200 bytes: "wait" ("call cctap_wait_for_reply()"),
@@ -236,17 +241,23 @@ int cctap_read_session(cctap_client *client, const char *session_id, int last_n,
 int cctap_get_session_events(cctap_client *client, const char *session_id, const char *event_types, int last_n,
                              char **out_json);
 
-/* Sends a user message (at most 256 KiB) without waiting for the answer.
- * JSON: {"session_id","uuid","cursor","attempts","confirmed_from_events","queued","hint"}; pass
+/* Sends a message (at most 256 KiB) without waiting for the answer, as the client's "sender".
+ * JSON: {"session_id","uuid","cursor","attempts","confirmed_from_events","queued","hint","sender",
+ *        "client_platform","peer_messages":{"reported","verdict","reason"},"held"}; pass
  * "cursor" to cctap_wait_for_reply(): it names the message ("seq:12,msg=<uuid>,ahead=0,running=1"),
  * so the wait ends on the turn that answers it. "queued" is true when a turn was running or
- * messages waited ahead of it. An archived session is refused before anything is sent. A message is stored at most once; CCTAP_E_SEND_OUTCOME_UNKNOWN means it
+ * messages waited ahead of it. An archived session is refused before anything is sent.
+ * As an agent: "peer_messages" says whether the session takes messages from other sessions
+ * ("verdict": "accept", "hold", "refuse" or "unknown"); "held" true means it was stored but waits
+ * for the session's person to let it through (no turn starts until then); a session that refuses
+ * them is sent nothing (CCTAP_E_INVALID_ARGUMENT, saying what its person can do). A message is stored at most once; CCTAP_E_SEND_OUTCOME_UNKNOWN means it
  * may or may not have been stored. */
 int cctap_send_message(cctap_client *client, const char *session_id, const char *message, char **out_json);
 
 /* Called while a wait runs, on a library thread: for cctap_send_and_wait and cctap_wait_for_reply
  * whenever the reply grows or the message stops being queued, with {"session_id","reply","queued",
- * "elapsed_seconds","events_read"}; for
+ * "elapsed_seconds","events_read","live_text"}: "reply" is the reply so far, "live_text" (when
+ * present) its end that the session streamed live and has not stored yet; for
  * cctap_wait_for_attention every 2 s, with {"sessions_watched","already_reported","source",
  * "elapsed_seconds"}. progress_json is valid only during the call.
  * user_data: what you passed to the wait. Return quickly; do not call cctap_* functions that block. */
@@ -255,14 +266,17 @@ typedef void (*cctap_progress_fn)(const char *progress_json, void *user_data);
 /* Sends a user message and waits until the turn ends, the session asks for permission to use a
  * tool, it waits on other input, or timeout_seconds (0..3600) pass.
  * progress, user_data: optional (NULL for none); see cctap_progress_fn.
- * JSON: {"status":"complete"|"waiting_for_permission"|"waiting_for_input"|"timeout"|"interrupted"|"error"|"idle",
+ * JSON: {"status":"complete"|"waiting_for_permission"|"waiting_for_input"|"timeout"|"interrupted"|"error"|"idle"|
+ *                  "held"|"refused",
  *        "reply","pending_permissions":[...],"pending_inputs":[...],"result":{...},"cursor","hint",
- *        "turn":"own"|"joined"|"queued",...}
+ *        "turn":"own"|"joined"|"queued","sender","peer_messages",...}
  * The reply is always this message's: a turn that was running when it arrived, or that answers a
  * message queued ahead of it, ends nothing ("turn":"queued" until one takes it up). A session
  * already blocked on a prompt answers at once with "waiting_for_permission" and that prompt; the
  * message waits behind it. "idle" (only from cctap_wait_for_reply with a cursor that names no
- * message): no turn is running and none started after the cursor.
+ * message): no turn is running and none started after the cursor. "held" (at once, sent as an
+ * agent): the session holds messages from other sessions for its person; "refused": it refuses them
+ * and nothing was sent; "hint" says what its person can do.
  * A timeout is a success (CCTAP_OK) with status "timeout": keep waiting with
  * cctap_wait_for_reply() and "cursor"; do not send the message again.
  * If the message was stored but following the reply then failed, the status is that failure's and

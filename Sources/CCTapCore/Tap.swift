@@ -166,14 +166,38 @@ public final class Tap: Sendable {
     public static let maxMessageBytes = Limits.messageBytes
 
     /// Posts a user message. Returns once the service has accepted it, with a cursor for `waitForReply`.
-    public func sendMessage(_ id: String, message: String) async throws -> SendResult {
+    /// `sender` (default: the configuration's, `agent`) says who wrote it: an agent's message goes out
+    /// as another session's, and a session that refuses those is sent nothing (PROTOCOL.md §16).
+    public func sendMessage(_ id: String, message: String, sender: MessageSender? = nil) async throws -> SendResult {
         let session = try SessionID(id)
         let text = try Self.checkedMessage(message)
+        let sender = sender ?? configuration.sender
         let look = try await lookBeforeSending(session)
-        var sent = try await MessageDelivery(api: api, session: session).send(text: text, after: look.newest, queue: look.queue)
+        let gate = sender == .agent ? look.summary.peerMessages : nil
+        if let gate, gate.verdict == .refuse, gate.isReported {
+            throw TapError.invalidArgument(
+                "Session \(session.compat) refuses messages from other sessions, which a message from an agent is, so "
+                    + "nothing was sent. \(PeerPolicy.remedy)")
+        }
+        var delivery = MessageDelivery(api: api, session: session)
+        delivery.sender = sender
+        var sent = try await delivery.send(text: text, after: look.newest, queue: look.queue)
         sent.queued = look.queue.turnRunning || !look.queue.queued.isEmpty || look.summary.isTurnRunning
-        sent.hint = Self.sendHint(look)
+        Self.describe(&sent, sender: sender, gate: gate, look: look)
         return sent
+    }
+
+    /// Fills in who a message went out as and what the session will do with it.
+    static func describe(_ sent: inout SendResult, sender: MessageSender, gate: PeerPolicy?, look: SessionLook) {
+        sent.sender = sender
+        sent.clientPlatform = RemoteAPI.clientPlatform(for: sender)
+        sent.peerMessages = gate
+        sent.held = gate.map { $0.verdict == .hold && $0.isReported } ?? false
+        sent.hint =
+            sent.held
+            ? "Stored, but not taken up: it went out as another session's message (an agent's), and "
+                + "\(gate!.reason.lowercasedFirst) No turn starts for it unless its person lets it through. \(PeerPolicy.remedy)"
+            : sendHint(look)
     }
 
     /// A look at the session before a send: an archived session is refused before anything is posted.
@@ -216,22 +240,47 @@ public final class Tap: Sendable {
 
     /// Sends a message and waits for the turn it starts to end, a permission prompt, or the timeout.
     public func sendAndWait(
-        _ id: String, message: String, timeout: Double = 50, pollInterval: Double? = nil,
+        _ id: String, message: String, timeout: Double = 50, pollInterval: Double? = nil, sender: MessageSender? = nil,
         progress: (@Sendable (WaitProgress) -> Void)? = nil
     ) async throws -> WaitResult {
         let session = try SessionID(id)
         let text = try Self.checkedMessage(message)
         let seconds = try Self.checkedTimeout(timeout)
         let interval = try pollInterval.map(Self.checkedPollInterval) ?? configuration.pollInterval
+        let sender = sender ?? configuration.sender
         let started = Date()
         let look = try await lookBeforeSending(session)
-        let delivery = MessageDelivery(api: api, session: session, deadline: started.addingTimeInterval(max(seconds, 1)))
-        let sent = try await delivery.send(text: text, after: look.newest, queue: look.queue)
+        let gate = sender == .agent ? look.summary.peerMessages : nil
+        if let gate, gate.verdict == .refuse, gate.isReported {
+            return Self.stopped(
+                .refused, session: api.spelling(session, .send), uuid: nil, cursor: look.newest.description, gate: gate,
+                started: started,
+                hint: "Nothing was sent: the session refuses messages from other sessions, which an agent's message is. "
+                    + PeerPolicy.remedy)
+        }
+        var delivery = MessageDelivery(api: api, session: session, deadline: started.addingTimeInterval(max(seconds, 1)))
+        delivery.sender = sender
+        var sent = try await delivery.send(text: text, after: look.newest, queue: look.queue)
+        Self.describe(&sent, sender: sender, gate: gate, look: look)
+        if sent.held, let gate {
+            // No turn will come until the person acts: say so now instead of waiting out the timeout.
+            return Self.stopped(
+                .held, session: sent.sessionID, uuid: sent.uuid, cursor: sent.cursor, gate: gate, started: started, hint: sent.hint)
+        }
         let remaining = max(0, seconds - Date().timeIntervalSince(started))
         do {
             // The look before the send is the wait's look: a prompt already open answers at once.
-            return try await TurnWaiter(api: api, session: session, pollInterval: interval)
+            var result = try await TurnWaiter(api: api, session: session, pollInterval: interval)
                 .wait(from: try EventCursor(sent.cursor), look: look, timeout: remaining, started: started, progress: progress)
+            result.sender = sender
+            result.peerMessages = gate
+            if result.status == .timeout, result.turn == .queued, let gate, gate.verdict != .accept, look.isIdle {
+                // An idle session that took no turn for the message may be holding it as a peer's.
+                result.hint =
+                    "No turn took the message up. It went out as another session's message (an agent's), and "
+                    + "\(gate.reason.lowercasedFirst) It may be held for its person. \(PeerPolicy.remedy) " + result.hint
+            }
+            return result
         } catch let error as TapError where error != .cancelled {
             throw TapError.waitFailedAfterSend(uuid: sent.uuid, cursor: sent.cursor, cause: error)
         }
@@ -249,6 +298,20 @@ public final class Tap: Sendable {
         let interval = try pollInterval.map(Self.checkedPollInterval) ?? configuration.pollInterval
         return try await TurnWaiter(api: api, session: session, pollInterval: interval)
             .wait(from: position, look: nil, timeout: seconds, started: Date(), progress: progress)
+    }
+
+    /// A wait that ends before any turn because of the session's peer policy.
+    static func stopped(
+        _ status: WaitStatus, session: String, uuid: String?, cursor: String, gate: PeerPolicy, started: Date, hint: String
+    ) -> WaitResult {
+        var result = WaitResult(
+            status: status, sessionID: session, messageUUID: uuid, reply: "", pendingPermissions: [], pendingInputs: [],
+            result: nil, cursor: cursor, elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, eventsRead: 0,
+            eventSource: .poll, hint: hint)
+        result.turn = uuid == nil ? nil : .queued
+        result.sender = .agent
+        result.peerMessages = gate
+        return result
     }
 
     static func checkedTimeout(_ value: Double) throws -> Double {
@@ -318,20 +381,14 @@ public final class Tap: Sendable {
                     + (known.isEmpty ? " (none is pending)." : "; pending: \(known.joined(separator: ", ")).")
                     + " It may have been answered or withdrawn already.")
         }
-        var inner: [String: JSONValue]
-        switch decision {
-        case .allow:
-            inner = ["behavior": "allow", "updatedInput": updatedInput ?? request.input]
-        case .deny:
-            inner = ["behavior": "deny", "message": .string(message ?? "Denied by user")]
-        }
-        if let toolUseID = request.toolUseID { inner["toolUseID"] = .string(toolUseID) }
-        let event: JSONValue = [
-            "type": "control_response",
-            "response": ["subtype": "success", "request_id": .string(requestID), "response": .object(inner)],
-        ]
+        let event = RemoteAPI.permissionAnswer(
+            requestID: requestID, toolUseID: request.toolUseID, decision: decision, input: updatedInput ?? request.input,
+            message: message)
         // The read that found the prompt also gives the position to watch from: no second read.
-        try await MessageDelivery(api: api, session: session).postControl(event)
+        let api = api
+        try await MessageDelivery(api: api, session: session).postControl { dialect in
+            try await api.postPermissionAnswer(session, dialect, event)
+        }
         let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
             from: EventCursor(recent.newest), seconds: configuration.acknowledgementTimeout,
             ControlAcknowledgement.permissionAnswer(requestID: requestID, toolUseID: request.toolUseID))

@@ -52,6 +52,10 @@ public struct TapConfiguration: Sendable {
     /// default: while a client is present the service skips the user's mobile notifications, so a
     /// program waiting on a session would hide its prompts from the person's phone.
     public var presence = false
+    /// Who writes the messages this client sends (`CCTAP_SENDER`): `agent` (the default: an agent's words
+    /// go out as another session's, which they are) or `person` (words a person typed, sent as theirs;
+    /// only when a person asked for it). PROTOCOL.md §16.
+    public var sender = MessageSender.agent
     /// Why the environment's settings could not be taken (`fromEnvironmentForServing`): every
     /// request then fails with it, so a server that must stay up answers each call with the reason.
     public var refusal: TapError? = nil
@@ -74,7 +78,7 @@ public struct TapConfiguration: Sendable {
     public static let defaultBaseURL = "https://api.anthropic.com"
 
     /// Reads `CCTAP_BASE_URL`, `CCTAP_EVENT_SOURCE`, `CCTAP_POLL_INTERVAL`, `CCTAP_REQUEST_TIMEOUT`,
-    /// `CCTAP_PRESENCE` and `CCTAP_LOG` (the log level) from the environment.
+    /// `CCTAP_PRESENCE`, `CCTAP_SENDER` and `CCTAP_LOG` (the log level) from the environment.
     public static func fromEnvironment(_ host: HostEnvironment = .current) throws -> TapConfiguration {
         let url = try checkedBaseURL(host.value("CCTAP_BASE_URL") ?? defaultBaseURL)
         var configuration = try TapConfiguration(baseURL: url, host: host)
@@ -89,6 +93,12 @@ public struct TapConfiguration: Sendable {
         if let level = logLevel(host) { configuration.logger.logLevel = level }
         if let text = host.value("CCTAP_PRESENCE") {
             configuration.presence = try checkedSwitch(text, name: "CCTAP_PRESENCE")
+        }
+        if let text = host.value("CCTAP_SENDER") {
+            guard let sender = MessageSender(checking: text) else {
+                throw TapError.invalidArgument("CCTAP_SENDER must be agent or person (got \"\(text.prefix(40))\").")
+            }
+            configuration.sender = sender
         }
         if let text = host.value("CCTAP_EVENT_SOURCE") {
             configuration.eventSource = try EventSourceMode(checking: text)

@@ -105,11 +105,11 @@ extension Tap {
         -> (requestID: String, status: ControlStatus, detail: String?)
     {
         let requestID = "\(subtype)-\(Int(Date().timeIntervalSince1970 * 1000))-\(UUID().uuidString.prefix(8).lowercased())"
-        var request = fields
-        request["subtype"] = .string(subtype)
-        let event: JSONValue = ["type": "control_request", "request_id": .string(requestID), "request": .object(request)]
         let cursor = try await EventFeed.latest(api: api, session: session)
-        try await MessageDelivery(api: api, session: session).postControl(event)
+        let api = api
+        try await MessageDelivery(api: api, session: session).postControl { dialect in
+            try await api.postControlRequest(session, dialect, requestID: requestID, subtype: subtype, fields: fields)
+        }
         guard watch else { return (requestID, .queued, "the session's machine is disconnected") }
         let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
             from: cursor, seconds: configuration.acknowledgementTimeout, ControlAcknowledgement.response(to: requestID))

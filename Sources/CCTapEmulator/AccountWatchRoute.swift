@@ -65,18 +65,24 @@ extension ServiceRoutes {
             }
         }
         let firstToken = await store.issueWatchToken()
+        let vocabulary = configuration.watchVocabulary
         let body = ResponseBody { writer in
             defer { ticker.cancel() }
             do {
+                let ios = vocabulary == .ios
                 for session in snapshot {
-                    try await writer.write(Self.frame(name: "added", id: nil, data: session.jsonText()))
+                    try await writer.write(Self.frame(name: ios ? "upserted" : "added", id: nil, data: session.jsonText()))
                 }
                 try await writer.write(Self.frame(name: "sync", id: firstToken, data: "{}"))
                 for await item in items {
                     switch item {
-                    case .added(let object): try await writer.write(Self.frame(name: "added", id: nil, data: object.jsonText()))
-                    case .changed(let object): try await writer.write(Self.frame(name: "changed", id: nil, data: object.jsonText()))
-                    case .removed(let id): try await writer.write(Self.frame(name: "removed", id: nil, data: JSON.object(["id": .string(id)]).jsonText()))
+                    case .added(let object):
+                        try await writer.write(Self.frame(name: ios ? "upserted" : "added", id: nil, data: object.jsonText()))
+                    case .changed(let object):
+                        try await writer.write(Self.frame(name: ios ? "upserted" : "changed", id: nil, data: object.jsonText()))
+                    case .removed(let id):
+                        try await writer.write(
+                            Self.frame(name: ios ? "deleted" : "removed", id: nil, data: JSON.object(["id": .string(id)]).jsonText()))
                     case .sync(let token): try await writer.write(Self.frame(name: "sync", id: token, data: "{}"))
                     case .keepalive: try await writer.write(Self.frame(name: nil, id: nil, data: "{}"))
                     }
@@ -135,8 +141,8 @@ extension EmulatorStore {
         let id = UUID()
         watchers[id] = continuation
         let live = orderedSessions().filter { $0.status != "archived" }
-        for session in live { announced[session.id] = Self.comparable(session.v2Object(detailed: false)) }
-        return .open(id, live.map { $0.v2Object(detailed: false) })
+        for session in live { announced[session.id] = Self.comparable(session.v2Object(detailed: false, world: configuration.world)) }
+        return .open(id, live.map { $0.v2Object(detailed: false, world: configuration.world) })
     }
 
     func closeWatch(_ id: UUID) {
@@ -149,7 +155,7 @@ extension EmulatorStore {
     /// notes when the session began to need its user.
     func noteSessionChanged(_ id: String) {
         guard let session = sessions[id] else { return }
-        let object = session.v2Object(detailed: false)
+        let object = session.v2Object(detailed: false, world: configuration.world)
         let needsUser = session.status != "archived" && (!session.openPrompts.isEmpty || (session.unread && session.status == "idle"))
         if needsUser {
             if attentionStartedAt[id] == nil { attentionStartedAt[id] = Date().timeIntervalSince1970 }

@@ -11,7 +11,9 @@ extension ServiceRoutes {
         router.get("/v1/code/sessions/watch") { request, context in try await openAccountWatch(request, context) }
         router.get("/v1/code/sessions/:id") { _, context in
             let id = try await existingSession(context, allowInfra: true)
-            return Reply.json(await store.v2Object(id, detailed: true))
+            let object = await store.v2Object(id, detailed: true)
+            // Late 2026: the single read wraps the record; the list and writes answer it bare.
+            return Reply.json(configuration.world == .late2026 ? ["response_shape": object] : object)
         }
         router.put("/v1/code/sessions/:id") { request, context in
             let id = try await existingSession(context, allowInfra: true)
@@ -52,7 +54,7 @@ extension ServiceRoutes {
             {
                 throw APIFailure(400, "session_id does not match the path")
             }
-            try await ingest(id, events)
+            try await ingest(id, events, platform: request.headers[.clientPlatform])
             return Reply.json([:])
         }
     }
@@ -82,7 +84,7 @@ extension ServiceRoutes {
 }
 
 extension EmulatorStore {
-    func v2Object(_ id: String, detailed: Bool) -> JSON { sessions[id]?.v2Object(detailed: detailed) ?? [:] }
+    func v2Object(_ id: String, detailed: Bool) -> JSON { sessions[id]?.v2Object(detailed: detailed, world: configuration.world) ?? [:] }
 
     func rename(_ id: String, title: String) {
         sessions[id]?.resource["title"] = .string(title)
@@ -106,6 +108,6 @@ extension EmulatorStore {
             return statuses.isEmpty || statuses.contains(session.status == "archived" ? "archived" : "active")
         }
         let page = Array(kept.prefix(limit))
-        return (page.map { $0.v2Object(detailed: false) }, kept.count > limit ? page.last?.listKey : nil)
+        return (page.map { $0.v2Object(detailed: false, world: configuration.world) }, kept.count > limit ? page.last?.listKey : nil)
     }
 }

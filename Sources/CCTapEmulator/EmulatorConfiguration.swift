@@ -24,6 +24,11 @@ public struct EmulatorConfiguration: Sendable {
     public var extraSessions = 24
     /// Which routes are served: both generations (the default), only the compat v1 routes, or only v2.
     public var dialect = EmulatorDialect.both
+    /// Which service to behave as: late 2026 (the default) or mid 2026 (`EmulatorWorld`).
+    public var world = EmulatorWorld.late2026
+    /// The account watch's frame names: the web captures' (`added`/`changed`/`removed`) or the iOS
+    /// app's (`upserted`/`deleted`). Which one a client gets is not known; both are served.
+    public var watchVocabulary = WatchVocabulary.web
     /// When set, the organisation requires Trusted Devices: session routes without this
     /// `X-Trusted-Device-Token` are refused with 403, as the addendum reports.
     public var trustedDeviceToken: String?
@@ -42,6 +47,26 @@ public struct EmulatorConfiguration: Sendable {
 
     public static let defaultToken = "sk-ant-oat01-emulator-0000000000000000"
     public static let defaultOrganization = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
+}
+
+/// The service as the evidence shows it at two times (PROTOCOL.md §15, §16).
+public enum EmulatorWorld: String, Sendable, CaseIterable {
+    /// Claude Code 2.1.29x and the service of autumn 2026 (protocol-late-2026.md): one session's read
+    /// wrapped as `{"response_shape": …}`; each stored user message stamped with the sender's
+    /// `anthropic-client-platform` as `client_platform`; the worker's peer gate (a message from a
+    /// platform other than the apps' is a peer's, held or refused by a session that does not accept
+    /// them) and its report of it in `external_metadata`.
+    case late2026 = "late-2026"
+    /// The service of mid 2026 (protocol-2026.md): bare reads, no stamp, no gate.
+    case mid2026 = "mid-2026"
+}
+
+/// The account watch's two vocabularies (late-2026 §6).
+public enum WatchVocabulary: String, Sendable, CaseIterable {
+    /// `added`, `changed`, `removed` (web captures).
+    case web
+    /// `upserted` (a whole session) and `deleted` (`{id}`), as the iOS app decodes them.
+    case ios
 }
 
 /// The request headers the emulator records for tests. The trusted-device token is recorded only as

@@ -33,8 +33,28 @@ public actor EmulatorStore {
         /// The newest turn's `result`, for `post_turn_summary`.
         var lastResult: JSON?
         var userMessageCount = 0
+        /// The worker's `crossSessionInbound` setting: `accept`, `hold`, `refuse`, or nil (unset: a
+        /// session that bypasses permissions holds peer messages, late-2026 §1).
+        var crossSessionInbound: String?
+        /// Peer messages the worker held or refused (late world), newest last, with the verdict.
+        var peerMessagesStopped: [(text: String, verdict: String)] = []
+        /// Late world: render a permission prompt's `pending_action` as the plain string `"permission"`,
+        /// as a live account showed in October 2026 (late-2026 §3).
+        var pendingActionAsString = false
+        /// Keys laid over `external_metadata` as rendered: a test's way to serve a record in a shape
+        /// the evidence reports but this worker does not write (the setting's own words, say).
+        var metadataOverride: [String: JSON] = [:]
 
         init(resource: JSON) { self.resource = resource }
+
+        /// The worker's permission mode (`default` until a controller sets another).
+        var permissionMode: String { resource["permission_mode"]?.stringValue ?? "default" }
+
+        /// What the worker does with a peer's message: `accept`, `hold` or `refuse`. Unset means mode
+        /// parity: a session that bypasses permissions holds it.
+        var peerVerdict: String {
+            crossSessionInbound ?? (permissionMode == "bypassPermissions" ? "hold" : "accept")
+        }
         var id: String { resource["id"]?.stringValue ?? "" }
         var status: String { resource["session_status"]?.stringValue ?? "idle" }
     }
@@ -114,7 +134,15 @@ public actor EmulatorStore {
 
     public func setConnection(_ id: String, connected: Bool) {
         sessions[id]?.resource["connection_status"] = connected ? "connected" : "disconnected"
+        // The stream says so too (late-2026 §5: `session_update` carries `connection_status`).
+        streamToAll(id, .sessionUpdate(["connection_status": connected ? "connected" : "disconnected"]))
         noteSessionChanged(id)
+        if connected { startWorkerIfIdle(id) }
+    }
+
+    /// Sends `item` to every open event stream of the session.
+    func streamToAll(_ id: String, _ item: StreamItem) {
+        for stream in sessions[id]?.streams.values.map({ $0 }) ?? [] { stream.yield(item) }
     }
 
     /// Archives a session; false when it already was.
@@ -158,7 +186,17 @@ public actor EmulatorStore {
     enum StreamItem: Sendable {
         case event(JSON)
         case keepalive
+        /// Late world: an `ephemeral_event` frame (never stored, no `id:` line).
+        case ephemeral(JSON)
+        /// Late world: a `client_event` frame with an `id:` and empty data, which only says where the
+        /// stream stands (late-2026 §5).
+        case positionOnly(Int)
+        /// A `session_update` frame.
+        case sessionUpdate(JSON)
     }
+
+    /// The session's newest `sequence_num`.
+    func newestSequence(_ id: String) -> Int { sessions[id]?.events.count ?? 0 }
 
     /// An event as the v2 routes wrap it: `sequence_num` counts the session's events from "1".
     static func envelope(_ event: StoredEvent, sequence: Int) -> JSON {

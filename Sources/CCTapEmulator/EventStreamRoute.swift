@@ -55,6 +55,12 @@ extension ServiceRoutes {
                         try await Self.send(envelope, &writer, fault: fault, sent: &sent)
                     case .keepalive:
                         try await writer.write(Self.frame(name: nil, id: nil, data: "{}"))
+                    case .ephemeral(let body):
+                        try await writer.write(Self.frame(name: "ephemeral_event", id: nil, data: body.jsonText()))
+                    case .positionOnly(let sequence):
+                        try await writer.write(Self.frame(name: "client_event", id: String(sequence), data: ""))
+                    case .sessionUpdate(let body):
+                        try await writer.write(Self.frame(name: "session_update", id: nil, data: body.jsonText()))
                     }
                 }
                 try await writer.finish(nil)

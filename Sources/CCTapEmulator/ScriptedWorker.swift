@@ -20,9 +20,17 @@ import Foundation
 /// error result, as the reference describes.
 extension EmulatorStore {
     func enqueueUserMessage(_ sessionID: String, text: String) {
-        guard let session = sessions[sessionID], session.resource["connection_status"]?.stringValue == "connected"
-        else { return }  // no worker attached: the message waits unanswered, as on the real service
+        guard let session = sessions[sessionID] else { return }
         session.queue.append(text)
+        startWorkerIfIdle(sessionID)
+    }
+
+    /// Starts the worker on what is queued, unless it runs already or no worker is attached (a message
+    /// to a disconnected session waits, and is taken up when its machine reconnects).
+    func startWorkerIfIdle(_ sessionID: String) {
+        guard let session = sessions[sessionID], session.resource["connection_status"]?.stringValue == "connected",
+            !session.queue.isEmpty
+        else { return }
         guard !session.workerBusy else { return }
         session.workerBusy = true
         Task { await self.runWorker(sessionID) }
@@ -116,6 +124,11 @@ extension EmulatorStore {
         while let session = sessions[sessionID], !session.queue.isEmpty {
             let text = session.queue.removeFirst()
             session.turnRunning = true
+            if configuration.world == .late2026 {
+                // An empty `client_event` at the stream's position as a turn begins (late-2026 §5: such
+                // frames only move the position; when the service sends them is not known).
+                streamToAll(sessionID, .positionOnly(newestSequence(sessionID)))
+            }
             await runTurn(sessionID, text: text)
             session.turnRunning = false
             session.interruptRequested = false  // an interrupt stops one turn
@@ -174,10 +187,34 @@ extension EmulatorStore {
     }
 
     /// Streams `text` as three growing copies of one assistant message.
+    /// The reply in three growing parts. Mid 2026: each part is a stored `assistant` copy with the
+    /// same message id. Late 2026 (late-2026 §5): the parts go out as `ephemeral_event` frames
+    /// (`stream_event` text deltas, each the whole text so far) and only the whole reply is stored.
     private func streamAssistant(_ sessionID: String, text: String, model: String, pause: Double?) async throws {
         let messageID = "msg_" + IDs.random()
         let words = text.split(separator: " ", omittingEmptySubsequences: false)
         let cuts = [max(1, words.count / 3), max(1, 2 * words.count / 3), words.count]
+        if configuration.world == .late2026 {
+            for cut in cuts.dropLast() {
+                let partial = words.prefix(cut).joined(separator: " ")
+                streamToAll(sessionID, .ephemeral(Events.textDelta(sessionID: sessionID, text: partial)))
+                do {
+                    try await step(sessionID, seconds: pause)
+                } catch {
+                    // Interrupted: what was said so far is stored, marked aborted (the capture's order).
+                    var aborted = Events.assistant(
+                        sessionID: sessionID, messageID: messageID, model: model, content: [["type": "text", "text": .string(partial)]],
+                        stopReason: nil)
+                    aborted["aborted"] = true
+                    append(sessionID, aborted)
+                    throw error
+                }
+            }
+            append(sessionID, Events.assistant(
+                sessionID: sessionID, messageID: messageID, model: model, content: [["type": "text", "text": .string(text)]],
+                stopReason: "end_turn"))
+            return
+        }
         for (index, cut) in cuts.enumerated() {
             let last = index == cuts.count - 1
             let partial = words.prefix(cut).joined(separator: " ")
@@ -320,6 +357,20 @@ enum Events {
                 "content": .array(content), "stop_reason": stopReason.map(JSON.string) ?? .null, "stop_sequence": nil,
                 "usage": ["input_tokens": 12, "output_tokens": 34, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0],
             ],
+        ]
+    }
+
+    /// An `ephemeral_event` frame's body carrying a text delta, as a September 2026 capture of a stream
+    /// shows it: `{event_type: "stream_event", payload: {type: "stream_event", event: {type:
+    /// "content_block_delta", index, delta: {type: "text_delta", text}}, …}, timestamp, source}`.
+    static func textDelta(sessionID: String, text: String) -> JSON {
+        [
+            "event_type": "stream_event",
+            "payload": [
+                "type": "stream_event", "uuid": .string(IDs.uuid()), "session_id": .string(sessionID), "parent_tool_use_id": nil,
+                "event": ["type": "content_block_delta", "index": 0, "delta": ["type": "text_delta", "text": .string(text)]],
+            ],
+            "timestamp": .string(Clock.timestamp()), "source": "worker",
         ]
     }
 

@@ -51,6 +51,7 @@ struct ServiceRoutes {
                 return Reply.error(APIFailure(400, "turns must be between 0 and 100000"), requestID: "req_emulator_control")
             }
             let id = await store.createSession(turns: turns, title: json["title"]?.stringValue)
+            if json["pending_action"]?.stringValue == "string" { await store.renderPendingActionAsString(id) }
             return Reply.json(["id": .string(id), "events": .int(Int64(await store.eventCount(id)))])
         }
         router.post("/_emulator/tokens") { request, _ in
@@ -73,8 +74,28 @@ struct ServiceRoutes {
         router.get("/_emulator/sessions/:id/user-messages") { _, context in
             // What the session holds from users (clients), for tests and the soak's accounting.
             let id = try await existingSession(context)
-            let texts = await store.allEvents(id).filter { $0["type"] == "user" }.map { JSON.string(Self.text(of: $0)) }
-            return Reply.json(["texts": .array(texts)])
+            let users = await store.allEvents(id).filter { $0["type"] == "user" }
+            // `platforms`: each message's stored `client_platform` (null where none was stamped).
+            return Reply.json([
+                "texts": .array(users.map { JSON.string(Self.text(of: $0)) }),
+                "platforms": .array(users.map { $0["client_platform"] ?? .null }),
+            ])
+        }
+        router.post("/_emulator/sessions/:id/peer-policy") { request, context in
+            // The session's `crossSessionInbound` setting as its person sets it: accept, hold, refuse, or null.
+            let id = try await existingSession(context)
+            let body = try await request.body.collect(upTo: 1 << 12)
+            let setting = JSON.parse(Data(body.readableBytesView))?["setting"]
+            guard setting == nil || setting == .null || ["accept", "hold", "refuse"].contains(setting?.stringValue ?? "") else {
+                return Reply.error(APIFailure(400, "setting must be accept, hold, refuse or null"), requestID: "req_emulator_control")
+            }
+            await store.setCrossSessionInbound(id, setting?.stringValue)
+            return Reply.json(["ok": true])
+        }
+        router.get("/_emulator/sessions/:id/stopped-peer-messages") { _, context in
+            let id = try await existingSession(context)
+            let stopped = await store.stoppedPeerMessages(id)
+            return Reply.json(["messages": .array(stopped.map { ["text": .string($0.text), "verdict": .string($0.verdict)] })])
         }
         router.post("/_emulator/sessions/:id/connection") { request, context in
             let id = try sessionID(context)
@@ -165,13 +186,21 @@ struct ServiceRoutes {
         guard let json = JSON.parse(Data(body.readableBytesView)), let events = json["events"]?.arrayValue, !events.isEmpty else {
             throw APIFailure(400, "events: Field required (a non-empty list)")
         }
-        try await ingest(id, events)
+        try await ingest(id, events, platform: request.headers[.clientPlatform])
         return Reply.json([:])
     }
 
+    /// The platforms the worker takes as a person typing (late-2026 §1).
+    static let personPlatforms: Set<String> = ["ios", "android", "web_claude_ai", "desktop_app"]
+
     /// Checks and stores posted events (v1 bare, or v2 once unwrapped from `payload`), and lets the
     /// scripted worker act on them: user messages start turns, answers resume prompts, interrupts stop.
-    func ingest(_ id: String, _ events: [JSON]) async throws {
+    ///
+    /// Late world: a user message is stored with the request's `anthropic-client-platform` as its
+    /// `client_platform` (whatever the body said), and one from a platform other than the apps' is a
+    /// peer's: a session whose `crossSessionInbound` does not accept it stores it but starts no turn.
+    func ingest(_ id: String, _ events: [JSON], platform: String?) async throws {
+        let late = configuration.world == .late2026
         for event in events {
             guard event.objectValue != nil, event["type"]?.stringValue != nil else { throw APIFailure(400, "events: each event needs a type") }
             if event["type"]?.stringValue == "user" {
@@ -184,8 +213,18 @@ struct ServiceRoutes {
             switch event["type"]?.stringValue {
             case "user":
                 if let uuid = event["uuid"]?.stringValue { await store.noteUserMessageReceived(uuid) }
-                await store.append(id, event, source: "client")
-                await store.enqueueUserMessage(id, text: Self.text(of: event))
+                var stored = event
+                if late {
+                    stored["client_platform"] = platform.map(JSON.string)  // nil removes what the body said
+                }
+                await store.append(id, stored, source: "client")
+                let isPeer = late && !Self.personPlatforms.contains(platform ?? "")
+                let verdict = isPeer ? await store.peerVerdict(id) : "accept"
+                if verdict == "accept" {
+                    await store.enqueueUserMessage(id, text: Self.text(of: event))
+                } else {
+                    await store.stopPeerMessage(id, text: Self.text(of: event), verdict: verdict)
+                }
             case "control_response":
                 await store.append(id, event, source: "client")
                 if let requestID = event["response"]?["request_id"]?.stringValue {

@@ -34,7 +34,7 @@ extension EmulatorStore.Session {
     var infraID: String { "cse_" + id.dropFirst("session_".count) }
 
     /// The list item; `detailed` adds what the single-session read carries (`session_status`, `session_context`).
-    func v2Object(detailed: Bool) -> JSON {
+    func v2Object(detailed: Bool, world: EmulatorWorld) -> JSON {
         let archived = status == "archived"
         let context = resource["session_context"] ?? [:]
         let workerStatus = ["running", "idle", "requires_action"].contains(status) ? status : "idle"
@@ -48,7 +48,8 @@ extension EmulatorStore.Session {
             ]
             if let tool = request["tool_name"] { action["tool_name"] = tool }
             if let description = request["description"] { action["description"] = description }
-            metadata["pending_action"] = .object(action)
+            let late = world == .late2026
+            metadata["pending_action"] = late && pendingActionAsString && subtype == "can_use_tool" ? "permission" : .object(action)
             metadata["post_turn_summary"] = [
                 "status_category": "blocked", "status_detail": .string("Waiting for the user"),
                 "needs_action": .string("Answer " + (request["tool_name"]?.stringValue ?? subtype)),
@@ -61,6 +62,13 @@ extension EmulatorStore.Session {
                 "status_detail": .string(String(detail.prefix(120))), "needs_action": "",
             ]
         }
+        if world == .late2026 {
+            // The worker reports whether it takes peer messages now (CLI 2.1.259: `available` or
+            // `unavailable`, never the setting itself) and its permission mode.
+            metadata["cross_session_inbound"] = peerVerdict == "accept" ? "available" : "unavailable"
+            metadata["permission_mode"] = .string(permissionMode)
+        }
+        metadata.merge(metadataOverride) { _, laid in laid }
         let bucket: String =
             if !openPrompts.isEmpty { "blocked" } else if status == "running" { "working" } else if unread {
                 "review_ready"
@@ -110,5 +118,28 @@ enum ListCursor {
             let bar = plain.firstIndex(of: "|")
         else { return nil }
         return (String(plain[..<bar]), String(plain[plain.index(after: bar)...]))
+    }
+}
+
+extension EmulatorStore {
+    func peerVerdict(_ id: String) -> String { sessions[id]?.peerVerdict ?? "accept" }
+
+    /// A peer's message the worker did not take up: held for the person, or refused.
+    func stopPeerMessage(_ id: String, text: String, verdict: String) {
+        sessions[id]?.peerMessagesStopped.append((text, verdict))
+    }
+
+    public func stoppedPeerMessages(_ id: String) -> [(text: String, verdict: String)] { sessions[id]?.peerMessagesStopped ?? [] }
+
+    public func setCrossSessionInbound(_ id: String, _ setting: String?) {
+        sessions[id]?.crossSessionInbound = setting
+        noteSessionChanged(id)
+    }
+
+    public func renderPendingActionAsString(_ id: String) { sessions[id]?.pendingActionAsString = true }
+
+    public func setMetadataOverride(_ id: String, _ keys: [String: JSON]) {
+        sessions[id]?.metadataOverride = keys
+        noteSessionChanged(id)
     }
 }

@@ -42,9 +42,10 @@ enum ConversationTools {
         tool: Tool(
             name: "send_message", title: "Send a message to a session",
             description: """
-                Send a user message to a Claude Code session without waiting for the answer, as if typed in \
-                it. The message goes out as this tool's, marked as coming from another Claude session, not typed \
-                by the person. Returns a cursor that names the message (call wait_for_reply with it: the wait ends on \
+                Send a message to a Claude Code session without waiting for the answer. It goes out as another \
+                Claude session's message (yours, an agent's), which the session's model is told its person did not \
+                type, unless this server was started with --sender person; a session that holds such messages keeps it \
+                for its person (held: true, with what they can do). Returns a cursor that names the message (call wait_for_reply with it: the wait ends on \
                 the turn that answers this message, not the one running now) and whether it is queued behind a \
                 running turn. Use send_and_wait to send and wait in one call.
                 """,
@@ -65,10 +66,13 @@ enum ConversationTools {
         tool: Tool(
             name: "send_and_wait", title: "Send a message and wait for the reply",
             description: """
-                Send a user message to a Claude Code session and wait until its turn ends, it asks for \
-                permission to use a tool, it waits on other input, or the timeout passes. Returns the assistant's \
+                Send a message to a Claude Code session and wait until its turn ends, it asks for \
+                permission to use a tool, it waits on other input, or the timeout passes. The message goes out as \
+                another Claude session's (an agent's), as send_message says. Returns the assistant's \
                 reply to this message (never another turn's), the status (complete, waiting_for_permission, \
-                waiting_for_input, timeout, interrupted, error), any pending prompts and a cursor. A session already \
+                waiting_for_input, timeout, interrupted, error; held when the session holds messages from other \
+                sessions for its person, refused when it refuses them and nothing was sent), any pending prompts and \
+                a cursor. A session already \
                 blocked on a prompt answers at once with that prompt; the message then waits behind it \
                 (turn: queued). On waiting_for_permission answer with \
                 respond_to_permission (an AskUserQuestion prompt is answered with allow and updated_input holding \

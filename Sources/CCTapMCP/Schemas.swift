@@ -56,6 +56,15 @@ enum Schema {
 
     // MARK: Result types
 
+    static let peerPolicy = object(
+        [
+            "reported": string("external_metadata.cross_session_inbound as the session reported it (available, unavailable)"),
+            "verdict": oneOf(
+                ["accept", "hold", "refuse", "unknown"],
+                "what the session does with a message from another Claude session, which this tool's messages are"),
+            "reason": string(),
+        ], required: ["verdict", "reason"])
+
     static let sessionSummary = object(
         [
             "id": string("the id as the service spells it (cse_… or session_…); every tool accepts either"),
@@ -68,13 +77,16 @@ enum Schema {
             "unread": boolean("a turn ended since the session was last read"),
             "cwd": string(), "model": string(),
             "post_turn_summary": any("the service's summary of the last turn (status_category, status_detail, needs_action)"),
-            "pending_action": any("what the worker waits on while requires_action, as the service gave it"),
+            "pending_action": any(
+                "what the worker waits on while requires_action, as the service gave it (an object, or a plain string "
+                    + "such as \"permission\"); the prompt itself is in pending_permissions"),
+            "peer_messages": peerPolicy,
             "needs_attention": boolean("the session needs its user now (attention_reason says why)"),
             "attention_reason": oneOf(
                 AttentionReason.allCases.map(\.rawValue),
                 "permission (a prompt to answer), input (a request only the person can answer), unread_result (a turn "
                     + "ended unread), disconnected (the machine dropped off mid-turn)"),
-        ], required: ["id", "status", "worker_status", "connection_status", "needs_attention"])
+        ], required: ["id", "status", "worker_status", "connection_status", "peer_messages", "needs_attention"])
 
     static let sessionList = object(
         [
@@ -108,6 +120,11 @@ enum Schema {
         [
             "kind": oneOf(["user", "assistant", "tool_use", "tool_result", "permission_request", "turn_result"]),
             "text": string(), "tool_name": string(), "tool_use_id": string(), "is_error": boolean(), "created_at": string(),
+            "sender": oneOf(
+                ["person", "peer", "unknown"],
+                "for the user's words: typed by the session's person (an app), sent by another session or a tool such as "
+                    + "this one (peer), or not stamped (unknown)"),
+            "client_platform": string("the client platform the service stamped on the message"),
         ], required: ["kind", "text"])
 
     static let transcript = object(
@@ -128,7 +145,14 @@ enum Schema {
             "attempts": integer(), "confirmed_from_events": boolean(),
             "queued": boolean("true when a turn was running or messages waited ahead: the worker takes it up after them"),
             "hint": string("when the message will be answered"),
-        ], required: ["session_id", "uuid", "cursor", "attempts", "confirmed_from_events", "queued", "hint"])
+            "sender": oneOf(["agent", "person"], "who the message went out as: agent (another session's message) or person"),
+            "client_platform": string("the client platform it went out with, which the service stores with it"),
+            "peer_messages": peerPolicy,
+            "held": boolean("true when the session holds it for its person: no turn starts until they let it through"),
+        ], required: [
+            "session_id", "uuid", "cursor", "attempts", "confirmed_from_events", "queued", "hint", "sender", "client_platform",
+            "held",
+        ])
 
     static let turnResult = object(
         [
@@ -139,7 +163,10 @@ enum Schema {
 
     static let waitResult = object(
         [
-            "status": oneOf(["complete", "waiting_for_permission", "waiting_for_input", "timeout", "interrupted", "error", "idle"]),
+            "status": oneOf([
+                "complete", "waiting_for_permission", "waiting_for_input", "timeout", "interrupted", "error", "idle", "held",
+                "refused",
+            ]),
             "session_id": string(), "message_uuid": string(), "reply": string("the assistant's text in this turn"),
             "pending_permissions": array(permissionRequest),
             "pending_inputs": array(workerRequest, "set with waiting_for_input: what the worker waits on"),
@@ -151,6 +178,8 @@ enum Schema {
                 ["own", "joined", "queued"],
                 "how the turn belongs to the message: own (a turn of its own answered it), joined (the running turn read "
                     + "it), queued (no turn has taken it up yet)"),
+            "sender": oneOf(["agent", "person"], "who the message went out as"),
+            "peer_messages": peerPolicy,
         ], required: [
             "status", "session_id", "reply", "pending_permissions", "pending_inputs", "cursor", "elapsed_seconds", "events_read",
             "event_source", "hint",

@@ -46,7 +46,7 @@ public enum Render {
         for entry in transcript.entries {
             let label: String
             switch entry.kind {
-            case .user: label = "user"
+            case .user: label = entry.sender == .peer ? "peer" : "user"
             case .assistant: label = "assistant"
             case .toolUse: label = "  tool →"
             case .toolResult: label = entry.isError == true ? "  tool ✗" : "  tool ←"
@@ -63,7 +63,8 @@ public enum Render {
 
     public static func wait(_ result: WaitResult) -> String {
         var lines = ["status: \(result.status.rawValue) after \(String(format: "%.1f", result.elapsedSeconds)) s"]
-        if result.turn == .queued { lines.append("your message: queued behind the current turn") }
+        if let sender = result.sender, result.messageUUID != nil { lines.append("sent as: \(sender == .person ? "the person" : "an agent (another session's message)")") }
+        if result.turn == .queued && result.status != .held { lines.append("your message: queued behind the current turn") }
         if !result.reply.isEmpty { lines.append("reply:\n" + result.reply.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")) }
         for request in result.pendingPermissions {
             lines.append(permissionLine(request))
@@ -82,10 +83,13 @@ public enum Render {
                 + (session.environmentKind.map { ", environment: \($0)" } ?? ""),
         ]
         if let summary = session.postTurnSummary {
-            let parts = ["status_category", "status_detail", "needs_action"].compactMap { summary[$0]?.stringValue }
-                .filter { !$0.isEmpty }
-            if !parts.isEmpty { lines.append("last turn: " + parts.joined(separator: " — ")) }
+            // An object in either of its known shapes, or a plain string (late-2026 §3).
+            let parts = summary.stringValue.map { [$0] }
+                ?? ["status_category", "status_detail", "summary", "needs_action"].compactMap { summary[$0]?.stringValue }
+            let shown = parts.filter { !$0.isEmpty }
+            if !shown.isEmpty { lines.append("last turn: " + shown.joined(separator: " — ")) }
         }
+        lines.append("messages from other sessions (as this tool's are): \(session.peerMessages.verdict.rawValue)")
         if let action = session.pendingAction { lines.append("pending action: \(action.jsonText())") }
         if let cwd = session.cwd { lines.append("cwd: \(cwd)") }
         if let model = session.model { lines.append("model: \(model)") }
@@ -120,7 +124,7 @@ public enum Render {
     }
 
     public static func sent(_ result: SendResult) -> String {
-        "Sent to \(result.sessionID) (uuid \(result.uuid))."
+        "Sent to \(result.sessionID) (uuid \(result.uuid)) as \(result.sender == .person ? "the person" : "an agent")."
             + (result.confirmedFromEvents ? " The answer was lost, but the session's events show it stored once." : "")
             + " " + result.hint + " To wait for the reply, call wait_for_reply with cursor \(result.cursor)."
     }

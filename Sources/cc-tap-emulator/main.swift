@@ -38,6 +38,12 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Which routes to serve: both (default), v1 (only /v1/sessions) or v2 (only /v1/code/sessions).")
     var dialect = "both"
 
+    @Option(help: "Which service to behave as: late-2026 (default: wrapped single reads, stamped senders, the peer gate) or mid-2026.")
+    var world = "late-2026"
+
+    @Option(help: "The account watch's frame names: web (added/changed/removed, default) or ios (upserted/deleted).")
+    var watchVocabulary = "web"
+
     @Option(help: "Require this X-Trusted-Device-Token on session routes, as organisations with Trusted Devices do.")
     var trustedDeviceToken: String?
 
@@ -54,6 +60,12 @@ struct EmulatorCommand: AsyncParsableCommand {
         guard EmulatorDialect(rawValue: dialect) != nil else {
             throw ValidationError("--dialect must be one of: both, v1, v2 (got '\(dialect)').")
         }
+        guard EmulatorWorld(rawValue: world) != nil else {
+            throw ValidationError("--world must be one of: late-2026, mid-2026 (got '\(world)').")
+        }
+        guard WatchVocabulary(rawValue: watchVocabulary) != nil else {
+            throw ValidationError("--watch-vocabulary must be one of: web, ios (got '\(watchVocabulary)').")
+        }
     }
 
     func run() async throws {
@@ -64,6 +76,8 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.slowTurnSeconds = slowTurnSeconds
         if let token { configuration.validTokens = [token] }
         configuration.dialect = EmulatorDialect(rawValue: dialect) ?? .both
+        configuration.world = EmulatorWorld(rawValue: world) ?? .late2026
+        configuration.watchVocabulary = WatchVocabulary(rawValue: watchVocabulary) ?? .web
         configuration.trustedDeviceToken = trustedDeviceToken
         configuration.watchServed = !noWatch
         configuration.watchTokenStaleSeconds = watchTokenStaleSeconds
@@ -71,7 +85,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         let emulator = Emulator(configuration: configuration)
         let bound = try await emulator.start(host: host, port: port)
         let banner = """
-            cc-tap-emulator listening on http://\(host):\(bound) (dialect \(configuration.dialect.rawValue))
+            cc-tap-emulator listening on http://\(host):\(bound) (dialect \(configuration.dialect.rawValue), world \(configuration.world.rawValue))
             CCTAP_BASE_URL=http://\(host):\(bound)
             CCTAP_ACCESS_TOKEN=\(configuration.validTokens.first ?? "")
             CCR_ORG_UUID=\(configuration.organizationUUID)

@@ -131,17 +131,29 @@ struct Send: AsyncParsableCommand {
     @Option(help: "Seconds to wait with --wait.")
     var timeout = 120.0
 
+    @Flag(
+        help: """
+            Send the words as yours, typed by you (the session's model then treats them as its user's). Without it             cc-tap sends as an agent, another session's message, which is right for anything a program or a model wrote.
+            """)
+    var asPerson = false
+
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
         let tap = try options.makeTap()
+        let sender: MessageSender? = asPerson ? .person : nil
         if wait {
-            let result = try await reportingErrors { try await tap.sendAndWait(id, message: message, timeout: timeout) }
+            let result = try await reportingErrors {
+                try await tap.sendAndWait(id, message: message, timeout: timeout, sender: sender)
+            }
             Output.emit(result, json: options.json, human: Render.wait)
         } else {
-            let result = try await reportingErrors { try await tap.sendMessage(id, message: message) }
+            let result = try await reportingErrors { try await tap.sendMessage(id, message: message, sender: sender) }
             Output.emit(result, json: options.json) {
-                "Sent (uuid \($0.uuid)). For the reply, run `cc-tap wait \($0.sessionID) --cursor \($0.cursor)`."
+                $0.held
+                    ? "Sent as an agent (uuid \($0.uuid)), but held: \($0.hint)"
+                    : "Sent as \($0.sender == .person ? "you" : "an agent") (uuid \($0.uuid)). For the reply, run "
+                        + "`cc-tap wait \($0.sessionID) --cursor \($0.cursor)`."
             }
         }
     }

@@ -21,14 +21,33 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("channel-session"), help: "With --channel: a session to watch (repeat; none: every live session).")
     var channelSessions: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Who writes the messages the tools send: agent (default: the calling model's words, sent as another session's) "
+                + "or person (sent as the user's own typing; only for a client whose every message is typed by its person).",
+            valueName: "agent|person"))
+    var sender = "agent"
+
+    func validate() throws {
+        guard MessageSender(rawValue: sender) != nil else {
+            throw ValidationError("--sender must be agent or person (got '\(sender)').")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "cc-tap") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = TapConfiguration.logLevel() ?? .warning
         // A refused setting, like a missing login, becomes an error on each tool call: a Claude
         // client shows a server that died at start-up only as gone.
-        var configuration = TapConfiguration.fromEnvironmentForServing()
+        // CCTAP_SENDER is for the command line and the library: the server reads only --sender.
+        var host = HostEnvironment.current
+        host.variables["CCTAP_SENDER"] = nil
+        var configuration = TapConfiguration.fromEnvironmentForServing(host)
         if let refusal = configuration.refusal { logger.error("\(refusal.message)") }
         configuration.logger = logger
+        // Only this flag makes the server speak as the person: a model's words are an agent's, whatever
+        // the environment says (CCTAP_SENDER is for the command line and the library).
+        configuration.sender = MessageSender(rawValue: sender) ?? .agent
         let tap = Tap(configuration: configuration)
         try await CCTapMCPServer.runStdio(
             tap: tap, logger: logger, watchInterval: max(0.1, configuration.pollInterval * 2),

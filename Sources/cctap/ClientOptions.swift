@@ -10,7 +10,7 @@ import CCTapCore
 enum ClientOptions {
     static let known: Set<String> = [
         "base_url", "access_token", "organization_uuid", "claude_config_dir", "request_timeout", "poll_interval",
-        "event_source", "presence", "wording",
+        "event_source", "presence", "wording", "sender",
     ]
 
     static func configuration(from options: JSONValue?) throws(CFailure) -> TapConfiguration {
@@ -24,7 +24,7 @@ enum ClientOptions {
         for (key, variable) in [
             ("base_url", "CCTAP_BASE_URL"), ("access_token", "CCTAP_ACCESS_TOKEN"),
             ("organization_uuid", "CCR_ORG_UUID"), ("claude_config_dir", "CLAUDE_CONFIG_DIR"),
-            ("event_source", "CCTAP_EVENT_SOURCE"),
+            ("event_source", "CCTAP_EVENT_SOURCE"), ("sender", "CCTAP_SENDER"),
         ] {
             guard let value = settings[key] else { continue }
             guard let text = value.stringValue else {

@@ -206,3 +206,21 @@ import Testing
         }
     }
 }
+
+@Suite struct HeldPeerMessageLedgerTests {
+    static func user(_ uuid: String, platform: String?) -> JSONValue {
+        var event: JSONValue = ["type": "user", "uuid": .string(uuid), "message": ["role": "user", "content": "hi"]]
+        event["client_platform"] = platform.map(JSONValue.string)
+        return event
+    }
+
+    @Test func aHeldPeersMessageDoesNotJoinTheQueueWhereTheSessionHoldsThem() {
+        let events = [Self.user("peer", platform: "claude_code_remote"), Self.user("person", platform: "ios")]
+        let holding = TurnLedger.replaying(events, holdsPeers: true)
+        #expect(holding.queued == ["person"])
+        // A session that takes peers' messages queues both, in stored order.
+        #expect(TurnLedger.replaying(events).queued == ["peer", "person"])
+        // Unstamped messages (an older service) always queue.
+        #expect(TurnLedger.replaying([Self.user("old", platform: nil)], holdsPeers: true).queued == ["old"])
+    }
+}

@@ -18,6 +18,7 @@ import Testing
         "unread": true, "session_context": ["cwd": "/work"], "config": ["model": "claude"],
         "external_metadata": [
             "post_turn_summary": ["status_category": "blocked"], "pending_action": ["type": "permission"],
+            "cross_session_inbound": "unavailable",
         ],
     ])
     static let prompt = PermissionRequest(event: [
@@ -36,7 +37,8 @@ import Testing
         "total_cost_usd": 0, "stop_reason": "end_turn",
     ])
     static let entry = TranscriptEntry(
-        kind: .toolResult, text: "ok", toolName: "Bash", toolUseID: "toolu_1", isError: false, createdAt: "2026-11-29T00:00:00Z")
+        kind: .toolResult, text: "ok", toolName: "Bash", toolUseID: "toolu_1", isError: false, createdAt: "2026-11-29T00:00:00Z",
+        sender: .peer, clientPlatform: "claude_code_remote")
 
     /// Each result type with the schema its tools declare.
     static let cases: [(name: String, value: any Encodable & Sendable, schema: Value)] = [
@@ -47,7 +49,13 @@ import Testing
         ("Transcript", Transcript(sessionID: "cse_1", entries: [entry], hasOlder: true, eventsRead: 3), Schema.transcript),
         ("EventList", EventList(sessionID: "cse_1", events: [["type": "user"]], count: 1, eventTypes: ["user"], hasOlder: false, eventsRead: 1),
          Schema.eventList),
-        ("SendResult", SendResult(sessionID: "cse_1", uuid: "u", cursor: "seq:1", attempts: 1, confirmedFromEvents: false),
+        ("SendResult", { () -> SendResult in
+            var sent = SendResult(sessionID: "cse_1", uuid: "u", cursor: "seq:1", attempts: 1, confirmedFromEvents: false)
+            sent.clientPlatform = "claude_code_remote"
+            sent.peerMessages = summary.peerMessages
+            sent.held = true
+            return sent
+        }(),
          Schema.sendResult),
         ("WaitResult", { () -> WaitResult in
             var result = WaitResult(
@@ -55,6 +63,8 @@ import Testing
                 pendingInputs: [input], result: turn, cursor: "seq:2", elapsedSeconds: 1, eventsRead: 2, eventSource: .stream,
                 hint: "h", next: .personAnswers(cursor: "seq:2"))
             result.turn = .queued
+            result.sender = .agent
+            result.peerMessages = summary.peerMessages
             return result
         }(),
          Schema.waitResult),

@@ -82,7 +82,7 @@ def test_send_without_wait_prints_the_command_that_waits(env, emulator):
     text = f"fire and forget {uuid.uuid4().hex[:8]}"
     out = run(["send", DEMO, text], env)
     assert out.returncode == 0, out.stderr
-    printed = re.fullmatch(r"Sent \(uuid ([0-9a-f-]{36})\)\. For the reply, run `cc-tap (wait \S+ --cursor \S+)`\.\n",
+    printed = re.fullmatch(r"Sent as an agent \(uuid ([0-9a-f-]{36})\)\. For the reply, run `cc-tap (wait \S+ --cursor \S+)`\.\n",
                            out.stdout)
     assert printed, out.stdout
     command = printed.group(2).split()

@@ -5,6 +5,7 @@ refuses, and a send to an archived session.
 1. Nothing answers at CCTAP_BASE_URL (a loopback port nobody listens on): the command line, the MCP
    server, the C library and the Python binding each fail within seconds (not after minutes of
    retries) with one sentence naming the address and what to check; `cc-tap doctor` says the same.
+   A host that drops connection attempts instead of refusing them costs one connect timeout (5 s).
 2. A refused setting (CCTAP_BASE_URL=ftp://nowhere): the MCP server still starts and lists its tools,
    and each call says the setting was refused and nothing was sent; the command line refuses at once.
 3. The service answers 403 "Organization mismatch." on both route generations' session lists: the
@@ -119,6 +120,50 @@ def test_doctor_says_nothing_answers_quickly(refused):
     text = out.stdout + out.stderr
     assert "Nothing answers at" in text, text
     assert seconds < 15, f"took {seconds:.1f} s:\n{text}"
+
+
+@pytest.fixture
+def silent_host():
+    """A loopback address that takes no connection and refuses none: a listener whose accept queue is
+    full, so the kernel drops every further connection attempt, as a host behind a firewall that
+    drops packets does. Yields its base URL."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    # Fill the queue until a connection attempt hangs (nothing accepts them).
+    for _ in range(8):
+        filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        filler.settimeout(1)
+        try:
+            filler.connect(("127.0.0.1", port))
+        except (TimeoutError, socket.timeout):
+            filler.close()
+            break
+        fillers.append(filler)
+    else:
+        pytest.fail("the listener's queue never filled: this kernel does not drop connection attempts")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+def test_a_host_that_takes_no_connection_is_reported_after_one_connect_timeout(silent_host, tmp_path):
+    # Before: two attempts of 10 s each (20.5 s). Now one attempt of 5 s: a host that drops the first
+    # attempt's packets for 5 s (the kernel resends them twice meanwhile) will not answer a second.
+    home = tmp_path / "home"
+    home.mkdir()
+    env = clean_environment(HOME=str(home), CCTAP_BASE_URL=silent_host, CCTAP_ACCESS_TOKEN=TOKEN, CCR_ORG_UUID=ORG)
+    out, seconds = timed(lambda: run(["sessions", "--json"], env, timeout=90))
+    assert out.returncode != 0, out.stdout
+    assert (f"Nothing answers at {silent_host} (no connection within 5 s): check CCTAP_BASE_URL or your network, "
+            "then try again.") in out.stderr, out.stderr
+    assert_no_doubled_punctuation(out.stderr)
+    assert seconds < 15, f"took {seconds:.1f} s"
 
 
 # 2. A refused setting: the MCP server starts anyway and says so on every call.

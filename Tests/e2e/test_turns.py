@@ -207,32 +207,34 @@ def test_mcp_send_and_wait_returns_its_own_reply_behind_a_running_turn(world, ch
     call(environment(base, tmp_path, chosen), body)
 
 
-def test_c_send_and_wait_returns_its_own_reply_behind_a_running_turn(worlds, tmp_path):
+@pytest.mark.parametrize("world, chosen", MATRIX)
+def test_c_send_and_wait_returns_its_own_reply_behind_a_running_turn(world, chosen, worlds, tmp_path):
     """cctap_send_and_wait, called by a C program while the first turn runs, returns its own reply."""
-    base = worlds("both")
+    base = worlds(world)
     session = fresh_session(base, "c own reply")
     # The C host, one process a call (hostile_proxy.py); no proxy is involved here.
-    host = Surfaces(None, base, environment(base, tmp_path), tmp_path)
+    host = Surfaces(None, base, environment(base, tmp_path, chosen), tmp_path)
     sent = host.call("c", "send_message", session_id=session, message=FIRST)
     assert sent.ok, str(sent)
     assert_first_send(sent.result)
     waited, uuid = behind_the_first_turn(
         base, session, lambda: host.call("c", "send_and_wait", session_id=session, message=SECOND, timeout=100))
     assert waited.ok, str(waited)
-    assert_own_reply(waited.result, SECOND, "first AAA", uuid, "stream")
+    assert_own_reply(waited.result, SECOND, "first AAA", uuid, expected_source(world, chosen))
 
 
-def test_python_send_and_wait_returns_its_own_reply_behind_a_running_turn(worlds):
+@pytest.mark.parametrize("world, chosen", MATRIX)
+def test_python_send_and_wait_returns_its_own_reply_behind_a_running_turn(world, chosen, worlds):
     """cctap.Client.send_and_wait, called while the first turn runs, returns its own reply."""
     import cctap
 
-    base = worlds("both")
+    base = worlds(world)
     session = fresh_session(base, "python own reply")
     with cctap.Client(base_url=base, access_token=TOKEN, organization_uuid=ORG, poll_interval=0.1,
-                      library=str(LIBRARY)) as client:
+                      event_source="poll" if chosen == "poll" else None, library=str(LIBRARY)) as client:
         assert_first_send(client.send_message(session, FIRST))
         waited, uuid = behind_the_first_turn(base, session, lambda: client.send_and_wait(session, SECOND, timeout=100))
-    assert_own_reply(waited, SECOND, "first AAA", uuid, "stream")
+    assert_own_reply(waited, SECOND, "first AAA", uuid, expected_source(world, chosen))
 
 
 # 2. A send says whether it is queued; its cursor names the message, and a wait from it reports that

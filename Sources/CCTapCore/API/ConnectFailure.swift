@@ -29,7 +29,7 @@ enum ConnectFailure {
             default: return nil
             }
         case let error as ChannelError:
-            if case .connectTimeout = error { return "no connection within the time allowed" }
+            if case .connectTimeout = error { return HTTPTransport.connectTimedOut }
             return nil
         default:
             // Resolver failures (`getaddrinfo`) come as their own type.

@@ -18,16 +18,15 @@ struct APIRequest: Sendable {
         case never
     }
 
-    /// Which family of routes a request goes to decides its headers (PROTOCOL.md, "Headers").
-    enum Surface: Sendable {
-        /// `/api/oauth/*`: the login alone.
+    /// Which routes a request goes to decides its headers (PROTOCOL.md, "Headers"): the login's own
+    /// account (`/api/oauth/*`: the login alone), or the session routes of a dialect. v1
+    /// (`/v1/sessions`): organisation, `anthropic-beta: ccr-byoc-2025-07-29`, the client platform, the
+    /// trusted-device token and `Accept: application/json`. v2 (`/v1/code/sessions`): organisation,
+    /// client platform and trusted-device token; no beta and no explicit `Accept` on JSON routes (one
+    /// exporter saw `/v1/code` refuse it).
+    enum Surface: Sendable, Equatable {
         case account
-        /// The v1 compat routes `/v1/sessions`: organisation, `anthropic-beta: ccr-byoc-2025-07-29`,
-        /// the client platform, the trusted-device token and `Accept: application/json`.
-        case compat
-        /// The v2 routes `/v1/code/sessions`: organisation, client platform and trusted-device token;
-        /// no beta and no explicit `Accept` on JSON routes (one exporter saw `/v1/code` refuse it).
-        case code
+        case sessions(Dialect)
     }
 
     var method: HTTPMethod
@@ -76,8 +75,11 @@ final class HTTPTransport: Sendable {
 
     /// How long a connection may take to open. The pool does not keep retrying a refused one within
     /// it (`retryConnectionEstablishment: false`): that made an absent host cost 10 s an attempt; we
-    /// retry once ourselves instead (`send`).
-    static let connectTimeoutSeconds = 10
+    /// retry a refused one once ourselves instead (`send`). The bound covers the name lookup, the TCP
+    /// connection and the TLS handshake together (AsyncHTTPClient gives them one deadline); 5 s lets the
+    /// kernel resend a lost SYN twice (after 1 s and 3 s) and leaves seconds for the rest, which take
+    /// well under one to a host that is there.
+    static let connectTimeoutSeconds = 5
 
     /// Event streams hold their connection for as long as a wait runs, so they get a pool of their
     /// own: with the default 8 connections per host, 8 pending waits would queue every other call.
@@ -121,8 +123,9 @@ final class HTTPTransport: Sendable {
                 outcome = try await once(request, credential: credential, organization: organization)
             } catch TapError.unreachable(let text) {
                 // Nothing was sent, so any request may be tried again; once, soon, so an absent host is
-                // reported in about a second rather than after the whole backoff.
-                guard attempt < 2 else { throw TapError.unreachable(text) }
+                // reported in about a second rather than after the whole backoff. A host that let the
+                // connect time out is not tried again: it dropped the kernel's resent SYNs already.
+                guard attempt < 2, !text.contains(Self.connectTimedOut) else { throw TapError.unreachable(text) }
                 logger.debug("\(request.route): \(text) Trying once more.")
                 try await sleep(Self.unreachablePause)
                 attempt += 1
@@ -187,6 +190,9 @@ final class HTTPTransport: Sendable {
     private func sleep(_ seconds: TimeInterval) async throws {
         try await Seconds.sleep(seconds)
     }
+
+    /// The cause named when a connection did not open in time.
+    static let connectTimedOut = "no connection within \(connectTimeoutSeconds) s"
 
     /// The pause before the one more try at a host that did not take the connection.
     static let unreachablePause: TimeInterval = 0.5
@@ -303,8 +309,8 @@ final class HTTPTransport: Sendable {
             return TapError.timeout(
                 "\(request.route) got no complete answer from \(configuration.baseURL.host ?? "the service") "
                     + "within \(Seconds.whole(request.timeout) ?? 0) s.")
-        case let error as HTTPClientError where error == .connectTimeout:
-            return unreachable("no connection within \(Self.connectTimeoutSeconds) s")
+        case let error as HTTPClientError where error == .connectTimeout || error == .tlsHandshakeTimeout:
+            return unreachable(Self.connectTimedOut)
         default:
             if Task.isCancelled { return TapError.cancelled }
             if let cause = ConnectFailure.cause(of: error) { return unreachable(cause) }
@@ -321,11 +327,11 @@ final class HTTPTransport: Sendable {
         http.headers.add(name: "Authorization", value: "Bearer \(credential.accessToken)")
         http.headers.add(name: "anthropic-version", value: "2023-06-01")
         http.headers.add(name: "User-Agent", value: CCTap.userAgent)
-        if request.surface != .code { http.headers.add(name: "Accept", value: "application/json") }
-        if request.surface == .compat { http.headers.add(name: "anthropic-beta", value: "ccr-byoc-2025-07-29") }
+        if request.surface != .sessions(.v2) { http.headers.add(name: Header.accept, value: "application/json") }
+        if request.surface == .sessions(.v1) { http.headers.add(name: Header.beta, value: Header.compatBeta) }
         if request.surface != .account {
-            if let organization { http.headers.add(name: "x-organization-uuid", value: organization) }
-            http.headers.add(name: "anthropic-client-platform", value: Self.clientPlatform)
+            if let organization { http.headers.add(name: Header.organization, value: organization) }
+            http.headers.add(name: Header.clientPlatform, value: Self.clientPlatform)
             if let device = credential.trustedDeviceToken {
                 http.headers.add(name: "X-Trusted-Device-Token", value: device)
             }

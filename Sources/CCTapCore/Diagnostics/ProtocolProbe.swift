@@ -29,8 +29,8 @@ public struct ProbeReport: Sendable {
 extension Tap {
     public func probeProtocol(streamSeconds: Double = 20) async -> ProbeReport {
         var sections: [ProbeReport.Section] = []
-        let list = await api.probe(.GET, RemoteAPI.base(.v2), .v2, query: [("limit", "1")])
-        let v1List = await api.probe(.GET, RemoteAPI.base(.v1), .v1, query: [("limit", "1")])
+        let list = await api.probeList(.v2)
+        let v1List = await api.probeList(.v1)
         let firstItem = list.json?["data"]?.arrayValue?.first ?? v1List.json?["data"]?.arrayValue?.first
         let sample = (firstItem?["id"]?.stringValue).flatMap { try? SessionID($0) }
 
@@ -39,8 +39,8 @@ extension Tap {
         var routeLines = routes.checks.map(\.line)
         if let sample {
             for dialect in Dialect.allCases {
-                let path = "\(RemoteAPI.base(dialect))/\(sample.spelled(dialect))"
-                routeLines.append("session detail: GET \(Self.shortened(path, sample)) → \(await api.probe(.GET, path, dialect).summary)")
+                let path = Route.session(sample, dialect)
+                routeLines.append("session detail: GET \(Self.shortened(path, sample)) → \(await api.probeSession(sample, dialect).summary)")
             }
         }
         sections.append(.init(title: "Routes [PROTOCOL.md: Two dialects]", lines: routeLines))
@@ -57,8 +57,16 @@ extension Tap {
             }
             fieldLines.append("\(label): \(keys.joined(separator: ", "))")
             if let metadata = object?["external_metadata"]?.objectValue {
+                // Each key with the shape of its value (late-2026 §3: pending_action and post_turn_summary
+                // come as objects, strings or not at all), and the peer policy's own word, which is no secret.
                 fieldLines.append(
-                    "\(label) external_metadata: " + (metadata.isEmpty ? "(empty)" : metadata.keys.sorted().joined(separator: ", ")))
+                    "\(label) external_metadata: "
+                        + (metadata.isEmpty
+                            ? "(empty)"
+                            : metadata.keys.sorted().map { "\($0) (\(Self.shape(metadata[$0]!)))" }.joined(separator: ", ")))
+                if let policy = metadata["cross_session_inbound"]?.stringValue {
+                    fieldLines.append("\(label) cross_session_inbound: \(policy.prefix(20))")
+                }
             }
             let values = ["status", "worker_status", "session_status", "connection_status", "environment_kind"]
                 .compactMap { key in object?[key]?.stringValue.map { "\(key)=\($0)" } }
@@ -68,8 +76,11 @@ extension Tap {
         describe("v1 list item", v1List.json?["data"]?.arrayValue?.first)
         fieldLines.append("v2 list answer: \(list.json?.objectValue?.keys.sorted().joined(separator: ", ") ?? list.summary)")
         if let sample {
-            describe("v2 detail", await api.probe(.GET, "\(RemoteAPI.base(.v2))/\(sample.infra)", .v2).json)
-            describe("v1 detail", await api.probe(.GET, "\(RemoteAPI.base(.v1))/\(sample.compat)", .v1).json)
+            let detail = await api.probeSession(sample, .v2).json
+            let wrapper = SessionRecord.wrappers.first { detail?[$0]?.objectValue != nil && detail?["id"] == nil }
+            fieldLines.append("v2 detail wrapped: " + (wrapper.map { "yes, in \($0)" } ?? "no (bare)"))
+            describe("v2 detail", wrapper.flatMap { detail?[$0] } ?? detail)
+            describe("v1 detail", await api.probeSession(sample, .v1).json)
         }
         sections.append(.init(title: "Session object fields [PROTOCOL.md: Session objects]", lines: fieldLines))
 
@@ -79,34 +90,49 @@ extension Tap {
                 title: "Event stream frames [PROTOCOL.md: Live events]",
                 lines: sample == nil ? ["no session to open a stream on"] : await streamLines(sample!, seconds: streamSeconds)))
 
+        // The account watch: which vocabulary its frames speak (late-2026 §6).
+        let token = list.json.flatMap(RemoteAPI.resumeToken(in:))
+        sections.append(
+            .init(
+                title: "Account watch frames [PROTOCOL.md §13, §15]",
+                lines: token == nil
+                    ? ["the v2 list gave no resume_token to open the watch with"]
+                    : await tallied(seconds: min(streamSeconds, 10), from: "from the list's resume_token") {
+                        try await self.api.openAccountWatch(resumeToken: token!)
+                    }))
+
         // Headers
         var headerLines: [String] = []
-        let variants: [(String, [(name: String, value: String?)])] = [
-            ("as cc-tap sends them", []),
-            ("without anthropic-client-platform", [("anthropic-client-platform", nil)]),
-            ("without x-organization-uuid", [("x-organization-uuid", nil)]),
-            ("with anthropic-beta: ccr-byoc-2025-07-29", [("anthropic-beta", "ccr-byoc-2025-07-29")]),
-            ("with Accept: application/json", [("Accept", "application/json")]),
-            ("with anthropic-client-platform: web_claude_ai", [("anthropic-client-platform", "web_claude_ai")]),
-        ]
-        for (label, overrides) in variants {
-            let answer = await api.probe(.GET, RemoteAPI.base(.v2), .v2, query: [("limit", "1")], headerOverrides: overrides)
-            headerLines.append("GET /v1/code/sessions \(label) → \(answer.summary)")
+        for (label, overrides) in RemoteAPI.headerVariants {
+            let answer = await api.probeList(.v2, headers: overrides)
+            headerLines.append("GET \(Route.sessions(.v2)) \(label) → \(answer.summary)")
         }
         sections.append(.init(title: "Required headers [PROTOCOL.md: Headers]", lines: headerLines))
         return ProbeReport(sections: sections)
+    }
+
+    /// A value's JSON type, for reports that must not quote values.
+    static func shape(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "boolean"
+        case .int, .double: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
     }
 
     /// Follows `next_cursor` once under each name the sources imply, and tries `statuses`.
     private func pagingLines(_ first: ProbeAnswer) async -> [String] {
         guard first.succeeded, let json = first.json else { return ["the v2 list did not answer (\(first.summary))"] }
         let firstID = json["data"]?.arrayValue?.first?["id"]?.stringValue
-        guard let next = json["next_cursor"]?.stringValue, !next.isEmpty else {
+        guard let next = RemoteAPI.nextCursor(in: json) else {
             return ["one session or fewer: no next_cursor to follow (create a second session and probe again)"]
         }
         var lines = ["next_cursor: present with limit=1 (\(next.count) characters)"]
-        for parameter in ["cursor", "page"] {
-            let answer = await api.probe(.GET, RemoteAPI.base(.v2), .v2, query: [("limit", "1"), (parameter, next)])
+        for parameter in RemoteAPI.listPageParameters {
+            let answer = await api.probeListPage(parameter: parameter, cursor: next)
             let verdict: String
             if !answer.succeeded {
                 verdict = "refused: \(answer.summary)"
@@ -116,7 +142,7 @@ extension Tap {
             }
             lines.append("\(parameter)=<next_cursor>: \(verdict)")
         }
-        let archived = await api.probe(.GET, RemoteAPI.base(.v2), .v2, query: [("limit", "5"), ("statuses", "archived")])
+        let archived = await api.probeArchivedList()
         if archived.succeeded {
             let statuses = Set((archived.json?["data"]?.arrayValue ?? []).compactMap { $0["status"]?.stringValue })
             lines.append("statuses=archived: " + (statuses.isEmpty ? "no session listed" : "listed statuses \(statuses.sorted().joined(separator: ", "))"))
@@ -128,9 +154,16 @@ extension Tap {
 
     /// Opens the stream of `session` without a position and tallies what arrives for `seconds`.
     private func streamLines(_ session: SessionID, seconds: Double) async -> [String] {
+        await tallied(seconds: seconds, from: "without a position") { try await self.api.openEventStream(session, after: nil) }
+    }
+
+    /// Opens a stream and tallies its frames for `seconds`.
+    private func tallied(
+        seconds: Double, from: String, _ open: @Sendable () async throws -> HTTPClientResponse.Body
+    ) async -> [String] {
         let body: HTTPClientResponse.Body
         do {
-            body = try await api.openEventStream(session, after: nil)
+            body = try await open()
         } catch let error as TapError {
             return ["did not open: \(error.message.prefix(160))"]
         } catch {
@@ -155,7 +188,7 @@ extension Tap {
             await group.next()
             group.cancelAll()
         }
-        return tally.lines(seconds: seconds)
+        return tally.lines(seconds: seconds, from: from)
     }
 }
 
@@ -185,8 +218,8 @@ private final class StreamTally: @unchecked Sendable {
         }
     }
 
-    func lines(seconds: Double) -> [String] {
-        var lines = ["listened \(Int(seconds)) s without a position" + (closed ? "; the server closed the stream" : "")]
+    func lines(seconds: Double, from: String) -> [String] {
+        var lines = ["listened \(Int(seconds)) s \(from)" + (closed ? "; the server closed the stream" : "")]
         lines.append("frames: " + (frames.isEmpty ? "none" : frames.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")))
         lines.append("comment lines: " + (comments.isEmpty ? "none" : comments.map { "'\($0.key)' ×\($0.value)" }.sorted().joined(separator: ", ")))
         lines.append("id: lines: \(ids)")

@@ -33,8 +33,8 @@ extension Tap {
         var checks: [RouteReport.Check] = []
         var sessions = RouteReport.Check(operation: "sessions", answers: [])
         for dialect in Dialect.allCases {
-            let path = RemoteAPI.base(dialect)
-            let answer = await api.probe(.GET, path, dialect, query: [("limit", "1")])
+            let path = Route.sessions(dialect)
+            let answer = await api.probeList(dialect)
             sessions.answers.append((dialect, path, answer.succeeded, answer.summary))
         }
         checks.append(sessions)
@@ -42,15 +42,14 @@ extension Tap {
 
         var history = RouteReport.Check(operation: "history", answers: [])
         for dialect in Dialect.allCases {
-            let path = "\(RemoteAPI.base(dialect))/\(session.spelled(dialect))/events"
-            let query = dialect == .v2 ? [("limit", "1"), ("sort_order", "desc")] : [("limit", "1"), ("anchor_to_latest", "true")]
-            let answer = await api.probe(.GET, path, dialect, query: query)
+            let path = Route.events(session, dialect)
+            let answer = await api.probeHistory(session, dialect)
             history.answers.append((dialect, Self.shortened(path, session), answer.succeeded, answer.summary))
         }
         checks.append(history)
 
         let stream = await probeEventSource(id, within: seconds)
-        let streamPath = "/v1/code/sessions/{id}/events/stream"
+        let streamPath = Route.eventStreamPattern
         checks.append(
             RouteReport.Check(
                 operation: "stream",

@@ -19,7 +19,7 @@ public enum AttentionSource: String, Codable, Sendable {
 /// `waitForAttention`, the MCP server's session resource), so eight waits cost one stream, not eight.
 ///
 /// It reads the list (the board, and the watch's resume token), then follows the account watch
-/// (protocol.md §8.3): `added`/`changed`/`removed` frames update the board, each `sync` brings the
+/// (protocol.md §8.3, late-2026 §6): `added`/`changed`/`upserted` and `removed`/`deleted` frames update the board, each `sync` brings the
 /// next resume token. A 410, a stall (the silently dead stream a stale token gets) or a drop makes
 /// it read the list again and reopen; `StreamPolicy` decides when to back off and when to give the
 /// watch up for polling the list: quickly while a waiter is pending, stretching when nothing
@@ -239,7 +239,7 @@ final class AccountWatch: Sendable {
 
     /// Applies one frame to the board; a frame that cannot be read is skipped (the next list read
     /// puts the board right), never fatal.
-    static let meaningful: Set<String> = ["added", "changed", "removed", "sync"]
+    static let meaningful: Set<String> = ["added", "changed", "upserted", "removed", "deleted", "sync"]
 
     private func apply(_ event: ServerSentEvent) {
         guard event.name != "sync" else { return }

@@ -24,6 +24,10 @@ final class LiveFeed: Sendable {
     enum Item: Sendable {
         /// New events, and the cursor just past them: where a wait that consumed them resumes.
         case events([JSONValue], through: EventCursor)
+        /// An `ephemeral_event` frame's body: text the worker streams before storing it.
+        case ephemeral(JSONValue)
+        /// The session's connection as a `session_update` frame says it (`connected`, `disconnected`).
+        case connection(String)
         case tick
         case failed(TapError)
     }
@@ -147,18 +151,27 @@ final class LiveFeed: Sendable {
         if withoutPosition { catchingUp = { @Sendable [self] in try await catchUp() } }
         let handling: @Sendable (ServerSentEvent) async throws -> Void = { [self] event in try await handle(event) }
         // Only stored events count; when none came for a while, the list says whether that is true.
-        let quiet = EventStreamReader.QuietCheck(after: configuration.streamQuietCheck, delivers: { $0.name == "client_event" }) {
+        let quiet = EventStreamReader.QuietCheck(
+            after: configuration.streamQuietCheck, delivers: { $0.name == "client_event" && !$0.data.trimmed.isEmpty }
+        ) {
             [self] in try await catchUp() == 0
         }
         return await EventStreamReader.read(
             body, stallTimeout: configuration.streamStallTimeout, first: catchingUp, quiet: quiet, handle: handling)
     }
 
-    /// Acts on one frame. Only `client_event` carries stored events; keepalives, `session_update`,
-    /// `delivery_update` and `ephemeral_event` (not stored, so not part of the history) only show
-    /// the stream is alive.
+    /// Acts on one frame (late-2026 §5). `client_event` carries a stored event, or with empty data only
+    /// says where the stream stands; `ephemeral_event` carries what is never stored (live text);
+    /// `session_update` the connection; keepalives, `delivery_update` and names not known yet only
+    /// show the stream is alive.
     private func handle(_ event: ServerSentEvent) async throws {
         switch event.name {
+        case "client_event" where event.data.trimmed.isEmpty:
+            // Not damage: such a frame only says where the stream stands. At or behind our position it
+            // says nothing new and costs no read; ahead of it, the list is read for what lies between.
+            // The position itself moves only with events delivered, so none can be skipped.
+            guard let sequence = Int(event.lastEventID.trimmed), sequence > sequencePosition else { return }
+            try await catchUp()
         case "client_event":
             guard let json = JSONValue.parse(Data(event.data.utf8)), let envelope = EventEnvelope(json) ?? fallbackEnvelope(json, event)
             else {
@@ -176,6 +189,12 @@ final class LiveFeed: Sendable {
             emit([envelope])
         case "catch_up_truncated":
             try await catchUp()
+        case "ephemeral_event":
+            if let body = JSONValue.parse(Data(event.data.utf8)) { continuation.yield(.ephemeral(body)) }
+        case "session_update":
+            if let status = JSONValue.parse(Data(event.data.utf8))?["connection_status"]?.stringValue {
+                continuation.yield(.connection(status))
+            }
         default:
             break
         }

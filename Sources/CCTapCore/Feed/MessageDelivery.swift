@@ -20,6 +20,8 @@ struct MessageDelivery {
     /// what is left (never below `minimumPostTimeout`), and the look after a post that timed out stops
     /// there. A look after a 2xx or a 5xx keeps its window: the message is most likely stored.
     var deadline: Date? = nil
+    /// Who wrote the message: an agent's goes out as a peer's, a person's as typed (PROTOCOL.md §16).
+    var sender: MessageSender = .agent
 
     /// A worker's cold start can hold the post about 2.6 s (PROTOCOL.md §7): a shorter bound would
     /// turn a healthy send into an unknown one.
@@ -46,14 +48,8 @@ struct MessageDelivery {
             var answerLost = false
             do {
                 let (answer, dialect) = try await api.speaking(.send) { dialect in
-                    let event: JSONValue = [
-                        "type": "user",
-                        "uuid": .string(uuid),
-                        "session_id": .string(session.spelled(dialect)),
-                        "parent_tool_use_id": nil,
-                        "message": ["role": "user", "content": .string(text)],
-                    ]
-                    return try await api.postEvents(session, dialect, [event], timeout: postTimeout)
+                    try await api.postUserMessage(
+                        session, dialect, text: text, uuid: uuid, sender: sender, timeout: postTimeout)
                 }
                 if StoreConfirmation.answerNames(uuid, answer) {
                     return SendResult(
@@ -93,13 +89,12 @@ struct MessageDelivery {
     }
 
     /// Control events (permission answers, interrupts) are idempotent by `request_id`, but we still
-    /// only repeat them when the failure shows they were not taken.
-    func postControl(_ event: JSONValue) async throws {
+    /// only repeat them when the failure shows they were not taken. `post` posts one in a dialect.
+    func postControl(_ post: @Sendable (Dialect) async throws -> Void) async throws {
         var attempt = 1
         while true {
             do {
-                let session = session
-                _ = try await api.speaking(.send) { try await api.postEvents(session, $0, [event]) }
+                _ = try await api.speaking(.send) { try await post($0) }
                 return
             } catch let error as TapError {
                 guard case .api(let details) = error, attempt < configuration.maxAttempts,

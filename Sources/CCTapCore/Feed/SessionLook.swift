@@ -34,7 +34,8 @@ struct SessionLook: Sendable {
         }
         let ended = tail.events.last { $0["type"]?.stringValue == "result" }
         return SessionLook(
-            summary: summary, newest: EventCursor(tail.newest), queue: TurnLedger.replaying(tail.events),
+            summary: summary, newest: EventCursor(tail.newest), queue: TurnLedger.replaying(
+                tail.events, holdsPeers: summary.peerMessages.isReported && summary.peerMessages.verdict != .accept),
             prompts: openPrompts(in: tail.events),
             lastTurnEndedAt: ended?["created_at"]?.stringValue ?? ended?["timestamp"]?.stringValue)
     }

@@ -52,12 +52,21 @@ struct TurnWaiter {
         var lastActivity = Date()
         var consumed = plain
         var disconnected = look.isDisconnected
+        var live = LiveText()
         for await item in feed.items {
             switch item {
             case .events(let events, let through):
                 for event in events { tracker.consume(event) }
+                // What was streamed live is stored now (or the turn moved on): the stored text counts.
+                if events.contains(where: { $0["type"]?.stringValue != "user" }) { live.clear() }
                 consumed = through
                 lastActivity = Date()
+            case .ephemeral(let frame):
+                // Only text of the turn that answers us: while queued, the live text is the turn ahead's.
+                if !tracker.isQueued { live.take(frame) }
+                lastActivity = Date()
+            case .connection(let status):
+                disconnected = status == "disconnected"
             case .tick:
                 break
             case .failed(let error):
@@ -78,9 +87,13 @@ struct TurnWaiter {
                 disconnected = now.isDisconnected
                 if let ended = try await settled(resume, now, &tracker, started, source: feed.source) { return ended }
             }
-            let update = WaitProgress(
+            var update = WaitProgress(
                 sessionID: session.compat, reply: tracker.answer, elapsedSeconds: Date().timeIntervalSince(started),
                 eventsRead: tracker.eventsRead, queued: tracker.isQueued)
+            if !live.text.isEmpty {
+                update.liveText = live.text
+                update.reply += (update.reply.isEmpty ? "" : "\n\n") + live.text  // as TurnTracker joins messages
+            }
             if let progress, update.reply != lastProgress?.reply || update.queued != lastProgress?.queued {
                 lastProgress = update
                 progress(update)
@@ -168,6 +181,7 @@ struct TurnWaiter {
             next = .waitAgain(cursor: cursor.description)
         case .interrupted: hint = "The turn was interrupted."
         case .error: hint = "The turn ended with an error; see result."
+        case .held, .refused: hint = "The session did not take the message from another session."  // set by Tap, not here
         case .idle: hint = "No turn is running."
         }
         var outcome = WaitResult(

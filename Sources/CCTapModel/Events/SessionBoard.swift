@@ -31,12 +31,13 @@ package struct SessionBoard: Sendable, Equatable {
         return change
     }
 
-    /// Applies one watch frame: `added`/`changed` carry a session object, `removed` carries `{id}`.
+    /// Applies one watch frame in either vocabulary (late-2026 §6): `added`/`changed` (web) and
+    /// `upserted` (iOS) carry a whole session object, `removed` (web) and `deleted` (iOS) carry `{id}`.
     /// Other names (`sync`, keepalives, ones not known yet) change nothing.
     @discardableResult
     package mutating func apply(frame name: String, data: JSONValue) -> Change {
         switch name {
-        case "added", "changed":
+        case "added", "changed", "upserted":
             guard data["id"]?.stringValue != nil else { return Change() }
             let session = SessionSummary(data)
             let key = Self.key(session.id)
@@ -46,7 +47,7 @@ package struct SessionBoard: Sendable, Equatable {
             sessions[key] = session
             generation += 1
             return Change(changed: true, membership: isNew)
-        case "removed":
+        case "removed", "deleted":
             guard let id = data["id"]?.stringValue else { return Change() }
             return remove(Self.key(id))
         default:
@@ -85,8 +86,8 @@ package struct SessionBoard: Sendable, Equatable {
 /// The token `waitForAttention` hands back so the next call reports only what is new: the
 /// occasions already reported that still stand. Opaque to callers: `att2.` + 16 hex digits a
 /// standing occasion (its 64-bit FNV-1a hash), so it stays short whatever the occasions hold, and
-/// is plain text for any transport. At most `maxOccasions` are kept (the newest reported win; the
-/// rest would be reported again, never lost). The first format, `att1.` + hex of the joined
+/// is plain text for any transport. At most `maxOccasions` are kept (the last in the occasions' sort
+/// order, an arbitrary but stable choice; the rest would be reported again, never lost). The first format, `att1.` + hex of the joined
 /// occasions, is still read.
 package struct AttentionResumeToken: Sendable, Equatable {
     static let prefix = "att2."

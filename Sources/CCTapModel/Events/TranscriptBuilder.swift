@@ -50,9 +50,11 @@ package enum TranscriptBuilder {
     }
 
     private static func userEntries(_ event: JSONValue, createdAt: String?) -> [TranscriptEntry] {
+        let platform = event["client_platform"]?.stringValue
+        let origin = MessageOrigin(clientPlatform: platform)
         switch event["message"]?["content"] {
         case .string(let text):
-            return [TranscriptEntry(kind: .user, text: text, createdAt: createdAt)]
+            return [TranscriptEntry(kind: .user, text: text, createdAt: createdAt, sender: origin, clientPlatform: platform)]
         case .array(let blocks):
             var entries: [TranscriptEntry] = []
             var texts: [String] = []
@@ -73,7 +75,10 @@ package enum TranscriptBuilder {
                 }
             }
             if !texts.isEmpty {
-                entries.insert(TranscriptEntry(kind: .user, text: texts.joined(separator: "\n"), createdAt: createdAt), at: 0)
+                entries.insert(
+                    TranscriptEntry(
+                        kind: .user, text: texts.joined(separator: "\n"), createdAt: createdAt, sender: origin,
+                        clientPlatform: platform), at: 0)
             }
             return entries
         default:

@@ -13,6 +13,8 @@
 /// - a `result` ends the running turn; one that comes when no turn runs while prompts wait ends the
 ///   oldest one's turn, which left no other mark (stopped before it began, or a slash command the
 ///   worker answered itself).
+/// - in a session that holds messages from other sessions, a prompt stamped as a peer's waits for the
+///   session's person, not in the worker's queue (late-2026 §1), so it does not join the queue.
 /// PROTOCOL.md §8 gives the evidence for each mark.
 package struct TurnLedger: Sendable, Equatable {
     /// Whether a turn is running.
@@ -20,6 +22,8 @@ package struct TurnLedger: Sendable, Equatable {
     /// Prompts stored and not yet taken up, oldest first; nil for one counted before the events
     /// this ledger saw (its uuid is not known).
     package private(set) var queued: [String?]
+    /// The session holds peers' messages for its person (PROTOCOL.md §16).
+    package var holdsPeers = false
 
     package init(turnRunning: Bool = false, queuedAhead: Int = 0) {
         self.turnRunning = turnRunning
@@ -55,6 +59,7 @@ package struct TurnLedger: Sendable, Equatable {
                 return .turnStarted(prompt: uuid)
             }
             guard Self.isPrompt(event) else { return nil }
+            if holdsPeers && MessageOrigin(clientPlatform: event["client_platform"]?.stringValue) == .peer { return nil }
             let uuid = event["uuid"]?.stringValue
             queued.append(uuid)
             return .queued(uuid)
@@ -92,8 +97,9 @@ package struct TurnLedger: Sendable, Equatable {
 
     /// The ledger after `events` (oldest first), from an idle worker with nothing queued: what a
     /// look at a session's newest events tells about the turn running now.
-    package static func replaying(_ events: [JSONValue]) -> TurnLedger {
+    package static func replaying(_ events: [JSONValue], holdsPeers: Bool = false) -> TurnLedger {
         var ledger = TurnLedger()
+        ledger.holdsPeers = holdsPeers
         for event in events { ledger.consume(event) }
         return ledger
     }

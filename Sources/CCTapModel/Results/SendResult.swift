@@ -15,6 +15,14 @@ public struct SendResult: Codable, Sendable, Equatable {
     public var queued: Bool = false
     /// When the message will be answered, in a sentence.
     public var hint: String = "Stored; the worker takes it up next."
+    /// Who the message went out as: `agent` (a peer's message, the default) or `person`.
+    public var sender: MessageSender = .agent
+    /// The `anthropic-client-platform` it went out with, which the service stores as its `client_platform`.
+    public var clientPlatform: String = ""
+    /// For an agent's message: whether the session takes messages from other sessions.
+    public var peerMessages: PeerPolicy? = nil
+    /// True when the session holds the message for its person: no turn starts until they let it through.
+    public var held = false
 
     package init(sessionID: String, uuid: String, cursor: String, attempts: Int, confirmedFromEvents: Bool) {
         self.sessionID = sessionID
@@ -25,9 +33,11 @@ public struct SendResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case uuid, cursor, attempts, queued, hint
+        case uuid, cursor, attempts, queued, hint, sender, held
         case sessionID = "session_id"
         case confirmedFromEvents = "confirmed_from_events"
+        case clientPlatform = "client_platform"
+        case peerMessages = "peer_messages"
     }
 }
 
@@ -48,6 +58,11 @@ public enum WaitStatus: String, Codable, Sendable {
     case error
     /// No turn is running and none started after the cursor: there is nothing to wait for.
     case idle
+    /// The message went out as another session's (an agent's) and the session holds such messages
+    /// for its person: no turn starts until they let it through. See `peerMessages`.
+    case held
+    /// The session refuses messages from other sessions: nothing was sent.
+    case refused
 }
 
 /// How the turn a wait reports is tied to the message it follows.
@@ -87,6 +102,10 @@ public struct WaitResult: Codable, Sendable, Equatable {
     /// How the reported turn belongs to the message (`own`, `joined`, `queued`); nil when the wait
     /// follows no message.
     public var turn: TurnMatch? = nil
+    /// Who the message went out as, when the wait sent one.
+    public var sender: MessageSender? = nil
+    /// For an agent's message: whether the session takes messages from other sessions.
+    public var peerMessages: PeerPolicy? = nil
 
     package init(
         status: WaitStatus, sessionID: String, messageUUID: String?, reply: String,
@@ -109,7 +128,8 @@ public struct WaitResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, reply, result, cursor, hint, turn
+        case status, reply, result, cursor, hint, turn, sender
+        case peerMessages = "peer_messages"
         case eventSource = "event_source"
         case sessionID = "session_id"
         case messageUUID = "message_uuid"

@@ -29,10 +29,14 @@ public struct SessionSummary: Codable, Sendable, Equatable {
     /// The working directory, when the session's context names one.
     public var cwd: String?
     public var model: String?
-    /// `external_metadata.post_turn_summary` as the service gave it (`status_category`, `status_detail`, `needs_action`).
+    /// `external_metadata.post_turn_summary` as the service gave it: an object (`status_category`,
+    /// `status_detail`, `needs_action`, or `needs_action` and `summary`) or a plain string (late-2026 §3).
     public var postTurnSummary: JSONValue?
     /// `external_metadata.pending_action`: what the worker waits on while `requires_action`, untouched.
+    /// An object, a plain string (`"permission"`) or absent: the prompt itself is in the events.
     public var pendingAction: JSONValue?
+    /// Whether the session takes messages from other sessions, which an agent's messages are.
+    public var peerMessages: PeerPolicy
     /// Whether the session needs its user now; `attentionReason` says why.
     public var needsAttention: Bool
     /// Why the session needs its user (see `AttentionReason`), or nil when it does not.
@@ -49,6 +53,7 @@ public struct SessionSummary: Codable, Sendable, Equatable {
         case lastEventAt = "last_event_at"
         case postTurnSummary = "post_turn_summary"
         case pendingAction = "pending_action"
+        case peerMessages = "peer_messages"
         case needsAttention = "needs_attention"
         case attentionReason = "attention_reason"
     }
@@ -80,6 +85,7 @@ public struct SessionSummary: Codable, Sendable, Equatable {
         pendingAction = json["external_metadata"]?["pending_action"]
         if postTurnSummary == .null { postTurnSummary = nil }
         if pendingAction == .null { pendingAction = nil }
+        peerMessages = PeerPolicy(record: json)
         attentionReason = nil
         needsAttention = false
         attentionReason = AttentionReason.of(self)

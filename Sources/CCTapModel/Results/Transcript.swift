@@ -45,9 +45,15 @@ public struct TranscriptEntry: Codable, Sendable, Equatable {
     public var toolUseID: String?
     public var isError: Bool?
     public var createdAt: String?
+    /// For the user's words: who the service says sent them (`person`, `peer` or `unknown`), from
+    /// the message's `client_platform` stamp.
+    public var sender: MessageOrigin? = nil
+    /// The stamp itself, as stored.
+    public var clientPlatform: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case kind, text
+        case kind, text, sender
+        case clientPlatform = "client_platform"
         case toolName = "tool_name"
         case toolUseID = "tool_use_id"
         case isError = "is_error"

@@ -7,6 +7,9 @@ public struct WaitProgress: Codable, Sendable, Equatable {
     public var eventsRead: Int
     /// True while the message waits behind the current turn (no turn has taken it up yet).
     public var queued: Bool
+    /// The end of `reply` the worker has streamed live but not stored yet (late-2026 §5); nil when
+    /// all of it is stored.
+    public var liveText: String? = nil
 
     package init(sessionID: String, reply: String, elapsedSeconds: Double, eventsRead: Int, queued: Bool = false) {
         self.queued = queued
@@ -18,6 +21,7 @@ public struct WaitProgress: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case reply, queued
+        case liveText = "live_text"
         case sessionID = "session_id"
         case elapsedSeconds = "elapsed_seconds"
         case eventsRead = "events_read"

@@ -25,6 +25,12 @@ extension StringProtocol {
         else { return "" }
         return String(String.UnicodeScalarView(scalars[first...last]))
     }
+
+    /// The text with its first character lower-cased, to continue a sentence with it.
+    package var lowercasedFirst: String {
+        guard let first else { return "" }
+        return first.lowercased() + dropFirst()
+    }
 }
 
 /// `name` inside `directory`, as `NSString.appendingPathComponent` joins them.

@@ -270,13 +270,16 @@ class Client:
     Options left as None come from the environment (CCTAP_BASE_URL, CCTAP_ACCESS_TOKEN, ...), as
     the cc-tap README describes. ``presence=True`` tells the service a person is watching while a
     wait runs, which holds back that user's phone notifications: leave it off for unattended code.
+    ``sender`` says who writes the messages this client sends: "agent" (the default; a program's or a
+    model's words go out as another Claude session's, which they are) or "person" (words a person
+    typed, sent as theirs: only when a person asked for it).
     """
 
     def __init__(self, *, base_url: Optional[str] = None, access_token: Optional[str] = None,
                  organization_uuid: Optional[str] = None, claude_config_dir: Optional[str] = None,
                  request_timeout: Optional[float] = None, poll_interval: Optional[float] = None,
                  event_source: Optional[str] = None, presence: Optional[bool] = None,
-                 library: Optional[str] = None) -> None:
+                 sender: Optional[str] = None, library: Optional[str] = None) -> None:
         self._lib = load_library(library)
         _follow_logger_level(self._lib)
         if presence is not None and not isinstance(presence, bool):
@@ -285,6 +288,7 @@ class Client:
             "base_url": base_url, "access_token": access_token, "organization_uuid": organization_uuid,
             "claude_config_dir": claude_config_dir, "request_timeout": request_timeout,
             "poll_interval": poll_interval, "event_source": event_source, "presence": presence,
+            "sender": sender,
         }.items() if value is not None}
         options["wording"] = _WORDING
         handle = ctypes.c_void_p()
@@ -339,7 +343,8 @@ class Client:
                       on_progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> Dict[str, Any]:
         """Sends a message and waits for the turn to end, a permission prompt, or ``timeout`` seconds.
         ``on_progress`` gets ``{"reply", "elapsed_seconds", ...}`` whenever the reply grows (on a
-        library thread)."""
+        library thread); ``"live_text"``, when present, is the end of the reply the session streamed
+        live and has not stored yet."""
         callback, raised = self._progress(on_progress)
         return self._surfacing(raised, self._call, self._lib.cctap_send_and_wait, _text(session_id, "session_id"),
                                _text(message, "message"), float(timeout), callback, None)
