@@ -133,7 +133,9 @@ def main():
     args = parser.parse_args()
 
     results = {}
-    for mode, extra in (("watch", []), ("poll", ["--no-watch"])):
+    # The watch in both vocabularies the evidence shows (web: added/changed/removed; iOS: upserted/deleted),
+    # then refused, so the wait polls the list.
+    for mode, extra in (("watch", []), ("watch-ios", ["--watch-vocabulary", "ios"]), ("poll", ["--no-watch"])):
         emulator = Emulator(args.emulator, "--extra-sessions", str(fillers_for(args.sessions)), *extra)
         try:
             results[mode] = anyio.run(measure, args.server, emulator, args)
@@ -142,7 +144,7 @@ def main():
 
     print(f"wait_for_attention with {results['watch']['live_sessions']} live sessions, "
           f"{args.rounds} rounds per mode, steady state over {args.window:.0f} s")
-    print(f"{'figure':44} {'watch served':>14} {'watch refused':>14}")
+    print(f"{'figure':44} {'watch served':>14} {'iOS frame names':>16} {'watch refused':>14}")
     rows = [
         ("source the results named", "source", "{}"),
         ("attention latency, median (ms)", "latency_median_ms", "{:.1f}"),
@@ -155,9 +157,10 @@ def main():
         ("list_sessions, 8 waits pending, p95 (ms)", "list_with_8_waits_p95_ms", "{:.1f}"),
     ]
     for label, key, form in rows:
-        print(f"{label:44} {form.format(results['watch'][key]):>14} {form.format(results['poll'][key]):>14}")
-    goal = results["watch"]["latency_median_ms"] <= 100
-    print(f"goal: median latency over the watch <= 100 ms: {'met' if goal else 'NOT met'}")
+        print(f"{label:44} {form.format(results['watch'][key]):>14} {form.format(results['watch-ios'][key]):>16} "
+              f"{form.format(results['poll'][key]):>14}")
+    goal = max(results["watch"]["latency_median_ms"], results["watch-ios"]["latency_median_ms"]) <= 100
+    print(f"goal: median latency over the watch (either vocabulary) <= 100 ms: {'met' if goal else 'NOT met'}")
 
 
 if __name__ == "__main__":

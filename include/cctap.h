@@ -246,7 +246,7 @@ int cctap_get_session_events(cctap_client *client, const char *session_id, const
  *        "client_platform","peer_messages":{"reported","verdict","reason"},"held"}; pass
  * "cursor" to cctap_wait_for_reply(): it names the message ("seq:12,msg=<uuid>,ahead=0,running=1"),
  * so the wait ends on the turn that answers it. "queued" is true when a turn was running or
- * messages waited ahead of it. An archived session is refused before anything is sent.
+ * messages waited ahead of it. An archived session is refused before anything is sent (the error names its likely successor).
  * As an agent: "peer_messages" says whether the session takes messages from other sessions
  * ("verdict": "accept", "hold", "refuse" or "unknown"); "held" true means it was stored but waits
  * for the session's person to let it through (no turn starts until then); a session that refuses
@@ -269,14 +269,16 @@ typedef void (*cctap_progress_fn)(const char *progress_json, void *user_data);
  * JSON: {"status":"complete"|"waiting_for_permission"|"waiting_for_input"|"timeout"|"interrupted"|"error"|"idle"|
  *                  "held"|"refused",
  *        "reply","pending_permissions":[...],"pending_inputs":[...],"result":{...},"cursor","hint",
- *        "turn":"own"|"joined"|"queued","sender","peer_messages",...}
+ *        "turn":"own"|"joined"|"queued","sender","peer_messages","likely_successor",...}
  * The reply is always this message's: a turn that was running when it arrived, or that answers a
  * message queued ahead of it, ends nothing ("turn":"queued" until one takes it up). A session
  * already blocked on a prompt answers at once with "waiting_for_permission" and that prompt; the
  * message waits behind it. "idle" (only from cctap_wait_for_reply with a cursor that names no
  * message): no turn is running and none started after the cursor. "held" (at once, sent as an
  * agent): the session holds messages from other sessions for its person; "refused": it refuses them
- * and nothing was sent; "hint" says what its person can do.
+ * and nothing was sent; "hint" says what its person can do. A session that turned out archived
+ * ends the wait with "error" and, when one fits, "likely_successor": the live session that most likely
+ * replaced it after /compact or /resume (the same title, created since; not certain).
  * A timeout is a success (CCTAP_OK) with status "timeout": keep waiting with
  * cctap_wait_for_reply() and "cursor"; do not send the message again.
  * If the message was stored but following the reply then failed, the status is that failure's and

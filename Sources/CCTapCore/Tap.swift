@@ -204,9 +204,10 @@ public final class Tap: Sendable {
     private func lookBeforeSending(_ session: SessionID) async throws -> SessionLook {
         let look = try await SessionLook.take(api: api, session: session)
         if look.isArchived {
+            let likely = await SessionLook.likelySuccessor(api: api, of: look.summary)
             throw TapError.invalidArgument(
-                "Session \(session.compat) is archived: it will not answer, so nothing was sent. Remote Control may "
-                    + "have moved it to a new session (after /resume or compaction): list the sessions to find it.")
+                Successor.sentence(
+                    for: look.summary.id.isEmpty ? session.compat : look.summary.id, likely: likely, nothingSent: true))
         }
         return look
     }

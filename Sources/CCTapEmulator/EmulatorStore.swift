@@ -61,6 +61,8 @@ public actor EmulatorStore {
 
     let configuration: EmulatorConfiguration
     var sessions: [String: Session] = [:]
+    /// Sessions started in place of archived ones (`/compact` in the late world).
+    var replacedSessions = 0
     private(set) var eventCounter = 0
     /// While seeding, appends keep the seeded `updated_at` (so the list order is the seeded one).
     var seeding = false

@@ -157,7 +157,9 @@ extension EmulatorStore {
             try await step(sessionID)
             setStatus(sessionID, "running")
             append(sessionID, Events.systemInit(sessionID: sessionID, model: model))
-            if lower.contains("permission") || lower.hasPrefix("run ") {
+            if configuration.world == .late2026 && text.trimmingCharacters(in: .whitespacesAndNewlines) == "/compact" {
+                try await compactAndReplace(sessionID)
+            } else if lower.contains("permission") || lower.hasPrefix("run ") {
                 try await permissionTurn(sessionID, text: text, model: model)
             } else if lower.contains("dialog") {
                 try await dialogTurn(sessionID, model: model)
@@ -223,6 +225,27 @@ extension EmulatorStore {
                 content: [["type": "text", "text": .string(partial)]], stopReason: last ? "end_turn" : nil))
             if !last { try await step(sessionID, seconds: pause) }
         }
+    }
+
+    /// `/compact` in the late world (late-2026 §4): the worker compacts, then Remote Control archives this
+    /// server session and starts a new one for the conversation, with the same title and environment
+    /// and none of the old events. The new session names no link to the old (none is published).
+    private func compactAndReplace(_ sessionID: String) async throws {
+        append(sessionID, ["type": "system", "subtype": "compact_boundary", "uuid": .string(IDs.uuid()),
+                           "compact_metadata": ["trigger": "manual"]])
+        append(sessionID, Events.result(sessionID: sessionID, subtype: "success", isError: false, text: "Compacted."))
+        try await step(sessionID)
+        guard let old = sessions[sessionID] else { return }
+        replacedSessions += 1
+        let id = "session_01HReplaced" + String(format: "%015d", replacedSessions)
+        var resource = Seed.resource(
+            id: id, title: old.resource["title"]?.stringValue ?? "", status: "idle", connected: true, minutesAgo: 0,
+            cwd: old.resource["session_context"]?["cwd"]?.stringValue ?? "/home/user/project")
+        resource["environment_id"] = old.resource["environment_id"]
+        resource["created_at"] = .string(Clock.timestamp())
+        _ = addSession(resource)
+        noteSessionChanged(id)
+        _ = archive(sessionID)
     }
 
     private func permissionTurn(_ sessionID: String, text: String, model: String) async throws {

@@ -118,7 +118,9 @@ enum Schema {
 
     static let transcriptEntry = object(
         [
-            "kind": oneOf(["user", "assistant", "tool_use", "tool_result", "permission_request", "turn_result"]),
+            "kind": oneOf([
+                "user", "assistant", "tool_use", "tool_result", "permission_request", "turn_result", "prompt_suggestion",
+            ]),
             "text": string(), "tool_name": string(), "tool_use_id": string(), "is_error": boolean(), "created_at": string(),
             "sender": oneOf(
                 ["person", "peer", "unknown"],
@@ -180,6 +182,9 @@ enum Schema {
                     + "it), queued (no turn has taken it up yet)"),
             "sender": oneOf(["agent", "person"], "who the message went out as"),
             "peer_messages": peerPolicy,
+            "likely_successor": string(
+                "when the session turned out archived: the live session that most likely replaced it (same title, "
+                    + "created since); not certain, check before sending there"),
         ], required: [
             "status", "session_id", "reply", "pending_permissions", "pending_inputs", "cursor", "elapsed_seconds", "events_read",
             "event_source", "hint",

@@ -52,6 +52,7 @@ public enum Render {
             case .toolResult: label = entry.isError == true ? "  tool ✗" : "  tool ←"
             case .permissionRequest: label = "  ask ?"
             case .turnResult: label = "  ——"
+            case .promptSuggestion: label = "  next?"
             }
             let text = entry.text.split(separator: "\n", omittingEmptySubsequences: false)
                 .joined(separator: "\n" + String(repeating: " ", count: 12))

@@ -1,5 +1,6 @@
 @testable import CCTapCore
 import CCTapEmulator
+import CCTapTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -289,5 +290,67 @@ import Testing
         let ignored = live.take(["event_type": "stream_event", "payload": ["type": "system"]]); #expect(!ignored)
         live.clear()
         #expect(live.text.isEmpty)
+    }
+
+    // MARK: Sessions replaced
+
+    @Test func aSessionReplacedAfterCompactNamesItsLikelySuccessor() async throws {
+        try await withEmulator(Self.world(.late2026)) { (h: Harness) async throws in
+            let session = await h.store.createSession(turns: 1, title: "compacting work")
+            let compacted = try await h.tap.sendAndWait(session, message: "/compact", timeout: 30)
+            #expect(compacted.status == .complete)
+            #expect(await eventually { await h.store.sessionStatus(session) == "archived" })
+            let successor = try #require(
+                try await h.tap.listSessions(status: "active").sessions.first { $0.title == "compacting work" })
+            #expect(try successor.id != SessionID(session).infra)
+
+            // A wait from a cursor of the old session ends at once, naming the likely successor.
+            let waited = try await h.tap.waitForReply(session, cursor: compacted.cursor, timeout: 30)
+            #expect(waited.status == .error)
+            #expect(waited.likelySuccessor == successor.id)
+            #expect(waited.hint.contains(successor.id) && waited.hint.contains("check it is the one"))
+
+            // A send to it is refused before anything is posted, and names the successor too.
+            let error = await tapError { _ = try await h.tap.sendMessage(session, message: "still there?") }
+            #expect(error?.message.contains("nothing was sent") == true)
+            #expect(error?.message.contains(successor.id) == true)
+        }
+    }
+
+    @Test func aSuccessorIsOnlyALiveSessionOfTheSameTitleAndEnvironmentCreatedSince() {
+        func session(_ id: String, _ title: String?, env: String? = "env_1", created: String, status: String = "active") -> SessionSummary {
+            var json: JSONValue = ["id": .string(id), "status": .string(status), "worker_status": "idle", "created_at": .string(created)]
+            json["title"] = title.map(JSONValue.string)
+            json["environment_id"] = env.map(JSONValue.string)
+            return SessionSummary(json)
+        }
+        let old = session("cse_old", "Work", created: "2026-12-01T10:00:00Z", status: "archived")
+        let candidates = [
+            session("cse_other", "Other", created: "2026-12-02T10:00:00Z"),
+            session("cse_before", "Work", created: "2026-11-30T10:00:00Z"),
+            session("cse_elsewhere", "Work", env: "env_2", created: "2026-12-02T10:00:00Z"),
+            session("cse_first", "Work", created: "2026-12-01T11:00:00Z"),
+            session("cse_newest", "Work", created: "2026-12-01T12:00:00Z"),
+            session("cse_gone", "Work", created: "2026-12-01T13:00:00Z", status: "archived"),
+        ]
+        #expect(Successor.likely(of: old, among: candidates)?.id == "cse_newest")
+        #expect(Successor.likely(of: old, among: Array(candidates.prefix(3))) == nil)
+        #expect(Successor.likely(of: session("cse_x", nil, created: "2026-12-01T10:00:00Z"), among: candidates) == nil)
+    }
+
+    // MARK: Prompt suggestions
+
+    @Test func aPromptSuggestionIsShownInTheTranscriptAndCountsAsRest() {
+        let events: [JSONValue] = [
+            ["type": "user", "message": ["role": "user", "content": "hello"]],
+            ["type": "result", "subtype": "success", "is_error": false, "result": "hi"],
+            ["type": "prompt_suggestion", "suggestion": "Run the tests next", "uuid": "u1", "session_id": "s"],
+        ]
+        let entries = TranscriptBuilder.entries(from: events)
+        #expect(entries.last?.kind == .promptSuggestion && entries.last?.text == "Run the tests next")
+        let idle = SessionSummary(["id": "cse_1", "status": "active", "worker_status": "idle"])
+        #expect(SessionLook.atRest(idle, events))
+        let running = SessionSummary(["id": "cse_1", "status": "active", "worker_status": "running"])
+        #expect(!SessionLook.atRest(running, events))
     }
 }

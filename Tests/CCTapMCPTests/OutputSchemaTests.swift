@@ -65,6 +65,7 @@ import Testing
             result.turn = .queued
             result.sender = .agent
             result.peerMessages = summary.peerMessages
+            result.likelySuccessor = "cse_01HSchemaSession0002"
             return result
         }(),
          Schema.waitResult),

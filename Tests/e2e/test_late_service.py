@@ -19,7 +19,7 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
-from harness import BIN, LIBRARY, ORG, TOKEN, clean_environment, emulator_call, run, running_emulator
+from harness import BIN, LIBRARY, ORG, TOKEN, clean_environment, emulator_call, run, running_emulator, wait_until
 from hostile_proxy import Surfaces
 
 SURFACES = ["cli", "mcp", "c", "python"]
@@ -189,3 +189,29 @@ def test_reads_show_who_sent_each_message(late, tmp_path):
     assert out.returncode == 0, out.stderr
     senders = {e["text"]: e.get("sender") for e in json.loads(out.stdout)["entries"] if e["kind"] == "user"}
     assert senders["agent line"] == "peer" and senders["person line"] == "person", senders
+
+
+# 5. A session replaced after /compact.
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_a_send_to_a_replaced_session_names_its_likely_successor(surface, late, tmp_path):
+    title = f"replaced via {surface}"
+    session = fresh_session(late, title)
+    env = environment(late, tmp_path)
+    out = run(["send", session, "/compact", "--wait", "--json"], env)
+    assert out.returncode == 0, out.stderr
+    suffix = session.split("_", 1)[1]
+
+    def replaced():
+        """The new session's id once the old one has left the active list (the worker archives it just
+        after the turn's result)."""
+        listed = json.loads(run(["sessions", "--status", "active", "--json"], env).stdout)["sessions"]
+        if any(s["id"].endswith(suffix) for s in listed):
+            return None
+        return next((s["id"] for s in listed if s["title"] == title), None)
+
+    successor = wait_until(replaced, "the session replaced by a new one of the same title")
+    assert not successor.endswith(suffix), successor
+    outcome = Surfaces(None, late, env, tmp_path).call(surface, "send_message", session_id=session, message="still there?")
+    assert not outcome.ok, str(outcome)
+    assert "nothing was sent" in outcome.message and successor in outcome.message, outcome.message

@@ -44,11 +44,20 @@ struct SessionLook: Sendable {
     /// runs, no prompt is open and no message waits (the worker starts a turn for a queued message as
     /// soon as the one before ends), so the newest event is the whole look. Most sends find a
     /// session so: the look costs one event's bytes, not two hundred's.
+    /// A `prompt_suggestion` is written only after a turn has ended (the CLI suggests the next prompt
+    /// once it is done), so a newest event of that kind is at rest too.
     static func atRest(_ summary: SessionSummary, _ events: [JSONValue]) -> Bool {
-        summary.workerStatus == "idle" && events.last?["type"]?.stringValue == "result"
+        summary.workerStatus == "idle" && ["result", "prompt_suggestion"].contains(events.last?["type"]?.stringValue ?? "")
     }
 
     var isArchived: Bool { summary.status == "archived" }
+
+    /// The live session that most likely replaced `archived` (`Successor`), from one read of the active
+    /// list; nil when none fits or the list cannot be read (the archive is what matters then).
+    static func likelySuccessor(api: RemoteAPI, of archived: SessionSummary) async -> SessionSummary? {
+        guard let listed = try? await api.allSessions(statuses: ["active"]) else { return nil }
+        return Successor.likely(of: archived, among: listed.sessions)
+    }
     var isDisconnected: Bool { summary.connectionStatus == "disconnected" }
     /// Idle by its record and by its events: no turn runs, nothing waits to be taken up.
     var isIdle: Bool {

@@ -122,9 +122,9 @@ struct TurnWaiter {
     ) async throws -> WaitResult? {
         if look.isArchived {
             var ended = result(.error, tracker, cursor, started, source)
-            ended.hint =
-                "The session is archived; it will not answer. Remote Control may have moved it to a new session "
-                + "(after /resume or compaction): list the sessions to find it."
+            let likely = await SessionLook.likelySuccessor(api: api, of: look.summary)
+            ended.likelySuccessor = likely?.id
+            ended.hint = Successor.sentence(for: look.summary.id, likely: likely)
             return ended
         }
         guard look.isIdle, tracker.status == nil else { return nil }

@@ -28,6 +28,11 @@ package enum TranscriptBuilder {
                     text += ": " + summary(errorText)
                 }
                 entries.append(TranscriptEntry(kind: .turnResult, text: text, isError: result.isError, createdAt: createdAt))
+            case "prompt_suggestion":
+                // `{type, suggestion, uuid, session_id}`, as the CLI writes it after a turn.
+                if let suggestion = event["suggestion"]?.stringValue, !suggestion.trimmed.isEmpty {
+                    entries.append(TranscriptEntry(kind: .promptSuggestion, text: summary(suggestion), createdAt: createdAt))
+                }
             case "control_request":
                 if let request = PermissionRequest(event: event) {
                     entries.append(

@@ -106,6 +106,9 @@ public struct WaitResult: Codable, Sendable, Equatable {
     public var sender: MessageSender? = nil
     /// For an agent's message: whether the session takes messages from other sessions.
     public var peerMessages: PeerPolicy? = nil
+    /// When the session turned out archived: the live session that most likely replaced it (the same
+    /// title, created since; never certain, see `Successor`).
+    public var likelySuccessor: String? = nil
 
     package init(
         status: WaitStatus, sessionID: String, messageUUID: String?, reply: String,
@@ -130,6 +133,7 @@ public struct WaitResult: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case status, reply, result, cursor, hint, turn, sender
         case peerMessages = "peer_messages"
+        case likelySuccessor = "likely_successor"
         case eventSource = "event_source"
         case sessionID = "session_id"
         case messageUUID = "message_uuid"

@@ -37,6 +37,9 @@ public struct TranscriptEntry: Codable, Sendable, Equatable {
         case permissionRequest = "permission_request"
         /// End of a turn.
         case turnResult = "turn_result"
+        /// The next prompt the worker suggests after a turn (`prompt_suggestion`, a stored event since
+        /// the autumn 2026 CLIs; late-2026 §5).
+        case promptSuggestion = "prompt_suggestion"
     }
 
     public var kind: Kind
