@@ -176,7 +176,7 @@ public final class Tap: Sendable {
         let gate = sender == .agent ? look.summary.peerMessages : nil
         if let gate, gate.verdict == .refuse, gate.isReported {
             throw TapError.invalidArgument(
-                "Session \(session.compat) refuses messages from other sessions, which a message from an agent is, so "
+                "Session \(session.spelled(.v1)) refuses messages from other sessions, which a message from an agent is, so "
                     + "nothing was sent. \(PeerPolicy.remedy)")
         }
         var delivery = MessageDelivery(api: api, session: session)
@@ -207,7 +207,7 @@ public final class Tap: Sendable {
             let likely = await SessionLook.likelySuccessor(api: api, of: look.summary)
             throw TapError.invalidArgument(
                 Successor.sentence(
-                    for: look.summary.id.isEmpty ? session.compat : look.summary.id, likely: likely, nothingSent: true))
+                    for: look.summary.id.isEmpty ? session.spelled(.v1) : look.summary.id, likely: likely, nothingSent: true))
         }
         return look
     }
@@ -339,7 +339,7 @@ public final class Tap: Sendable {
                 "At most \(Limits.attentionSessions.upperBound) sessions per wait (got \(sessions.count)); "
                     + "leave them out to watch every session.")
         }
-        let scope = sessions.isEmpty ? nil : Set(try sessions.map { try SessionID($0).infra })
+        let scope = sessions.isEmpty ? nil : Set(try sessions.map { try SessionID($0).spelled(.v2) })
         let seen = try resumeToken.map { $0.trimmed.isEmpty ? AttentionResumeToken([]) : try AttentionResumeToken.decode($0) } ?? AttentionResumeToken([])
         let seconds = try Self.checkedTimeout(timeout)
         var waiter = AttentionWaiter(api: api, watch: sessionWatch, scope: scope, seen: seen)

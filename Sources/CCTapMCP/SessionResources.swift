@@ -55,8 +55,8 @@ actor SessionResources {
             throw notFound(uri)
         }
         switch rest.count {
-        case 1: return .session(session.compat)
-        case 2 where rest[1] == "transcript": return .transcript(session.compat)
+        case 1: return .session(session.spelled(.v1))
+        case 2 where rest[1] == "transcript": return .transcript(session.spelled(.v1))
         default: throw notFound(uri)
         }
     }

@@ -6,8 +6,8 @@ import NIOCore
 @Suite struct InputValidationTests {
     @Test func sessionIDForms() throws {
         #expect(try SessionID("session_01ABCdef_-9").suffix == "01ABCdef_-9")
-        #expect(try SessionID("cse_01ABCdef_-9").compat == "session_01ABCdef_-9")
-        #expect(try SessionID("01ABCdef_-9").infra == "cse_01ABCdef_-9")
+        #expect(try SessionID("cse_01ABCdef_-9").spelled(.v1) == "session_01ABCdef_-9")
+        #expect(try SessionID("01ABCdef_-9").spelled(.v2) == "cse_01ABCdef_-9")
         for bad in ["", "short", "session_../../etc", "abc?x=1&y=2", "abcdefgh/..", String(repeating: "a", count: 129), "ünïcödé1234"] {
             #expect(throws: TapError.self) { try SessionID(bad) }
         }

@@ -302,7 +302,7 @@ import Testing
             #expect(await eventually { await h.store.sessionStatus(session) == "archived" })
             let successor = try #require(
                 try await h.tap.listSessions(status: "active").sessions.first { $0.title == "compacting work" })
-            #expect(try successor.id != SessionID(session).infra)
+            #expect(try successor.id != SessionID(session).spelled(.v2))
 
             // A wait from a cursor of the old session ends at once, naming the likely successor.
             let waited = try await h.tap.waitForReply(session, cursor: compacted.cursor, timeout: 30)

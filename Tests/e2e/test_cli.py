@@ -276,6 +276,12 @@ def test_probe_reports_the_open_questions_redacted(env, own_emulator):
     assert "page=<next_cursor>: ignored" in out.stdout
     assert "frames: " in out.stdout and "session_update" in out.stdout
     assert "without x-organization-uuid" in out.stdout
+    # The late-2026 questions a read can settle (PROTOCOL.md §15, §16): the single read's wrapper, the
+    # shapes of external_metadata's values, the peer policy, and the watch's frame names.
+    assert "v2 detail wrapped: yes, in response_shape" in out.stdout, out.stdout
+    assert re.search(r"external_metadata: .*cross_session_inbound \(string\)", out.stdout), out.stdout
+    assert "cross_session_inbound: available" in out.stdout, out.stdout
+    assert "Account watch frames" in out.stdout and re.search(r"frames: .*added", out.stdout), out.stdout
     # Redacted: no token, no title, no whole session id.
     assert TOKEN not in out.stdout + out.stderr
     assert "Refactor the billing module" not in out.stdout and "Fix the flaky login test" not in out.stdout

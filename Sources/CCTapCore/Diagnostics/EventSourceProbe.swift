@@ -55,10 +55,10 @@ extension Tap {
             }
             let ms = Int(Date().timeIntervalSince(started) * 1000)
             if firstFrame {
-                return EventSourceReport(source: .stream, detail: "the event stream of \(session.infra) answered its first frame in \(ms) ms")
+                return EventSourceReport(source: .stream, detail: "the event stream of \(session.spelled(.v2)) answered its first frame in \(ms) ms")
             }
             return EventSourceReport(
-                source: .poll, detail: "the event stream of \(session.infra) opened but sent nothing within \(Int(seconds)) s; "
+                source: .poll, detail: "the event stream of \(session.spelled(.v2)) opened but sent nothing within \(Int(seconds)) s; "
                     + "waits will try it, then poll the v2 event list every \(interval)")
         } catch let error as TapError {
             return EventSourceReport(

@@ -35,7 +35,7 @@ extension Tap {
         let sample = (firstItem?["id"]?.stringValue).flatMap { try? SessionID($0) }
 
         // Routes
-        let routes = await routeReport(session: sample?.compat, streamWithin: 5)
+        let routes = await routeReport(session: sample?.spelled(.v1), streamWithin: 5)
         var routeLines = routes.checks.map(\.line)
         if let sample {
             for dialect in Dialect.allCases {

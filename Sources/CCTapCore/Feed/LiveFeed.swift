@@ -76,7 +76,7 @@ final class LiveFeed: Sendable {
             }
         }
         let follower = Task { [self] in
-            configuration.logger.debug("events of \(session.compat): following from \(cursor) by \(source.rawValue)")
+            configuration.logger.debug("events of \(session.spelled(.v1)): following from \(cursor) by \(source.rawValue)")
             if source == .stream { await followStream() }
             if !Task.isCancelled { await poll() }
         }
@@ -111,24 +111,24 @@ final class LiveFeed: Sendable {
             switch end {
             case .cancelled, .refused(.cancelled): return
             case .closed(let frames, let reason):
-                configuration.logger.debug("event stream of \(session.compat) ended after \(frames) frame(s): \(reason)")
+                configuration.logger.debug("event stream of \(session.spelled(.v1)) ended after \(frames) frame(s): \(reason)")
             case .stalled:
                 configuration.logger.debug(
-                    "event stream of \(session.compat) sent nothing for \(Int(configuration.streamStallTimeout)) s; reconnecting")
+                    "event stream of \(session.spelled(.v1)) sent nothing for \(Int(configuration.streamStallTimeout)) s; reconnecting")
             case .missedStoredEvents:
                 configuration.logger.debug(
-                    "event stream of \(session.compat) sent keepalives only while the list gained events")
+                    "event stream of \(session.spelled(.v1)) sent keepalives only while the list gained events")
             case .refused(let error):
-                configuration.logger.debug("event stream of \(session.compat) did not open: \(error.message)")
+                configuration.logger.debug("event stream of \(session.spelled(.v1)) did not open: \(error.message)")
             }
             switch policy.decide(after: end, at: now(), advanced: sequencePosition > positionAtOpen) {
             case .poll(let reason):
-                configuration.logger.info("event stream of \(session.compat): \(reason); polling the event list instead")
+                configuration.logger.info("event stream of \(session.spelled(.v1)): \(reason); polling the event list instead")
                 return
             case .reopen(let delay, let fresh):
                 withoutPosition = fresh
                 if fresh {
-                    configuration.logger.debug("event stream of \(session.compat): 410 for our position; catching up by REST")
+                    configuration.logger.debug("event stream of \(session.spelled(.v1)): 410 for our position; catching up by REST")
                 }
                 if delay > 0 {
                     do { try await Task.sleep(nanoseconds: Seconds.nanoseconds(delay)) } catch { return }
@@ -176,7 +176,7 @@ final class LiveFeed: Sendable {
             guard let json = JSONValue.parse(Data(event.data.utf8)), let envelope = EventEnvelope(json) ?? fallbackEnvelope(json, event)
             else {
                 // A stored event arrived mangled: read it, and anything after it, from the REST list.
-                configuration.logger.debug("event stream of \(session.compat): unreadable client_event, reading the list")
+                configuration.logger.debug("event stream of \(session.spelled(.v1)): unreadable client_event, reading the list")
                 try await catchUp()
                 return
             }

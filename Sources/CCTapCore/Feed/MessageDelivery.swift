@@ -71,15 +71,15 @@ struct MessageDelivery {
             switch verdict {
             case .stored:
                 if answerLost {
-                    configuration.logger.info("send to \(session.compat): answer lost, but the message is stored")
+                    configuration.logger.info("send to \(session.spelled(.v1)): answer lost, but the message is stored")
                 } else {
-                    configuration.logger.debug("send to \(session.compat): the message is among the session's events")
+                    configuration.logger.debug("send to \(session.spelled(.v1)): the message is among the session's events")
                 }
                 return SendResult(
                     sessionID: api.spelling(session, .send), uuid: uuid, cursor: tied, attempts: attempt,
                     confirmedFromEvents: true)
             case .retryAfter(let delay):
-                configuration.logger.debug("send to \(session.compat) not stored; posting again")
+                configuration.logger.debug("send to \(session.spelled(.v1)) not stored; posting again")
                 try await Seconds.sleep(delay)
                 attempt += 1
             case .unknown(let detail):

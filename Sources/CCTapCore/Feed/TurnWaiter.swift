@@ -88,7 +88,7 @@ struct TurnWaiter {
                 if let ended = try await settled(resume, now, &tracker, started, source: feed.source) { return ended }
             }
             var update = WaitProgress(
-                sessionID: session.compat, reply: tracker.answer, elapsedSeconds: Date().timeIntervalSince(started),
+                sessionID: session.spelled(.v1), reply: tracker.answer, elapsedSeconds: Date().timeIntervalSince(started),
                 eventsRead: tracker.eventsRead, queued: tracker.isQueued)
             if !live.text.isEmpty {
                 update.liveText = live.text
@@ -216,7 +216,7 @@ final class PresenceKeeper: Sendable {
                     do {
                         refresh = try await api.presence(session, clear: false)
                     } catch {
-                        api.configuration.logger.debug("presence for \(session.compat) failed: \(error)")
+                        api.configuration.logger.debug("presence for \(session.spelled(.v1)) failed: \(error)")
                     }
                     try? await Task.sleep(nanoseconds: Seconds.nanoseconds(max(0.05, min(refresh, 300))))
                 }
@@ -234,7 +234,7 @@ final class PresenceKeeper: Sendable {
         let clear = Task {
             await heartbeat?.value
             do { _ = try await api.presence(session, clear: true) } catch {
-                api.configuration.logger.debug("clearing presence for \(session.compat) failed: \(error)")
+                api.configuration.logger.debug("clearing presence for \(session.spelled(.v1)) failed: \(error)")
             }
         }
         if awaitingClear { await clear.value }

@@ -80,7 +80,7 @@ package struct SessionBoard: Sendable, Equatable {
     }
 
     /// The board's key for an id in either spelling (`cse_X`, `session_X` or bare).
-    package static func key(_ id: String) -> String { (try? SessionID(id))?.infra ?? id }
+    package static func key(_ id: String) -> String { (try? SessionID(id))?.spelled(.v2) ?? id }
 }
 
 /// The token `waitForAttention` hands back so the next call reports only what is new: the

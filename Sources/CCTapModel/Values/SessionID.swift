@@ -30,13 +30,10 @@ public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    /// The v1 compat form, `session_X`.
-    public var compat: String { "session_" + suffix }
-    /// The v2 infrastructure form, `cse_X`.
-    public var infra: String { "cse_" + suffix }
-    /// The form a dialect's routes use and return.
-    public func spelled(_ dialect: Dialect) -> String { dialect == .v2 ? infra : compat }
-    public var description: String { compat }
+    /// The form a dialect's routes use and return: `cse_X` (v2) or `session_X` (v1).
+    public func spelled(_ dialect: Dialect) -> String { (dialect == .v2 ? "cse_" : "session_") + suffix }
+    /// The v1 form, `session_X`, which the published cc-tap showed: how logs and messages name a session.
+    public var description: String { spelled(.v1) }
 
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
@@ -47,7 +44,7 @@ public struct SessionID: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(compat)
+        try container.encode(spelled(.v1))
     }
 }
 
