@@ -339,8 +339,10 @@ int cctap_interrupt(cctap_client *client, const char *session_id, char **out_jso
  * is "applied".
  */
 
-/* Sets how the session asks before using tools. mode: "default", "plan", "acceptEdits" or
- * "bypassPermissions". bypassPermissions runs every tool without asking anyone; it is refused
+/* Sets how the session asks before using tools. mode: "default", "plan", "acceptEdits", "auto" (a
+ * second model reviews each action instead of the person), "dontAsk" (runs what is pre-approved and
+ * denies anything that would ask) or "bypassPermissions"; the worker acknowledges or refuses it (older
+ * workers refuse auto and dontAsk). bypassPermissions runs every tool without asking anyone; it is refused
  * (CCTAP_E_INVALID_ARGUMENT) unless confirm_bypass is nonzero, which a program should pass only when
  * the person asked for it. */
 int cctap_set_permission_mode(cctap_client *client, const char *session_id, const char *mode, int confirm_bypass,

@@ -81,9 +81,9 @@ extension EmulatorStore {
             _ = requestInterrupt(sessionID)
             response["response"] = ["still_queued": []]
         case "set_permission_mode":
-            // Emulator choice: the worker checks the mode against the four it knows.
+            // Emulator choice: the worker checks the mode against the six current CLIs know.
             let mode = event["request"]?["mode"]?.stringValue ?? ""
-            if ["default", "plan", "acceptEdits", "bypassPermissions"].contains(mode) {
+            if ["default", "plan", "acceptEdits", "auto", "dontAsk", "bypassPermissions"].contains(mode) {
                 session.resource["permission_mode"] = .string(mode)
                 response["response"] = ["mode": .string(mode)]
             } else {

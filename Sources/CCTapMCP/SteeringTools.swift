@@ -11,9 +11,10 @@ enum SteeringTools {
             name: "set_permission_mode", title: "Change a session's permission mode",
             description: """
                 Change how a session asks before using tools: default (asks for risky tools), plan (plans, \
-                changes nothing), acceptEdits (edits files without asking), or bypassPermissions (runs every \
-                tool without asking anyone: only when the person explicitly asked for it, with confirm_bypass \
-                true). The result's status says whether the worker acknowledged or refused it (with its words), \
+                changes nothing), acceptEdits (edits files without asking), auto (a second model reviews each \
+                action instead of the person), dontAsk (runs what is pre-approved and denies anything that would \
+                ask), or bypassPermissions (runs every tool without asking anyone: only when the person explicitly \
+                asked for it, with confirm_bypass true). Older workers may refuse auto or dontAsk. The result's status says whether the worker acknowledged or refused it (with its words), \
                 or has not answered yet (queued).
                 """,
             inputSchema: Schema.object(

@@ -6,12 +6,16 @@ import Foundation
 /// `cc-tap mode`: change how a session asks before using tools.
 struct Mode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Set a session's permission mode: default, plan, acceptEdits or bypassPermissions.")
+        abstract: "Set a session's permission mode: default, plan, acceptEdits, auto, dontAsk or bypassPermissions.")
 
     @Argument(help: "Session id.")
     var id: String
 
-    @Argument(help: "default, plan, acceptEdits or bypassPermissions.")
+    @Argument(
+        help: """
+            default, plan, acceptEdits, auto (a second model reviews each action), dontAsk (what would ask is denied) \
+            or bypassPermissions.
+            """)
     var mode: String
 
     @Flag(help: "Confirm bypassPermissions: the session then runs every tool without asking anyone.")

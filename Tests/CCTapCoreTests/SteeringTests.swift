@@ -21,6 +21,11 @@ import Testing
             #expect(model.status == .acknowledged)
             #expect(try await h.tap.sessionInfo(Seed.demo).session.model == "claude-opus-4-8")
 
+            // The two modes current CLIs added (late-2026 §7); the worker acknowledges them.
+            for mode in ["auto", "dontAsk"] {
+                let set = try await h.tap.setPermissionMode(Seed.demo, mode: mode)
+                #expect(set.status == .acknowledged, "\(mode): \(set.note)")
+            }
             let bypass = try await h.tap.setPermissionMode(Seed.demo, mode: "bypassPermissions", confirmBypass: true)
             #expect(bypass.status == .acknowledged)
         }

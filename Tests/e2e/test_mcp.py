@@ -395,6 +395,8 @@ def test_steering_tools(own_emulator, tmp_path):
 
         mode = await ok("set_permission_mode", {"session_id": DEMO, "mode": "acceptEdits"})
         assert mode["status"] == "acknowledged" and mode["request_id"].startswith("set_permission_mode-")
+        for newer in ("auto", "dontAsk"):
+            assert (await ok("set_permission_mode", {"session_id": DEMO, "mode": newer}))["status"] == "acknowledged"
         refused = await client.call_tool("set_permission_mode", {"session_id": DEMO, "mode": "bypassPermissions"})
         assert refused.is_error and "confirm_bypass" in refused.content[0].text
         bypass = await ok("set_permission_mode", {"session_id": DEMO, "mode": "bypassPermissions", "confirm_bypass": True})

@@ -30,7 +30,9 @@ public enum Limits {
     /// A model name, in UTF-8 bytes.
     public static let modelBytes = 1...200
     /// The permission modes a worker takes (`set_permission_mode`).
-    public static let permissionModes = ["default", "plan", "acceptEdits", "bypassPermissions"]
+    /// The modes current CLIs take (late-2026 §7; code.claude.com/docs/en/permission-modes): whether a
+    /// session's worker takes one is its own answer (acknowledged or refused), not ours.
+    public static let permissionModes = ["default", "plan", "acceptEdits", "auto", "dontAsk", "bypassPermissions"]
     /// Short texts: a status filter, a list of event types.
     public static let shortTextBytes = 4096
 }

@@ -390,8 +390,9 @@ class Client:
     # "applied" (by the service).
 
     def set_permission_mode(self, session_id: str, mode: str, confirm_bypass: bool = False) -> Dict[str, Any]:
-        """Sets "default", "plan", "acceptEdits" or "bypassPermissions" (which runs every tool without
-        asking, and needs ``confirm_bypass=True``: pass it only when the person asked)."""
+        """Sets "default", "plan", "acceptEdits", "auto" (a second model reviews each action), "dontAsk"
+        (what would ask is denied) or "bypassPermissions" (which runs every tool without asking, and needs
+        ``confirm_bypass=True``: pass it only when the person asked). The worker acknowledges or refuses."""
         return self._call(self._lib.cctap_set_permission_mode, _text(session_id, "session_id"), _text(mode, "mode"),
                           1 if confirm_bypass is True else 0)
 
