@@ -77,7 +77,7 @@ public final class Tap: Sendable {
         let (json, _) = try await api.speaking(.session) { try await api.session(session, $0) }
         let prompts = openPrompts(in: try await recentEvents(session, limit: 200).events)
         return SessionInfo(
-            session: SessionSummary(json), context: json["session_context"] ?? json["config"],
+            session: SessionSummary(json), context: SessionRecord.context(of: json),
             pendingPermissions: prompts.permissions, pendingInputs: prompts.inputs)
     }
 
@@ -121,7 +121,7 @@ public final class Tap: Sendable {
         var hasOlder = false
         try await pageBackwards(session) { page in
             read += page.events.count
-            let keep = typeSet.isEmpty ? page.events : page.events.filter { typeSet.contains($0["type"]?.stringValue ?? "") }
+            let keep = typeSet.isEmpty ? page.events : page.events.filter { typeSet.contains(TurnReading.type(of: $0)) }
             matched.insert(contentsOf: keep, at: 0)
             hasOlder = page.older != nil
             return matched.count >= wanted
@@ -174,10 +174,9 @@ public final class Tap: Sendable {
         let sender = sender ?? configuration.sender
         let look = try await lookBeforeSending(session)
         let gate = sender == .agent ? look.summary.peerMessages : nil
-        if let gate, gate.verdict == .refuse, gate.isReported {
+        if let gate, gate.refuses {
             throw TapError.invalidArgument(
-                "Session \(session.spelled(.v1)) refuses messages from other sessions, which a message from an agent is, so "
-                    + "nothing was sent. \(PeerPolicy.remedy)")
+                "Session \(session.spelled(.v1)): \(PeerPolicy.refusal.lowercasedFirst)\(PeerPolicy.remedy)")
         }
         var delivery = MessageDelivery(api: api, session: session)
         delivery.sender = sender
@@ -192,7 +191,7 @@ public final class Tap: Sendable {
         sent.sender = sender
         sent.clientPlatform = RemoteAPI.clientPlatform(for: sender)
         sent.peerMessages = gate
-        sent.held = gate.map { $0.verdict == .hold && $0.isReported } ?? false
+        sent.held = gate?.holds ?? false
         sent.hint =
             sent.held
             ? "Stored, but not taken up: it went out as another session's message (an agent's), and "
@@ -206,8 +205,7 @@ public final class Tap: Sendable {
         if look.isArchived {
             let likely = await SessionLook.likelySuccessor(api: api, of: look.summary)
             throw TapError.invalidArgument(
-                Successor.sentence(
-                    for: look.summary.id.isEmpty ? session.spelled(.v1) : look.summary.id, likely: likely, nothingSent: true))
+                Successor.sentence(for: look.summary.id, likely: likely, nothingSent: true))
         }
         return look
     }
@@ -252,12 +250,11 @@ public final class Tap: Sendable {
         let started = Date()
         let look = try await lookBeforeSending(session)
         let gate = sender == .agent ? look.summary.peerMessages : nil
-        if let gate, gate.verdict == .refuse, gate.isReported {
+        if let gate, gate.refuses {
             return Self.stopped(
                 .refused, session: api.spelling(session, .send), uuid: nil, cursor: look.newest.description, gate: gate,
                 started: started,
-                hint: "Nothing was sent: the session refuses messages from other sessions, which an agent's message is. "
-                    + PeerPolicy.remedy)
+                hint: PeerPolicy.refusal + PeerPolicy.remedy)
         }
         var delivery = MessageDelivery(api: api, session: session, deadline: started.addingTimeInterval(max(seconds, 1)))
         delivery.sender = sender
@@ -392,7 +389,7 @@ public final class Tap: Sendable {
         }
         let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
             from: EventCursor(recent.newest), seconds: configuration.acknowledgementTimeout,
-            ControlAcknowledgement.permissionAnswer(requestID: requestID, toolUseID: request.toolUseID))
+            ControlVerdict.permissionAnswer(requestID: requestID, toolUseID: request.toolUseID))
         let note: String =
             switch status {
             case .acknowledged: "The worker took the answer (\(detail ?? "it went on"))."

@@ -47,7 +47,7 @@ extension Tap {
                 "title must be \(Limits.titleBytes.lowerBound) to \(Limits.titleBytes.upperBound) bytes (got \(title.utf8.count)).")
         }
         let object = try await api.rename(session, title: title)
-        let shown = object["title"]?.stringValue ?? object["session"]?["title"]?.stringValue
+        let shown = SessionSummary(object).title
         return SteeringResult(
             sessionID: api.spelling(session, .session), action: .title, value: title, status: .applied,
             detail: shown.map { $0 == title ? nil : "the service shows the title as \"\($0)\"" } ?? nil, requestID: nil,
@@ -112,7 +112,7 @@ extension Tap {
         }
         guard watch else { return (requestID, .queued, "the session's machine is disconnected") }
         let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
-            from: cursor, seconds: configuration.acknowledgementTimeout, ControlAcknowledgement.response(to: requestID))
+            from: cursor, seconds: configuration.acknowledgementTimeout, ControlVerdict.response(to: requestID))
         return (requestID, status, detail)
     }
 }

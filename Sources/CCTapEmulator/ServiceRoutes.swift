@@ -190,7 +190,9 @@ struct ServiceRoutes {
         return Reply.json([:])
     }
 
-    /// The platforms the worker takes as a person typing (late-2026 §1).
+    /// The platforms the worker takes as a person typing (late-2026 §1). Kept apart from the client's
+    /// `MessageOrigin.personPlatforms` on purpose: the emulator stands for the service, and one shared list
+    /// would let a wrong value pass on both sides.
     static let personPlatforms: Set<String> = ["ios", "android", "web_claude_ai", "desktop_app"]
 
     /// Checks and stores posted events (v1 bare, or v2 once unwrapped from `payload`), and lets the

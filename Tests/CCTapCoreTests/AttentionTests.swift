@@ -89,11 +89,11 @@ import Testing
         ]
         let answer: JSONValue = ["type": "control_response", "response": ["subtype": "success", "request_id": "r1"]]
         let result: JSONValue = ["type": "result", "subtype": "success"]
-        #expect(AttentionWaiter.promptAnswered([request, answer]))  // dropped: nothing to do
-        #expect(!AttentionWaiter.promptAnswered([request]))  // still open: reported with its prompt
+        #expect(TurnReading.promptAnswered([request, answer]))  // dropped: nothing to do
+        #expect(!TurnReading.promptAnswered([request]))  // still open: reported with its prompt
         // No prompt in this turn's events: reported as blocked with the prompt not visible here.
-        #expect(!AttentionWaiter.promptAnswered([request, answer, result]))
-        #expect(!AttentionWaiter.promptAnswered([]))
+        #expect(!TurnReading.promptAnswered([request, answer, result]))
+        #expect(!TurnReading.promptAnswered([]))
     }
 
     @Test func resumeTokensStayShortWhateverTheNumberOfSessions() throws {

@@ -115,6 +115,10 @@ struct ProbeAnswer: Sendable {
 enum SessionRecord {
     static let wrappers = ["response_shape", "session"]
 
+    /// The session's context as the record gives it: v1 and single reads say `session_context`, v2
+    /// list items `config`.
+    static func context(of json: JSONValue) -> JSONValue? { json["session_context"] ?? json["config"] }
+
     static func unwrapped(_ json: JSONValue, route: String) throws -> JSONValue {
         guard json.objectValue != nil else { throw TapError.badResponse("\(route) did not answer a session object.") }
         if json["id"]?.stringValue == nil {

@@ -151,30 +151,11 @@ struct AttentionWaiter {
         let blocked = reason == .permission || reason == .input
         // Blocked, but the prompt was answered since (the board caught the moment before the worker's
         // next state): nothing to do. Blocked with no prompt in the events at all: reported as such.
-        if blocked && prompts.isEmpty && Self.promptAnswered(page.events) { return nil }
+        if blocked && prompts.isEmpty && TurnReading.promptAnswered(page.events) { return nil }
         var item = AttentionItem(
             session: session, reason: reason, pendingPermissions: prompts.permissions, pendingInputs: prompts.inputs,
-            reply: Self.latestReply(page.events), cursor: EventCursor(page.newest).description)
+            reply: TurnReading.latestReply(page.events), cursor: EventCursor(page.newest).description)
         item.promptVisible = !(blocked && prompts.isEmpty)
         return item
-    }
-
-    /// Whether the current turn (the events after the last `result`) shows a worker prompt that was
-    /// answered or withdrawn.
-    static func promptAnswered(_ events: [JSONValue]) -> Bool {
-        let start = events.lastIndex { $0["type"]?.stringValue == "result" }.map { $0 + 1 } ?? events.startIndex
-        let turn = events[start...]
-        return turn.contains { $0["type"]?.stringValue == "control_request" && $0["request"]?["subtype"]?.stringValue != "interrupt" }
-            && openPrompts(in: Array(turn)).isEmpty
-    }
-
-    /// The assistant's text after the newest user prompt among `events` (chronological).
-    static func latestReply(_ events: [JSONValue]) -> String {
-        let start = events.lastIndex { event in
-            event["type"]?.stringValue == "user" && TranscriptBuilder.isPrompt(event)
-        } ?? events.startIndex - 1
-        var tracker = TurnTracker(tie: nil)
-        for event in events[(start + 1)...] { tracker.consume(event) }
-        return tracker.reply
     }
 }

@@ -148,7 +148,7 @@ struct MessageDelivery {
                 if case .cancelled = checkError { throw checkError }
                 return .unknown("\(failure), and reading the session to check failed too (\(checkError.message))")
             }
-            if events.contains(where: { $0["type"]?.stringValue == "user" && $0["uuid"]?.stringValue == uuid }) {
+            if TurnReading.containsMessage(uuid, in: events) {
                 return .stored
             }
         }

@@ -32,12 +32,11 @@ struct SessionLook: Sendable {
                 try await api.historyPage(session, dialect, before: nil, limit: eventsRead)
             }.value
         }
-        let ended = tail.events.last { $0["type"]?.stringValue == "result" }
         return SessionLook(
             summary: summary, newest: EventCursor(tail.newest), queue: TurnLedger.replaying(
-                tail.events, holdsPeers: summary.peerMessages.isReported && summary.peerMessages.verdict != .accept),
+                tail.events, holdsPeers: summary.peerMessages.holds || summary.peerMessages.refuses),
             prompts: openPrompts(in: tail.events),
-            lastTurnEndedAt: ended?["created_at"]?.stringValue ?? ended?["timestamp"]?.stringValue)
+            lastTurnEndedAt: TurnReading.lastTurnEnd(in: tail.events))
     }
 
     /// At rest: the record says the worker is idle and the newest event ends a turn. Nothing then
@@ -47,7 +46,7 @@ struct SessionLook: Sendable {
     /// A `prompt_suggestion` is written only after a turn has ended (the CLI suggests the next prompt
     /// once it is done), so a newest event of that kind is at rest too.
     static func atRest(_ summary: SessionSummary, _ events: [JSONValue]) -> Bool {
-        summary.workerStatus == "idle" && ["result", "prompt_suggestion"].contains(events.last?["type"]?.stringValue ?? "")
+        summary.workerStatus == "idle" && TurnReading.endsAtRest(events)
     }
 
     var isArchived: Bool { summary.status == "archived" }

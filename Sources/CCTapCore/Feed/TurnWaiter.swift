@@ -58,7 +58,7 @@ struct TurnWaiter {
             case .events(let events, let through):
                 for event in events { tracker.consume(event) }
                 // What was streamed live is stored now (or the turn moved on): the stored text counts.
-                if events.contains(where: { $0["type"]?.stringValue != "user" }) { live.clear() }
+                if TurnReading.settlesLiveText(events) { live.clear() }
                 consumed = through
                 lastActivity = Date()
             case .ephemeral(let frame):

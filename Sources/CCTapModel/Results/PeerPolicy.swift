@@ -51,6 +51,15 @@ public struct PeerPolicy: Codable, Sendable, Equatable {
     /// permission mode: only then does a send end at once on `hold` or `refuse`.
     package var isReported: Bool { reported != nil }
 
+    /// The session said it holds peers' messages: a send as an agent is stored and ends at once (`held`).
+    package var holds: Bool { isReported && verdict == .hold }
+    /// The session said it refuses them: nothing is sent (`refused`).
+    package var refuses: Bool { isReported && verdict == .refuse }
+
+    /// Why nothing was sent to a session that refuses peers' messages, and what its person can do.
+    package static let refusal =
+        "Nothing was sent: the session refuses messages from other sessions, which an agent's message is. "
+
     /// What the person can do so an agent's messages reach the session.
     package static let remedy =
         "Its person can let this message through where the session runs, or allow messages from other sessions "
