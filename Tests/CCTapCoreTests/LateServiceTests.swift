@@ -165,13 +165,24 @@ import Testing
     func attentionArrivesOverEitherWatchVocabulary(vocabulary: WatchVocabulary) async throws {
         try await withEmulator(Self.world(.late2026, vocabulary)) { (h: Harness) async throws in
             let first = try await h.tap.waitForAttention(timeout: 5)
+            // Wait for anything new on the account while the watch is open; then a session appears and
+            // asks, so only the watch's frames (in this vocabulary) can bring it: no list read may.
+            let waiting = Task { try await h.tap.waitForAttention(timeout: 60, resumeToken: first.resumeToken) }
+            #expect(await eventually { await h.store.openWatchCount > 0 })
+            let listReads = { () async -> Int in
+                (await h.store.recordedRequests().arrayValue ?? []).filter {
+                    ($0["request"]?.stringValue ?? "").hasPrefix("GET /v1/code/sessions?")
+                }.count
+            }
+            let before = await listReads()
             let session = await h.store.createSession(turns: 0, title: "asks later")
-            let waiting = Task { try await h.tap.waitForAttention(sessions: [session], timeout: 60, resumeToken: first.resumeToken) }
             _ = try await h.tap.sendMessage(session, message: "ask permission to run a tool")
             let result = try await waiting.value
             #expect(result.status == .attention)
             #expect(result.source == "watch")
+            #expect(result.items.map(\.session.id) == [try SessionID(session).spelled(.v2)])
             #expect(result.items.first?.reason == .permission)
+            #expect(await listReads() == before, "the session reached the wait by a list read, not by the watch")
         }
     }
 
