@@ -184,7 +184,9 @@ typedef struct cctap_client cctap_client;
  *                                 phrase of 1..200 bytes: "wait" ("call cctap_wait_for_reply()"),
  *                                 "with_cursor" ("with cursor"), "answer_permission" ("call
  *                                 cctap_respond_to_permission() with a request_id from
- *                                 pending_permissions"), "list_sessions" ("call
+ *                                 pending_permissions"), "answer_input" ("call
+ *                                 cctap_respond_to_input() with a request_id from pending_inputs"),
+ *                                 "list_sessions" ("call
  *                                 cctap_list_sessions()"), "read_session" ("call cctap_read_session()"),
  *                                 "wait_for_attention" ("call cctap_wait_for_attention() with this
  *                                 result's resume_token").
@@ -311,17 +313,33 @@ int cctap_wait_for_attention(cctap_client *client, const char *session_ids, doub
                              char **out_json);
 
 /* Answers a permission prompt. request_id is the prompt's "request_id" (not its tool_use_id).
- * decision: "allow" or "deny". message: optional, shown to the session with a deny.
+ * decision: "allow", "deny", or "always": allow, and send back the prompt's "permission_suggestions"
+ * so the session stops asking for that rule (its "always_allows" says what, in words, and where;
+ * CCTAP_E_INVALID_ARGUMENT when it suggests nothing). message: optional, shown to the session with a deny.
  * updated_input_json: optional JSON object (at most 1 MiB), with allow: the tool input to run
  * instead of the proposed one. An AskUserQuestion prompt is answered with allow and
  * {"questions":<as asked>,"answers":{"<question>":"<chosen label>"}}.
  * The call then watches a few seconds for the worker to show it took the answer.
- * JSON: {"session_id","request_id","decision","tool_name","status","detail","sent","note"}
+ * JSON: {"session_id","request_id","decision","always","tool_name","status","detail","sent","note"}
  * status: "acknowledged" (the tool's result or the turn's end arrived), "queued" (no sign yet: the
  * worker may be busy or offline), "refused" (detail has the worker's words) or "withdrawn". */
 int cctap_respond_to_permission(cctap_client *client, const char *session_id, const char *request_id,
                                 const char *decision, const char *message, const char *updated_input_json,
                                 char **out_json);
+
+/* Answers a dialog or a form a session waits on: an entry of "pending_inputs" (of a wait or of
+ * cctap_get_session_info), whose "kind", "actions" and "summary" say what it asks.
+ * A dialog ("kind":"dialog", request_user_dialog): action "complete" with result_json (any JSON,
+ * e.g. "\"Continue\"", as its "payload" offers), or "cancel".
+ * A form ("kind":"elicitation", asked by an MCP server of the session): "accept" with result_json, a
+ * JSON object that fits its "requested_schema" (checked here: a misfit is CCTAP_E_INVALID_ARGUMENT
+ * naming each problem, and nothing is sent), "decline" or "cancel".
+ * result_json: at most 1 MiB; NULL or "" with cancel and decline. Answer with the person's choice,
+ * never a guess. The call then watches a few seconds for the turn to go on.
+ * JSON: {"session_id","request_id","subtype","action","status","detail","sent","note"}; status
+ * "acknowledged" (the turn went on or ended), "queued" (no sign yet) or "withdrawn". */
+int cctap_respond_to_input(cctap_client *client, const char *session_id, const char *request_id, const char *action,
+                           const char *result_json, char **out_json);
 
 /* Asks the session to stop its current turn (its Stop button), then watches a few seconds for the
  * worker's acknowledgement.
@@ -358,6 +376,15 @@ int cctap_rename_session(cctap_client *client, const char *session_id, const cha
 /* Archives the session: it leaves the active list and takes no more messages; its history stays
  * readable. Already archived is a success with "detail": "it was already archived". */
 int cctap_archive_session(cctap_client *client, const char *session_id, char **out_json);
+
+/* Archives the active sessions whose last activity is older than older_than_days (1..3650) and that
+ * are not on a turn; with offline_only non-zero, only those whose machine is disconnected. Every page
+ * of the list is read. dry_run non-zero archives nothing and lists exactly what would go.
+ * JSON: {"dry_run","older_than_days","offline_only","sessions":[{"id","title","last_activity",
+ *        "connection_status","outcome":"would_archive"|"archived"|"already_archived"|"failed",
+ *        "detail"}],"archived","failed","kept":{"running"|"recent"|"online"|"undated":n},"complete","note"} */
+int cctap_prune_sessions(cctap_client *client, double older_than_days, int offline_only, int dry_run,
+                         char **out_json);
 
 /* Marks the session read, so a finished turn no longer counts as unread (nor as needing attention).
  * Needs the 2026 routes (/v1/code/sessions). */

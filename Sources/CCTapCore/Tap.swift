@@ -356,7 +356,7 @@ public final class Tap: Sendable {
     /// verified against the live service for Remote Control sessions (see PROTOCOL.md).
     public func respondToPermission(
         _ id: String, requestID: String, decision: PermissionDecision, message: String? = nil,
-        updatedInput: JSONValue? = nil
+        updatedInput: JSONValue? = nil, always: Bool = false
     ) async throws -> PermissionResponseResult {
         let session = try SessionID(id)
         let requestID = requestID.trimmed
@@ -379,20 +379,31 @@ public final class Tap: Sendable {
                     + (known.isEmpty ? " (none is pending)." : "; pending: \(known.joined(separator: ", ")).")
                     + " It may have been answered or withdrawn already.")
         }
+        if always {
+            guard decision == .allow else {
+                throw TapError.invalidArgument("always goes with allow: it keeps allowing what the prompt suggests.")
+            }
+            guard !request.suggestions.isEmpty else {
+                throw TapError.invalidArgument(
+                    "The prompt offers nothing to keep allowing (its permission_suggestions are empty); allow it once instead.")
+            }
+        }
         let event = RemoteAPI.permissionAnswer(
             requestID: requestID, toolUseID: request.toolUseID, decision: decision, input: updatedInput ?? request.input,
-            message: message)
+            message: message, keepAllowing: always ? request.suggestions : [])
         // The read that found the prompt also gives the position to watch from: no second read.
         let api = api
         try await MessageDelivery(api: api, session: session).postControl { dialect in
-            try await api.postPermissionAnswer(session, dialect, event)
+            try await api.postAnswer(session, dialect, event)
         }
         let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
             from: EventCursor(recent.newest), seconds: configuration.acknowledgementTimeout,
             ControlVerdict.permissionAnswer(requestID: requestID, toolUseID: request.toolUseID))
         let note: String =
             switch status {
-            case .acknowledged: "The worker took the answer (\(detail ?? "it went on"))."
+            case .acknowledged:
+                "The worker took the answer (\(detail ?? "it went on"))."
+                    + (always ? " It was also told to keep allowing: \(request.alwaysAllows.joined(separator: "; "))." : "")
             case .queued, .applied:
                 "Posted; the worker has not shown within \(Int(configuration.acknowledgementTimeout)) s that it took the "
                     + "answer (it may be busy or offline)."
@@ -400,7 +411,7 @@ public final class Tap: Sendable {
             case .withdrawn: "The worker withdrew the prompt before the answer took effect."
             }
         return PermissionResponseResult(
-            sessionID: api.spelling(session, .send), requestID: requestID, decision: decision, toolName: request.toolName,
+            sessionID: api.spelling(session, .send), requestID: requestID, decision: decision, always: always, toolName: request.toolName,
             status: status, detail: detail, sent: event, note: note,
             next: status == .acknowledged || status == .queued ? .followTurn : nil)
     }

@@ -21,7 +21,11 @@ public actor EmulatorStore {
         var workerBusy = false
         var turnRunning = false
         var interruptRequested = false
+        /// Controllers' answers to the worker's requests, by request_id: the whole `response` (with its
+        /// `subtype`), taken by the turn that waits on it.
         var answers: [String: JSON] = [:]
+        /// Rules an "always allow" added for this session (`Bash(ls -la)`): the worker asks no more for them.
+        var allowRules: Set<String> = []
         var presence: [String: Bool] = [:]
         /// Open event streams, fed as events are stored.
         var streams: [UUID: AsyncStream<StreamItem>.Continuation] = [:]
@@ -350,6 +354,17 @@ public actor EmulatorStore {
         return id
     }
 
+    /// Makes a session look last active `daysAgo` days ago (its times and its events'), connected or not.
+    public func age(_ id: String, daysAgo: Double, connected: Bool) {
+        guard let session = sessions[id] else { return }
+        let then = Clock.timestamp(Date().addingTimeInterval(-daysAgo * 86_400))
+        session.resource["updated_at"] = .string(then)
+        session.resource["created_at"] = .string(then)
+        session.resource["connection_status"] = connected ? "connected" : "disconnected"
+        for index in session.events.indices { session.events[index].body["created_at"] = .string(then) }
+        noteSessionChanged(id)
+    }
+
     func noteUserMessageReceived(_ uuid: String) { userMessagesReceived[uuid, default: 0] += 1 }
 
     /// Announces that came without `connected_at` (the 2026 clients always send one).
@@ -380,6 +395,15 @@ public actor EmulatorStore {
 
     /// Stores an event as if the worker wrote it (tests use this for event types the worker never emits).
     public func inject(_ sessionID: String, event: JSON) { append(sessionID, event) }
+
+    /// A client's `control_response`, as the events route takes it: stored, and handed to the turn
+    /// that waits on its request (tests post answers no cc-tap call would send, e.g. an error).
+    public func takeAnswer(_ sessionID: String, _ event: JSON) {
+        append(sessionID, event, source: "client")
+        if let requestID = event["response"]?["request_id"]?.stringValue {
+            recordAnswer(sessionID, requestID: requestID, response: event["response"] ?? [:])
+        }
+    }
 
     public func storedCount(uuid: String) -> Int { userMessagesStored[uuid] ?? 0 }
     public func receivedCount(uuid: String) -> Int { userMessagesReceived[uuid] ?? 0 }

@@ -12,7 +12,10 @@ import Foundation
 ///   slow the machine (tests of interrupts use it rather than a race against a timed turn);
 /// - contains "slow": streams for `slowTurnSeconds`;
 /// - contains "fail": ends the turn with an error result;
-/// - contains "dialog": blocks on a `request_user_dialog` control request until it is answered;
+/// - contains "dialog": blocks on a `request_user_dialog` control request until it is answered
+///   (`completed` or `cancelled`; an error answer is discarded and the dialog stays open);
+/// - contains "elicit": an MCP server of the session asks a form (`elicitation`) until it is answered
+///   (`accept` with content, `decline`, `cancel`);
 /// - contains "question": asks through the `AskUserQuestion` tool (a `can_use_tool` prompt whose
 ///   answer carries `updatedInput.answers`);
 /// - anything else: a short reply quoting the message.
@@ -163,6 +166,8 @@ extension EmulatorStore {
                 try await permissionTurn(sessionID, text: text, model: model)
             } else if lower.contains("dialog") {
                 try await dialogTurn(sessionID, model: model)
+            } else if lower.contains("elicit") {
+                try await elicitationTurn(sessionID, model: model)
             } else if lower.contains("question") {
                 try await questionTurn(sessionID, model: model)
             } else {
@@ -260,27 +265,85 @@ extension EmulatorStore {
                 ["type": "tool_use", "id": .string(toolUseID), "name": "Bash", "input": input],
             ], stopReason: "tool_use"))
         try await step(sessionID)
+        // The suggestion Claude Code makes for a command: allow exactly it for the rest of the session
+        // (SDK types: `PermissionUpdate` addRules). A rule added by an earlier "always" is not asked again.
+        let rule: JSON = ["toolName": "Bash", "ruleContent": .string(command)]
+        if sessions[sessionID]?.allowRules.contains("Bash(\(command))") == true {
+            try await ranCommand(sessionID, command: command, toolUseID: toolUseID, model: model)
+            return
+        }
         let request: JSON = [
             "subtype": "can_use_tool", "tool_name": "Bash", "input": input, "tool_use_id": .string(toolUseID),
-            "description": .string("Run \(command)"), "permission_suggestions": [], "decision_reason_type": "other",
+            "description": .string("Run \(command)"), "decision_reason_type": "other",
+            "permission_suggestions": [["type": "addRules", "rules": [rule], "behavior": "allow", "destination": "session"]],
         ]
         append(sessionID, ["type": "control_request", "request_id": .string(requestID), "request": request])
         try await finishPermissionTurn(sessionID, prompt: request, requestID: requestID, model: model)
     }
 
-    /// A blocking `request_user_dialog` (its fields are an emulator choice: no source shows them),
-    /// answered by a `control_response` with its `request_id`.
+    /// A blocking `request_user_dialog` in the SDK's shape (`{dialog_kind, payload, tool_use_id?}`; the
+    /// kind and the payload's fields are an emulator choice: no source shows a real one). It waits for a
+    /// success answer, `completed` with a result or `cancelled`; an error answer is discarded and the
+    /// dialog stays open (SDK types), so the worker waits on.
     private func dialogTurn(_ sessionID: String, model: String) async throws {
         let requestID = IDs.uuid()
         append(sessionID, [
             "type": "control_request", "request_id": .string(requestID),
             "request": [
-                "subtype": "request_user_dialog", "dialog_kind": "confirm", "title": "Continue with the migration?",
-                "message": "The next step rewrites the schema.", "options": ["Continue", "Stop"],
+                "subtype": "request_user_dialog", "dialog_kind": "confirm",
+                "payload": [
+                    "title": "Continue with the migration?", "message": "The next step rewrites the schema.",
+                    "options": ["Continue", "Stop"],
+                ],
             ],
         ])
-        _ = try await awaitAnswer(sessionID, requestID: requestID)
-        let reply = "Thanks, continuing with the migration."
+        var answer = try await awaitAnswer(sessionID, requestID: requestID)
+        while answer["subtype"]?.stringValue == "error" {
+            setStatus(sessionID, "requires_action")
+            answer = try await awaitAnswer(sessionID, requestID: requestID)
+        }
+        let inner = answer["response"] ?? [:]
+        let reply: String
+        if inner["behavior"]?.stringValue == "completed" {
+            reply = "Thanks, continuing with the migration (you chose \(inner["result"]?.stringValue ?? inner["result"]?.jsonText() ?? "nothing"))."
+        } else {
+            reply = "The dialog was cancelled; I stopped before the migration."
+        }
+        try await streamAssistant(sessionID, text: reply, model: model, pause: nil)
+        append(sessionID, Events.result(sessionID: sessionID, subtype: "success", isError: false, text: reply))
+    }
+
+    /// An MCP server of the session asks its user a form (`elicitation`, SDK types: `{mcp_server_name,
+    /// message, mode, url?, elicitation_id?, requested_schema?}`), answered `{action, content?}`.
+    private func elicitationTurn(_ sessionID: String, model: String) async throws {
+        let requestID = IDs.uuid()
+        append(sessionID, [
+            "type": "control_request", "request_id": .string(requestID),
+            "request": [
+                "subtype": "elicitation", "mcp_server_name": "deploy-tools", "mode": "form",
+                "message": "Where should the release go?", "elicitation_id": .string("elicit_" + IDs.random()),
+                "requested_schema": [
+                    "type": "object",
+                    "properties": [
+                        "environment": ["type": "string", "title": "Environment", "enum": ["staging", "production"]],
+                        "replicas": ["type": "integer", "title": "Replicas", "minimum": 1, "maximum": 10],
+                        "notify": ["type": "boolean", "title": "Tell the team"],
+                    ],
+                    "required": ["environment"],
+                ],
+            ],
+        ])
+        let answer = try await awaitAnswer(sessionID, requestID: requestID)
+        let inner = answer["response"] ?? [:]
+        let action = answer["subtype"]?.stringValue == "error" ? "decline" : (inner["action"]?.stringValue ?? "decline")
+        let reply: String =
+            switch action {
+            case "accept":
+                "Releasing to \(inner["content"]?["environment"]?.stringValue ?? "the default environment")"
+                    + (inner["content"]?["replicas"]?.intValue.map { " with \($0) replicas" } ?? "") + "."
+            case "cancel": "The form was dismissed; nothing was released."
+            default: "You declined; nothing was released."
+            }
         try await streamAssistant(sessionID, text: reply, model: model, pause: nil)
         append(sessionID, Events.result(sessionID: sessionID, subtype: "success", isError: false, text: reply))
     }
@@ -327,8 +390,17 @@ extension EmulatorStore {
     func finishPermissionTurn(_ sessionID: String, prompt: JSON, requestID: String, model: String) async throws {
         let command = prompt["input"]?["command"]?.stringValue ?? "true"
         let toolUseID = prompt["tool_use_id"]?.stringValue ?? ""
-        let answer: JSON? = try await awaitAnswer(sessionID, requestID: requestID)
+        let answer: JSON? = try await awaitAnswer(sessionID, requestID: requestID)["response"]
         let allowed = answer?["behavior"]?.stringValue == "allow"
+        // "Always allow": the rules the answer sends back are kept for the rest of the session.
+        for update in answer?["updatedPermissions"]?.arrayValue ?? []
+        where update["type"]?.stringValue == "addRules" && update["behavior"]?.stringValue == "allow" {
+            for rule in update["rules"]?.arrayValue ?? [] {
+                let tool = rule["toolName"]?.stringValue ?? ""
+                let rendered = rule["ruleContent"]?.stringValue.map { "\(tool)(\($0))" } ?? tool
+                sessions[sessionID]?.allowRules.insert(rendered)
+            }
+        }
         if prompt["tool_name"]?.stringValue == "AskUserQuestion" {
             let answers = answer?["updatedInput"]?["answers"]?.objectValue ?? [:]
             let chosen = answers.values.compactMap(\.stringValue).joined(separator: ", ")
@@ -345,8 +417,22 @@ extension EmulatorStore {
             append(sessionID, Events.result(sessionID: sessionID, subtype: "success", isError: false, text: reply))
             return
         }
-        let ranCommand = answer?["updatedInput"]?["command"]?.stringValue ?? command
-        let output = allowed ? "total 3\n-rw-r--r-- 1 user user 42 README.md\n(ran: \(ranCommand))" : (answer?["message"]?.stringValue ?? "Denied by user")
+        try await reportCommand(
+            sessionID, proposed: command, ran: allowed ? (answer?["updatedInput"]?["command"]?.stringValue ?? command) : nil,
+            denial: answer?["message"]?.stringValue, toolUseID: toolUseID, model: model)
+    }
+
+    /// A command a rule of the session allows: it runs without asking.
+    func ranCommand(_ sessionID: String, command: String, toolUseID: String, model: String) async throws {
+        try await reportCommand(sessionID, proposed: command, ran: command, denial: nil, toolUseID: toolUseID, model: model)
+    }
+
+    /// The tool's result (run, or denied when `ran` is nil) and the reply that ends the turn.
+    private func reportCommand(
+        _ sessionID: String, proposed command: String, ran: String?, denial: String?, toolUseID: String, model: String
+    ) async throws {
+        let allowed = ran != nil
+        let output = ran.map { "total 3\n-rw-r--r-- 1 user user 42 README.md\n(ran: \($0))" } ?? (denial ?? "Denied by user")
         append(sessionID, [
             "type": "user", "uuid": .string(IDs.uuid()), "parent_tool_use_id": nil,
             "message": ["role": "user", "content": [
@@ -355,7 +441,7 @@ extension EmulatorStore {
             "tool_use_result": allowed ? ["stdout": .string(output), "stderr": ""] : .string("Error: \(output)"),
         ])
         try await step(sessionID)
-        let reply = allowed ? "The command `\(ranCommand)` ran; it listed one file." : "Understood, I did not run `\(command)`."
+        let reply = ran.map { "The command `\($0)` ran; it listed one file." } ?? "Understood, I did not run `\(command)`."
         try await streamAssistant(sessionID, text: reply, model: model, pause: nil)
         append(sessionID, Events.result(sessionID: sessionID, subtype: "success", isError: false, text: reply))
     }

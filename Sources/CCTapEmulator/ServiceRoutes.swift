@@ -51,6 +51,10 @@ struct ServiceRoutes {
                 return Reply.error(APIFailure(400, "turns must be between 0 and 100000"), requestID: "req_emulator_control")
             }
             let id = await store.createSession(turns: turns, title: json["title"]?.stringValue)
+            if let days = json["days_ago"]?.doubleValue {
+                // A session last active `days_ago` days ago, its machine connected or not (for pruning).
+                await store.age(id, daysAgo: days, connected: json["connected"]?.boolValue ?? false)
+            }
             if json["pending_action"]?.stringValue == "string" { await store.renderPendingActionAsString(id) }
             return Reply.json(["id": .string(id), "events": .int(Int64(await store.eventCount(id)))])
         }
@@ -228,10 +232,7 @@ struct ServiceRoutes {
                     await store.stopPeerMessage(id, text: Self.text(of: event), verdict: verdict)
                 }
             case "control_response":
-                await store.append(id, event, source: "client")
-                if let requestID = event["response"]?["request_id"]?.stringValue {
-                    await store.recordAnswer(id, requestID: requestID, response: event["response"]?["response"] ?? [:])
-                }
+                await store.takeAnswer(id, event)
             case "control_request":
                 await store.append(id, event, source: "client")
                 await store.dispatchControl(id, event)

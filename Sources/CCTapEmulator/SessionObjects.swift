@@ -15,6 +15,9 @@ extension EmulatorStore.Session {
             if event["request"]?["subtype"]?.stringValue != "interrupt" { openPrompts.append(event) }
         case "control_response":
             let id = event["response"]?["request_id"]?.stringValue
+            // An error answer to a dialog is discarded: the dialog stays open (SDK types, late-2026 §7).
+            let dialog = openPrompts.contains { $0["request_id"]?.stringValue == id && $0["request"]?["subtype"]?.stringValue == "request_user_dialog" }
+            if dialog && event["response"]?["subtype"]?.stringValue == "error" { break }
             openPrompts.removeAll { $0["request_id"]?.stringValue == id }
         case "control_cancel_request":
             let id = event["request_id"]?.stringValue

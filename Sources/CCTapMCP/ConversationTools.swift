@@ -4,7 +4,9 @@ import MCP
 /// Tools that talk to a session: the published cc-tap's send_message and send_and_wait (same names
 /// and arguments), and wait_for_reply, respond_to_permission and interrupt_session.
 enum ConversationTools {
-    static let definitions: [ToolDefinition] = [sendMessage, sendAndWait, waitForReply, respondToPermission, interruptSession]
+    static let definitions: [ToolDefinition] = [
+        sendMessage, sendAndWait, waitForReply, respondToPermission, respondToInput, interruptSession,
+    ]
 
     /// Claude Desktop gives up on a tool call after about 60 s, and Claude Code moves calls past
     /// 120 s to the background, so waits default below the first and never exceed the second.
@@ -138,7 +140,9 @@ enum ConversationTools {
                 pending_permissions (of send_and_wait, wait_for_reply or get_session_info); it is not the \
                 tool_use_id. Allowing lets the session run the tool, so check the tool and its input first. For \
                 AskUserQuestion, allow with updated_input {"questions": <as asked>, "answers": {"<question>": \
-                "<chosen label>"}}. The result's status says whether the worker showed within a few seconds that \
+                "<chosen label>"}}. always: true allows and also sends back the prompt's permission_suggestions \
+                (read always_allows first: it says what would be allowed from then on, and where), so the session \
+                stops asking for that rule; use it only when the person asked for it. The result's status says whether the worker showed within a few seconds that \
                 it took the answer (acknowledged) or not yet (queued). Then call wait_for_reply with the earlier \
                 cursor to follow the turn.
                 """,
@@ -149,6 +153,8 @@ enum ConversationTools {
                     "decision": Schema.oneOf(["allow", "deny"]),
                     "message": Schema.string("Optional, with deny: why, shown to the session."),
                     "updated_input": ["type": "object", "description": "Optional, with allow: the tool input to run instead of the proposed one."],
+                    "always": Schema.boolean(
+                        "Optional, with allow: keep allowing what the prompt's permission_suggestions say (its always_allows)."),
                 ], required: ["session_id", "request_id", "decision"]),
             annotations: .init(
                 // Not idempotent: a second answer to the same prompt is refused (it is no longer pending).
@@ -163,8 +169,47 @@ enum ConversationTools {
             let answer = try await call.tap.respondToPermission(
                 try call.arguments.requiredString("session_id"),
                 requestID: try call.arguments.requiredString("request_id"), decision: decision,
-                message: try call.arguments.string("message"), updatedInput: try call.arguments.object("updated_input"))
+                message: try call.arguments.string("message"), updatedInput: try call.arguments.object("updated_input"),
+                always: try call.arguments.boolean("always") ?? false)
             return try ToolRegistry.result(answer, render: Render.permissionResponse)
+        })
+
+    static let respondToInput = ToolDefinition(
+        tool: Tool(
+            name: "respond_to_input", title: "Answer a dialog or a form",
+            description: """
+                Answer a dialog (request_user_dialog) or a form an MCP server of the session asks (elicitation) \
+                that the session is waiting on. Take request_id, kind, actions and summary from pending_inputs \
+                (of send_and_wait, wait_for_reply, wait_for_attention or get_session_info). A dialog takes \
+                action complete with result (the choice, as the dialog's payload offers it) or cancel; an \
+                elicitation takes accept with result set to content that fits its requested_schema (checked here \
+                before anything is sent), decline or cancel. These are the person's choices: ask them, never \
+                guess. The result's status says whether the session's turn went on within a few seconds \
+                (acknowledged) or not yet (queued). Then call wait_for_reply with the earlier cursor.
+                """,
+            inputSchema: Schema.object(
+                [
+                    "session_id": SessionTools.sessionID,
+                    "request_id": Schema.string("The request's request_id, from pending_inputs."),
+                    "action": Schema.oneOf(InputAction.allCases.map(\.rawValue)),
+                    "result": Schema.any(
+                        "With complete: the dialog's result (any JSON). With accept: the form's content, a JSON object."),
+                ], required: ["session_id", "request_id", "action"]),
+            annotations: .init(
+                // Not idempotent: a second answer is refused (the request is no longer pending).
+                title: "Answer a dialog or a form", readOnlyHint: false, destructiveHint: true, idempotentHint: false,
+                openWorldHint: true),
+            outputSchema: Schema.inputResponse),
+        run: { call in
+            let actionText = try call.arguments.requiredString("action").lowercased()
+            guard let action = InputAction(rawValue: actionText) else {
+                throw ToolArguments.Invalid(
+                    message: "action must be one of \(InputAction.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            let answer = try await call.tap.respondToInput(
+                try call.arguments.requiredString("session_id"), requestID: try call.arguments.requiredString("request_id"),
+                action: action, value: try call.arguments.json("result"))
+            return try ToolRegistry.result(answer, render: Render.inputResponse)
         })
 
     static let interruptSession = ToolDefinition(

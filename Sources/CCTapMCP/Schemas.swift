@@ -101,13 +101,23 @@ enum Schema {
             "tool_name": string(), "tool_use_id": string(), "input": any("the tool input the session proposes"),
             "description": string(), "title": string(), "created_at": string(),
             "summary": string("AskUserQuestion's questions with their options, or ExitPlanMode's plan, in words"),
-        ], required: ["request_id", "tool_name", "input"])
+            "permission_suggestions": array(any("a PermissionUpdate"), "what the worker offers to keep allowing; always:true sends these back"),
+            "always_allows": array(string(), "permission_suggestions in words: what an always-allow would keep allowing, and where"),
+        ], required: ["request_id", "tool_name", "input", "permission_suggestions", "always_allows"])
 
     static let workerRequest = object(
         [
-            "request_id": string(), "subtype": string("request_user_dialog, elicitation, side_question, or one not seen before"),
+            "request_id": string("answer with respond_to_input and this id"),
+            "subtype": string("request_user_dialog, elicitation, side_question, or one not seen before"),
+            "kind": oneOf(["dialog", "elicitation", "other"], "dialog and elicitation can be answered with respond_to_input"),
+            "actions": array(oneOf(InputAction.allCases.map(\.rawValue)), "the actions respond_to_input takes for it"),
+            "summary": string("the request in words: the dialog's kind and payload, or the form's message and fields"),
+            "dialog_kind": string("a dialog's kind"), "payload": any("a dialog's payload"),
+            "mcp_server_name": string("the MCP server that asks (elicitation)"), "message": string("what the elicitation asks"),
+            "mode": string("form or url (elicitation)"), "url": string("where to answer, in url mode"),
+            "requested_schema": any("the form's JSON Schema (elicitation): accept's content must fit it"),
             "request": any("the worker's request, untouched"), "created_at": string(),
-        ], required: ["request_id", "subtype", "request"])
+        ], required: ["request_id", "subtype", "kind", "actions", "summary", "request"])
 
     static let sessionInfo = object(
         [
@@ -217,10 +227,37 @@ enum Schema {
 
     static let permissionResponse = object(
         [
-            "session_id": string(), "request_id": string(), "decision": oneOf(["allow", "deny"]), "tool_name": string(),
+            "session_id": string(), "request_id": string(), "decision": oneOf(["allow", "deny"]),
+            "always": boolean("whether the prompt's permission_suggestions were sent back, so it is not asked again"),
+            "tool_name": string(),
             "status": controlStatus, "detail": string("what showed it, or the worker's words when it refused"),
             "sent": any("the event posted"), "note": string(),
-        ], required: ["session_id", "request_id", "decision", "tool_name", "status", "sent", "note"])
+        ], required: ["session_id", "request_id", "decision", "always", "tool_name", "status", "sent", "note"])
+
+    static let inputResponse = object(
+        [
+            "session_id": string(), "request_id": string(), "subtype": string("request_user_dialog or elicitation"),
+            "action": oneOf(InputAction.allCases.map(\.rawValue)), "status": controlStatus,
+            "detail": string("what showed it (the turn went on or ended), or that the request was withdrawn"),
+            "sent": any("the event posted"), "note": string(),
+        ], required: ["session_id", "request_id", "subtype", "action", "status", "sent", "note"])
+
+    static let pruneResult = object(
+        [
+            "dry_run": boolean("true: nothing was archived, sessions lists what would be"),
+            "older_than_days": number(), "offline_only": boolean(),
+            "sessions": array(
+                object(
+                    [
+                        "id": string(), "title": string(), "last_activity": string(), "connection_status": string(),
+                        "outcome": oneOf(["would_archive", "archived", "already_archived", "failed"]),
+                        "detail": string("why it failed"),
+                    ], required: ["id", "connection_status", "outcome"]), "the stale sessions"),
+            "archived": integer("archived now or already archived"), "failed": integer(),
+            "kept": ["type": "object", "description": "sessions that stay, by why: running, recent, online, undated, archived",
+                     "additionalProperties": ["type": "integer"]],
+            "complete": boolean("false when the list could not be read to its end"), "note": string(),
+        ], required: ["dry_run", "older_than_days", "offline_only", "sessions", "archived", "failed", "kept", "complete", "note"])
 
     static let steeringResult = object(
         [

@@ -4,7 +4,7 @@ import MCP
 /// Tools that steer a session as the web and mobile apps do: the worker's permission mode and model,
 /// and the session's title, archive state and read mark.
 enum SteeringTools {
-    static let definitions: [ToolDefinition] = [setPermissionMode, setModel, renameSession, archiveSession, markRead]
+    static let definitions: [ToolDefinition] = [setPermissionMode, setModel, renameSession, archiveSession, markRead, pruneSessions]
 
     static let setPermissionMode = ToolDefinition(
         tool: Tool(
@@ -104,5 +104,35 @@ enum SteeringTools {
         run: { call in
             let result = try await call.tap.markRead(try call.arguments.requiredString("session_id"))
             return try ToolRegistry.result(result, render: Render.steering)
+        })
+
+    static let pruneSessions = ToolDefinition(
+        tool: Tool(
+            name: "prune_sessions", title: "Archive stale sessions",
+            description: """
+                Archive the active sessions whose last activity is older than older_than_days and that are not \
+                running or waiting on their person (with offline_only, only those whose machine is disconnected), \
+                over the whole list. dry_run is true unless set to false: a dry run lists exactly what would be \
+                archived and changes nothing. Show the person that list and archive only when they agree. \
+                Archived sessions leave the list; their history stays readable.
+                """,
+            inputSchema: Schema.object(
+                [
+                    "older_than_days": Schema.number("Days without activity, 1..3650.", range: 1...3650, default: 30),
+                    "offline_only": Schema.boolean("Only sessions whose machine is disconnected (default false)."),
+                    "dry_run": Schema.boolean("List what would be archived without archiving (default true)."),
+                ], required: ["older_than_days"]),
+            annotations: .init(
+                title: "Archive stale sessions", readOnlyHint: false, destructiveHint: true, idempotentHint: true,
+                openWorldHint: true),
+            outputSchema: Schema.pruneResult),
+        run: { call in
+            guard let days = try call.arguments.number("older_than_days") else {
+                throw ToolArguments.Invalid(message: "older_than_days is required: the days without activity, 1..3650.")
+            }
+            let result = try await call.tap.pruneSessions(
+                olderThanDays: days, offlineOnly: try call.arguments.boolean("offline_only") ?? false,
+                dryRun: try call.arguments.boolean("dry_run") ?? true)
+            return try ToolRegistry.result(result, render: Render.prune)
         })
 }

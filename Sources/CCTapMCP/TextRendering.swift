@@ -106,15 +106,51 @@ public enum Render {
         return lines.joined(separator: "\n")
     }
 
+    /// A prompt as a person judges it: a command in full, an edit as a diff, a question with its
+    /// options; then what "always" would keep allowing.
     static func permissionLine(_ request: PermissionRequest) -> String {
+        var text: String
         if let summary = request.summary {
-            return "\(request.toolName) asks (request_id \(request.requestID)):\n" + summary
+            text = "\(request.toolName) asks (request_id \(request.requestID)):\n" + summary
+        } else if let proposal = UnifiedDiff.proposal(tool: request.toolName, input: request.input) {
+            text = "permission asked: \(request.toolName) (request_id \(request.requestID))"
+                + (request.description.map { " — " + $0 } ?? "") + "\n" + indented(proposal)
+        } else {
+            text = "permission asked: \(request.toolName) \(clip(request.input.jsonText(), 2000)) (request_id \(request.requestID))"
         }
-        return "permission asked: \(request.toolName) \(clip(request.input.jsonText(), 200)) (request_id \(request.requestID))"
+        if !request.alwaysAllows.isEmpty {
+            text += "\n  always would: " + request.alwaysAllows.joined(separator: "; ")
+        }
+        return text
+    }
+
+    static func indented(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
     }
 
     static func inputLine(_ request: WorkerRequest) -> String {
-        "waiting for input: \(request.subtype) \(clip(request.request.jsonText(), 300)) (request_id \(request.requestID))"
+        let answer = request.actions.isEmpty ? "" : "; answer with respond_to_input: " + request.actions.map(\.rawValue).joined(separator: ", ")
+        return "waiting for input: \(request.subtype) (request_id \(request.requestID)\(answer))\n" + indented(request.summary)
+    }
+
+    public static func inputResponse(_ result: InputResponseResult) -> String {
+        "Answered \(result.action.rawValue) to \(result.subtype) (request_id \(result.requestID)) in \(result.sessionID). "
+            + result.note
+    }
+
+    public static func prune(_ result: PruneResult) -> String {
+        var lines: [String] = []
+        if !result.sessions.isEmpty {
+            lines.append(table(
+                ["ID", "OUTCOME", "CONNECTION", "LAST-ACTIVITY", "TITLE"],
+                result.sessions.map {
+                    [$0.id, $0.outcome, $0.connectionStatus, String(($0.lastActivity ?? "-").prefix(16)), clip($0.title ?? "(untitled)", 48)]
+                }))
+        }
+        let kept = result.kept.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        if !kept.isEmpty { lines.append("kept: " + kept.joined(separator: ", ")) }
+        lines.append(result.note)
+        return lines.joined(separator: "\n")
     }
 
     public static func events(_ list: EventList) -> String {
@@ -131,7 +167,7 @@ public enum Render {
     }
 
     public static func permissionResponse(_ result: PermissionResponseResult) -> String {
-        "Answered \(result.decision.rawValue) to \(result.toolName) (request_id \(result.requestID)) in \(result.sessionID). "
+        "Answered \(result.always ? "always allow" : result.decision.rawValue) to \(result.toolName) (request_id \(result.requestID)) in \(result.sessionID). "
             + result.note
     }
 

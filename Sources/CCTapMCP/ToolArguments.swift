@@ -96,6 +96,15 @@ struct ToolArguments {
         }
     }
 
+    /// Any JSON argument (a dialog's result may be a string, a number or an object), or nil when absent.
+    func json(_ name: String) throws -> JSONValue? {
+        guard let value = values[name], value != .null else { return nil }
+        guard let data = try? JSONEncoder().encode(value), let json = JSONValue.parse(data) else {
+            throw Invalid(message: "\(name) could not be read as JSON.")
+        }
+        return json
+    }
+
     private static func kind(_ value: Value) -> String {
         switch value {
         case .null: return "null"

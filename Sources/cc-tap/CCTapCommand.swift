@@ -12,8 +12,8 @@ struct CCTapCommand: AsyncParsableCommand {
         abstract: "See into and talk to Claude Code Remote Control sessions.",
         version: CCTap.version,
         subcommands: [
-            Serve.self, Sessions.self, Info.self, Read.self, Send.self, Wait.self, Respond.self, Attention.self, Mode.self, Model.self, Rename.self, Archive.self,
-                MarkRead.self, Watch.self, Doctor.self, Probe.self, Demo.self, ToolsCommand.self],
+            Serve.self, Sessions.self, Info.self, Read.self, Send.self, Wait.self, Respond.self, RespondInput.self, Attention.self, Mode.self, Model.self, Rename.self,
+            Archive.self, Prune.self, MarkRead.self, Watch.self, Doctor.self, Probe.self, Demo.self, ToolsCommand.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -85,6 +85,64 @@ struct Archive: AsyncParsableCommand {
     }
 }
 
+/// `cc-tap prune`: archive the sessions nobody has used for a while.
+struct Prune: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Archive active sessions idle for more than --older-than days (never one on a turn).",
+        discussion: """
+            Without --yes or --dry-run it lists what would go and asks on a terminal; it refuses when not on \
+            one. Archived sessions leave the list; their history stays readable.
+            """)
+
+    @Option(help: "Days without activity (1..3650).")
+    var olderThan: Double
+
+    @Flag(help: "Only sessions whose machine is disconnected.")
+    var offlineOnly = false
+
+    @Flag(help: "List what would be archived; archive nothing.")
+    var dryRun = false
+
+    @Flag(help: "Archive without asking.")
+    var yes = false
+
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        if dryRun && yes { throw ValidationError("Give --dry-run or --yes, not both.") }
+    }
+
+    func run() async throws {
+        let tap = try options.makeTap()
+        let preview = try await reportingErrors {
+            try await tap.pruneSessions(olderThanDays: olderThan, offlineOnly: offlineOnly, dryRun: true)
+        }
+        if dryRun || preview.sessions.isEmpty {
+            Output.emit(preview, json: options.json, human: Render.prune)
+            return
+        }
+        if !yes {
+            guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else {
+                Output.error(
+                    "cc-tap: prune would archive \(preview.sessions.count) session(s); not on a terminal to ask, so nothing "
+                        + "was archived. Run it with --dry-run to see them, or --yes to archive them.")
+                throw ExitCode(2)
+            }
+            Output.error(Render.prune(preview))
+            FileHandle.standardError.write(Data("Archive these \(preview.sessions.count) session(s)? [y/N] ".utf8))
+            guard let reply = readLine(), ["y", "yes"].contains(reply.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                Output.error("Nothing was archived.")
+                throw ExitCode(1)
+            }
+        }
+        let result = try await reportingErrors {
+            try await tap.pruneSessions(olderThanDays: olderThan, offlineOnly: offlineOnly, dryRun: false)
+        }
+        Output.emit(result, json: options.json, human: Render.prune)
+        if result.failed > 0 { throw ExitCode(1) }
+    }
+}
+
 /// `cc-tap mark-read`: mark a session read.
 struct MarkRead: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "mark-read", abstract: "Mark a session read.")

@@ -46,6 +46,9 @@ struct Respond: AsyncParsableCommand {
     @Option(help: "With allow: the tool's input to use instead of the proposed one, as a JSON object.")
     var updatedInput: String?
 
+    @Flag(help: "With allow: keep allowing what the prompt suggests (shown as `always would:` by `info` and waits).")
+    var always = false
+
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
@@ -57,10 +60,53 @@ struct Respond: AsyncParsableCommand {
             return value
         }
         let result = try await reportingErrors {
-            try await tap.respondToPermission(id, requestID: requestID, decision: decision, message: message, updatedInput: input)
+            try await tap.respondToPermission(
+                id, requestID: requestID, decision: decision, message: message, updatedInput: input, always: always)
         }
         Output.emit(result, json: options.json, human: Render.permissionResponse)
     }
 }
+
+/// `cc-tap respond-input`: answer a dialog or an MCP server's form a session waits on.
+struct RespondInput: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "respond-input",
+        abstract: "Answer a dialog (complete|cancel) or a form (accept|decline|cancel) a session waits on.",
+        discussion: """
+            The request_id, what it asks and the actions it takes are shown by `info` and by waits under \
+            "waiting for input". A dialog's result and a form's content are given with --result as JSON; a \
+            form's content is checked against the form before anything is sent.
+            """)
+
+    @Argument(help: "Session id.")
+    var id: String
+
+    @Argument(help: "The request's request_id.")
+    var requestID: String
+
+    @Argument(help: "complete or cancel (a dialog); accept, decline or cancel (a form).")
+    var action: InputAction
+
+    @Option(help: "With complete: the dialog's result; with accept: the form's content (a JSON object). JSON.")
+    var result: String?
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let tap = try options.makeTap()
+        let value = try result.map { text in
+            guard let value = JSONValue.parse(Data(text.utf8)) else {
+                throw ValidationError("--result is not JSON (a string needs its quotes: --result '\"Continue\"').")
+            }
+            return value
+        }
+        let answer = try await reportingErrors {
+            try await tap.respondToInput(id, requestID: requestID, action: action, value: value)
+        }
+        Output.emit(answer, json: options.json, human: Render.inputResponse)
+    }
+}
+
+extension InputAction: ExpressibleByArgument {}
 
 extension PermissionDecision: ExpressibleByArgument {}

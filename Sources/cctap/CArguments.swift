@@ -39,6 +39,15 @@ enum CArguments {
         return value
     }
 
+    /// An optional JSON value of any kind (NULL or empty is nil): a dialog's result may be a string.
+    static func json(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: Int) throws(CFailure) -> JSONValue? {
+        guard let text = try optionalString(pointer, name, limit: limit), !text.isEmpty else { return nil }
+        guard let value = JSONValue.parse(Data(text.utf8)) else {
+            throw CFailure(CCTAP_E_INVALID_ARGUMENT, "\(name) is not JSON (a string needs its quotes: \"\\\"Continue\\\"\").")
+        }
+        return value
+    }
+
     /// Checks that an output pointer was given, and sets it to NULL until there is a result.
     static func output(_ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws(CFailure)
         -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>

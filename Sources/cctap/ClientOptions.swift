@@ -61,6 +61,7 @@ enum ClientOptions {
         var wording = Wording.c
         let fields: [(String, WritableKeyPath<Wording, String>)] = [
             ("wait", \.wait), ("with_cursor", \.withCursor), ("answer_permission", \.answerPermission),
+            ("answer_input", \.answerInput),
             ("list_sessions", \.listSessions), ("read_session", \.readSession),
             ("wait_for_attention", \.waitForAttention),
         ]

@@ -214,12 +214,36 @@ public func cctapRespondToPermission(
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
         let request = try CArguments.string(requestID, "request_id", limit: CArguments.idLimit)
         let decisionText = try CArguments.string(decision, "decision", limit: 16).lowercased()
-        guard let choice = PermissionDecision(rawValue: decisionText) else {
-            throw CFailure(CCTAP_E_INVALID_ARGUMENT, "decision must be \"allow\" or \"deny\".")
+        // "always" is allow plus the prompt's suggestions: a new value, so the signature stays as it was.
+        let always = decisionText == "always"
+        guard let choice = always ? .allow : PermissionDecision(rawValue: decisionText) else {
+            throw CFailure(CCTAP_E_INVALID_ARGUMENT, "decision must be \"allow\", \"deny\" or \"always\".")
         }
         let note = try CArguments.optionalString(message, "message", limit: CArguments.messageLimit)
         let input = try CArguments.jsonObject(updatedInput, "updated_input_json", limit: CArguments.updatedInputLimit)
-        return { try await $0.respondToPermission(id, requestID: request, decision: choice, message: note, updatedInput: input) }
+        return {
+            try await $0.respondToPermission(
+                id, requestID: request, decision: choice, message: note, updatedInput: input, always: always)
+        }
+    }
+}
+
+@c(cctap_respond_to_input)
+public func cctapRespondToInput(
+    _ client: CClient?, _ sessionID: UnsafePointer<CChar>?, _ requestID: UnsafePointer<CChar>?,
+    _ action: UnsafePointer<CChar>?, _ resultJSON: UnsafePointer<CChar>?, _ out: COut?
+) -> Int32 {
+    operation(client, out) { () throws(CFailure) -> Work<InputResponseResult> in
+        let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
+        let request = try CArguments.string(requestID, "request_id", limit: CArguments.idLimit)
+        let actionText = try CArguments.string(action, "action", limit: 16).lowercased()
+        guard let chosen = InputAction(rawValue: actionText) else {
+            throw CFailure(
+                CCTAP_E_INVALID_ARGUMENT,
+                "action must be one of \(InputAction.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")).")
+        }
+        let value = try CArguments.json(resultJSON, "result_json", limit: CArguments.updatedInputLimit)
+        return { try await $0.respondToInput(id, requestID: request, action: chosen, value: value) }
     }
 }
 
@@ -270,6 +294,15 @@ public func cctapArchiveSession(_ client: CClient?, _ sessionID: UnsafePointer<C
     operation(client, out) { () throws(CFailure) -> Work<SteeringResult> in
         let id = try CArguments.string(sessionID, "session_id", limit: CArguments.idLimit)
         return { try await $0.archiveSession(id) }
+    }
+}
+
+@c(cctap_prune_sessions)
+public func cctapPruneSessions(
+    _ client: CClient?, _ olderThanDays: Double, _ offlineOnly: Int32, _ dryRun: Int32, _ out: COut?
+) -> Int32 {
+    operation(client, out) { () throws(CFailure) -> Work<PruneResult> in
+        return { try await $0.pruneSessions(olderThanDays: olderThanDays, offlineOnly: offlineOnly != 0, dryRun: dryRun != 0) }
     }
 }
 

@@ -6,13 +6,13 @@ import Testing
 @Suite struct WordingTests {
     /// A wording whose names cannot be mistaken for any surface's.
     let test = Wording(
-        wait: "call WAIT", withCursor: "from", answerPermission: "call ANSWER", listSessions: "call LIST",
+        wait: "call WAIT", withCursor: "from", answerPermission: "call ANSWER", answerInput: "call INPUT", listSessions: "call LIST",
         readSession: "call READ", waitForAttention: "call ATTEND with the token")
 
     /// Every operation name of the MCP server, the C library and the CLI.
     static let surfaceNames = [
         "list_sessions", "get_session_info", "read_session", "get_session_events", "send_message", "send_and_wait",
-        "wait_for_reply", "respond_to_permission", "interrupt_session", "cctap_", "cc-tap wait", "cc-tap respond",
+        "wait_for_reply", "respond_to_permission", "respond_to_input", "interrupt_session", "cctap_", "cc-tap wait", "cc-tap respond",
         "cc-tap sessions", "cc-tap read", "wait_for_attention", "cc-tap attention",
     ]
 

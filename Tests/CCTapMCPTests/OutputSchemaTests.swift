@@ -26,12 +26,23 @@ import Testing
         "request": [
             "subtype": "can_use_tool", "tool_name": "AskUserQuestion", "tool_use_id": "toolu_1", "title": "Ask",
             "description": "A question", "input": ["questions": [["question": "Which?", "options": [["label": "A"]]]]],
+            "permission_suggestions": [["type": "addRules", "rules": [["toolName": "Bash"]], "behavior": "allow", "destination": "session"]],
         ],
     ])!
-    static let input = WorkerRequest(event: [
-        "type": "control_request", "request_id": "req-2", "created_at": "2026-11-29T00:00:00Z",
-        "request": ["subtype": "request_user_dialog", "title": "Continue?"],
-    ])!
+    /// A request is a dialog or a form, never both: the form's fields are read, the dialog's set by
+    /// hand, so every field of the type is checked against the schema.
+    static let input = { () -> WorkerRequest in
+        var input = WorkerRequest(event: [
+            "type": "control_request", "request_id": "req-2", "created_at": "2026-11-29T00:00:00Z",
+            "request": [
+                "subtype": "elicitation", "mcp_server_name": "deploy", "message": "Where?", "mode": "url", "url": "https://x",
+                "requested_schema": ["type": "object", "properties": ["env": ["type": "string"]]],
+            ],
+        ])!
+        input.dialogKind = "confirm"
+        input.payload = ["title": "Continue?"]
+        return input
+    }()
     static let turn = TurnResult(event: [
         "type": "result", "subtype": "success", "is_error": false, "result": "done", "duration_ms": 1, "num_turns": 1,
         "total_cost_usd": 0, "stop_reason": "end_turn",
@@ -70,9 +81,20 @@ import Testing
         }(),
          Schema.waitResult),
         ("PermissionResponseResult", PermissionResponseResult(
-            sessionID: "cse_1", requestID: "req-1", decision: .allow, toolName: "Bash", status: .acknowledged, detail: "the tool ran",
-            sent: ["type": "control_response"], note: "n", next: .followTurn),
+            sessionID: "cse_1", requestID: "req-1", decision: .allow, always: true, toolName: "Bash", status: .acknowledged,
+            detail: "the tool ran", sent: ["type": "control_response"], note: "n", next: .followTurn),
          Schema.permissionResponse),
+        ("InputResponseResult", InputResponseResult(
+            sessionID: "cse_1", requestID: "req-2", subtype: "elicitation", action: .accept, status: .acknowledged,
+            detail: "the turn went on", sent: ["type": "control_response"], note: "n", next: .followTurn),
+         Schema.inputResponse),
+        ("PruneResult", PruneResult(
+            dryRun: false, olderThanDays: 30, offlineOnly: true,
+            sessions: [PrunedSession(
+                id: "cse_1", title: "t", lastActivity: "2026-10-01T00:00:00Z", connectionStatus: "disconnected", outcome: "failed",
+                detail: "HTTP 500")],
+            kept: ["running": 1], complete: true, note: "n"),
+         Schema.pruneResult),
         ("InterruptResult", InterruptResult(sessionID: "cse_1", requestID: "interrupt-1", status: .refused, detail: "no"),
          Schema.interruptResult),
         ("AttentionResult", AttentionResult(
@@ -129,6 +151,9 @@ import Testing
             found.append("\(path): \(value.jsonText()) is not one of \(JSONValue.array(allowed).jsonText())")
         }
         switch (type, value) {
+        case ("object", .object(let object)) where schema["additionalProperties"]?.objectValue != nil:
+            // A map: every value against the one schema.
+            for (key, item) in object { found += problems(item, against: schema["additionalProperties"]!, at: "\(path).\(key)") }
         case ("object", .object(let object)):
             let properties = schema["properties"]?.objectValue ?? [:]
             for key in object.keys.sorted() where properties[key] == nil {

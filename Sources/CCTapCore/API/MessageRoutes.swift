@@ -46,13 +46,17 @@ extension RemoteAPI {
     /// The answer to a `can_use_tool` prompt: a `control_response` naming the prompt's `request_id`, with
     /// its `tool_use_id` beside it (G2, validated against live prompts) and inside it (the SDK's
     /// `toolUseID`). A deny always carries a message: the worker shows it to the model.
+    /// An "always allow" sends the prompt's own `permission_suggestions` back as `updatedPermissions`
+    /// (SDK types: the allow result's `updatedPermissions`), so the worker stops asking for that rule.
     static func permissionAnswer(
-        requestID: String, toolUseID: String?, decision: PermissionDecision, input: JSONValue, message: String?
+        requestID: String, toolUseID: String?, decision: PermissionDecision, input: JSONValue, message: String?,
+        keepAllowing suggestions: [JSONValue] = []
     ) -> JSONValue {
         var inner: [String: JSONValue]
         switch decision {
         case .allow:
             inner = ["behavior": "allow", "updatedInput": input]
+            if !suggestions.isEmpty { inner["updatedPermissions"] = .array(suggestions) }
         case .deny:
             let said = message?.trimmed ?? ""
             inner = ["behavior": "deny", "message": .string(said.isEmpty ? "Denied by user" : said)]
@@ -66,8 +70,28 @@ extension RemoteAPI {
         return ["type": "control_response", "response": .object(response)]
     }
 
-    /// Posts a permission answer (built by `permissionAnswer`).
-    func postPermissionAnswer(_ id: SessionID, _ dialect: Dialect, _ answer: JSONValue) async throws {
+    /// The answer to a dialog or an elicitation: a success `control_response` naming its `request_id`
+    /// (SDK types). A dialog takes `{behavior: "completed", result}` or `{behavior: "cancelled"}`; an
+    /// elicitation `{action: accept|decline|cancel, content?}`. Never an error response: the worker
+    /// discards one and the dialog stays open.
+    static func inputAnswer(requestID: String, kind: InputKind, action: InputAction, value: JSONValue?) -> JSONValue {
+        var inner: [String: JSONValue]
+        switch (kind, action) {
+        case (.dialog, .complete): inner = ["behavior": "completed", "result": value ?? .null]
+        case (.dialog, _): inner = ["behavior": "cancelled"]
+        case (_, .accept):
+            inner = ["action": "accept"]
+            if let value { inner["content"] = value }
+        default: inner = ["action": .string(action.rawValue)]
+        }
+        return [
+            "type": "control_response",
+            "response": ["subtype": "success", "request_id": .string(requestID), "response": .object(inner)],
+        ]
+    }
+
+    /// Posts an answer to a worker's request (built by `permissionAnswer` or `inputAnswer`).
+    func postAnswer(_ id: SessionID, _ dialect: Dialect, _ answer: JSONValue) async throws {
         _ = try await postEvents(id, dialect, [answer])
     }
 

@@ -172,10 +172,13 @@ struct TurnWaiter {
             next = .answerPermission(cursor: cursor.description)
         case .waitingForInput:
             let kinds = Set(tracker.pendingInputs.map(\.subtype)).sorted().joined(separator: ", ")
+            let answerable = tracker.pendingInputs.allSatisfy { $0.kind != .other }
             hint =
-                "\(ahead) waits for input cc-tap cannot give (\(kinds)); see pending_inputs"
+                (answerable
+                    ? "\(ahead) waits for its person's answer (\(kinds)); see pending_inputs for what it asks"
+                    : "\(ahead) waits for input cc-tap cannot give (\(kinds)); see pending_inputs")
                 + (tracker.isQueued ? ". Your message is queued behind it." : ".")
-            next = .personAnswers(cursor: cursor.description)
+            next = answerable ? .answerInput(cursor: cursor.description) : .personAnswers(cursor: cursor.description)
         case .timeout:
             hint = "The turn is still running."
             next = .waitAgain(cursor: cursor.description)

@@ -41,4 +41,30 @@ package enum ControlVerdict {
             }
         }
     }
+
+    /// What shows an answer to a dialog or an elicitation took effect: the turn going on (the model's
+    /// next output, a tool's result, another request) or ending, or the request withdrawn. The worker
+    /// sends no `control_response` of its own to an answer, and our answer's echo says nothing.
+    package static func inputAnswer(requestID: String) -> Reader {
+        { event in
+            switch event["type"]?.stringValue {
+            case "assistant", "stream_event":
+                return (.acknowledged, "the turn went on")
+            case "user":
+                let blocks = event["message"]?["content"]?.arrayValue ?? []
+                return blocks.contains { $0["type"]?.stringValue == "tool_result" } ? (.acknowledged, "the turn went on") : nil
+            case "control_request":
+                guard event["request_id"]?.stringValue != requestID, WorkerRequest(event: event) != nil || PermissionRequest(event: event) != nil
+                else { return nil }
+                return (.acknowledged, "the turn went on, to another request")
+            case "control_cancel_request":
+                guard event["request_id"]?.stringValue == requestID else { return nil }
+                return (.withdrawn, "the worker withdrew the request before the answer took effect")
+            case "result":
+                return (.acknowledged, "the turn ended")
+            default:
+                return nil
+            }
+        }
+    }
 }

@@ -166,7 +166,12 @@ package struct OpenPrompts {
                 if !inputs.contains(where: { $0.requestID == request.requestID }) { inputs.append(request) }
             }
         case "control_response":
-            close(event["response"]?["request_id"]?.stringValue)
+            let id = event["response"]?["request_id"]?.stringValue
+            // An error answer to a dialog is discarded by the worker, and the dialog stays open (SDK types).
+            if event["response"]?["subtype"]?.stringValue == "error", inputs.contains(where: { $0.requestID == id && $0.kind == .dialog }) {
+                break
+            }
+            close(id)
         case "control_cancel_request":
             close(event["request_id"]?.stringValue)
         case "result":

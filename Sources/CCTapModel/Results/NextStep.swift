@@ -8,6 +8,9 @@ public enum NextStep: Sendable, Equatable {
     case waitAgain(cursor: String)
     /// Answer one of `pending_permissions`, then wait again from `cursor`.
     case answerPermission(cursor: String)
+    /// A dialog or a form waits for the person's answer: ask them, answer it with their choice, then
+    /// wait again from `cursor`.
+    case answerInput(cursor: String)
     /// The person answers the prompt where Claude Code runs; then wait again from `cursor`.
     case personAnswers(cursor: String)
     /// The worker goes on with the turn: follow it with a wait.
@@ -32,6 +35,8 @@ public struct Wording: Sendable, Equatable {
     public var withCursor: String
     /// How to answer a permission prompt, with where its request id comes from.
     public var answerPermission: String
+    /// How to answer a dialog or a form, with where its request id comes from.
+    public var answerInput: String
     /// How to list sessions.
     public var listSessions: String
     /// How to read a session's conversation.
@@ -41,9 +46,10 @@ public struct Wording: Sendable, Equatable {
     public var waitForAttention: String
 
     public init(
-        wait: String, withCursor: String, answerPermission: String, listSessions: String, readSession: String,
-        waitForAttention: String
+        wait: String, withCursor: String, answerPermission: String, answerInput: String, listSessions: String,
+        readSession: String, waitForAttention: String
     ) {
+        self.answerInput = answerInput
         self.wait = wait
         self.withCursor = withCursor
         self.answerPermission = answerPermission
@@ -59,6 +65,8 @@ public struct Wording: Sendable, Equatable {
             return Self.capitalized("\(wait) \(withCursor) \(cursor) to keep waiting.")
         case .answerPermission(let cursor):
             return Self.capitalized("\(answerPermission), then \(wait) \(withCursor) \(cursor).")
+        case .answerInput(let cursor):
+            return "Ask the person what to answer, \(answerInput) with their choice, then \(wait) \(withCursor) \(cursor)."
         case .personAnswers(let cursor):
             return "Once the person has answered it in Claude Code or the Claude app, \(wait) \(withCursor) \(cursor)."
         case .followTurn:

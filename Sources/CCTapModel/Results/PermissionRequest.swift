@@ -12,9 +12,16 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
     /// The prompt in words, for the tools whose "permission" is really a question to the user:
     /// `AskUserQuestion` (the questions with their options) and `ExitPlanMode` (the plan).
     public var summary: String?
+    /// What the worker offers to keep allowing (`permission_suggestions`), sent back untouched by an
+    /// "always allow"; empty when it offers nothing.
+    public var suggestions: [JSONValue]
+    /// The same in words, one line each, for a person to read before choosing.
+    public var alwaysAllows: [String]
 
     enum CodingKeys: String, CodingKey {
         case input, description, title, summary
+        case suggestions = "permission_suggestions"
+        case alwaysAllows = "always_allows"
         case requestID = "request_id"
         case toolName = "tool_name"
         case toolUseID = "tool_use_id"
@@ -35,6 +42,8 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
         title = request["title"]?.stringValue
         createdAt = event["created_at"]?.stringValue
         summary = Self.summary(tool: toolName, input: input)
+        suggestions = request["permission_suggestions"]?.arrayValue ?? []
+        alwaysAllows = PermissionSuggestion.words(suggestions)
     }
 
     package static func summary(tool: String, input: JSONValue) -> String? {
@@ -65,6 +74,8 @@ public struct PermissionResponseResult: Codable, Sendable, Equatable {
     public var sessionID: String
     public var requestID: String
     public var decision: PermissionDecision
+    /// Whether the answer also sent the prompt's suggestions, so the worker stops asking for them.
+    public var always: Bool
     public var toolName: String
     /// Whether the worker showed, within a short wait, that it took the answer.
     public var status: ControlStatus
@@ -78,10 +89,11 @@ public struct PermissionResponseResult: Codable, Sendable, Equatable {
     public var next: NextStep? = nil
 
     package init(
-        sessionID: String, requestID: String, decision: PermissionDecision, toolName: String, status: ControlStatus,
-        detail: String?, sent: JSONValue, note: String, next: NextStep? = nil
+        sessionID: String, requestID: String, decision: PermissionDecision, always: Bool = false, toolName: String,
+        status: ControlStatus, detail: String?, sent: JSONValue, note: String, next: NextStep? = nil
     ) {
         self.sessionID = sessionID
+        self.always = always
         self.requestID = requestID
         self.decision = decision
         self.toolName = toolName
@@ -93,7 +105,7 @@ public struct PermissionResponseResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case decision, sent, note, status, detail
+        case decision, always, sent, note, status, detail
         case sessionID = "session_id"
         case requestID = "request_id"
         case toolName = "tool_name"

@@ -48,7 +48,8 @@ public enum WaitStatus: String, Codable, Sendable {
     /// The worker asked for permission to use a tool; answer it, then wait again from `cursor`.
     case waitingForPermission = "waiting_for_permission"
     /// The worker waits on another request (a dialog, an elicitation, a question cc-tap does not
-    /// know); see `pendingInputs`. The person answers it where Claude Code runs, then wait again.
+    /// know); see `pendingInputs`. A dialog or an elicitation is answered with the person's choice
+    /// (`respondToInput`); anything else where Claude Code runs. Then wait again.
     case waitingForInput = "waiting_for_input"
     /// The time ran out before the turn ended; wait again from `cursor`.
     case timeout

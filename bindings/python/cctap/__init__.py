@@ -202,6 +202,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "cctap_send_and_wait": ([c_void_p, c_char_p, c_char_p, c_double, _PROGRESS, c_void_p, _OUT], c_int),
         "cctap_wait_for_reply": ([c_void_p, c_char_p, c_char_p, c_double, _PROGRESS, c_void_p, _OUT], c_int),
         "cctap_respond_to_permission": ([c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT], c_int),
+        "cctap_respond_to_input": ([c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT], c_int),
         "cctap_interrupt": ([c_void_p, c_char_p, _OUT], c_int),
         "cctap_wait_for_attention": ([c_void_p, c_char_p, c_double, c_char_p, _PROGRESS, c_void_p, _OUT], c_int),
         "cctap_set_permission_mode": ([c_void_p, c_char_p, c_char_p, c_int, _OUT], c_int),
@@ -209,6 +210,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "cctap_rename_session": ([c_void_p, c_char_p, c_char_p, _OUT], c_int),
         "cctap_archive_session": ([c_void_p, c_char_p, _OUT], c_int),
         "cctap_mark_read": ([c_void_p, c_char_p, _OUT], c_int),
+        "cctap_prune_sessions": ([c_void_p, c_double, c_int, c_int, _OUT], c_int),
         "cctap_set_log_handler": ([c_int, _LOG_FN, c_void_p], c_int),
     }
     for name, (argtypes, restype) in signatures.items():
@@ -258,6 +260,7 @@ def _text(value: Optional[str], name: str) -> Optional[bytes]:
 _WORDING = {
     "wait": "call client.wait_for_reply()",
     "answer_permission": "call client.respond_to_permission() with a request_id from pending_permissions",
+    "answer_input": "call client.respond_to_input() with a request_id from pending_inputs",
     "list_sessions": "call client.list_sessions()",
     "read_session": "call client.read_session()",
     "wait_for_attention": "call client.wait_for_attention() with this result's resume_token",
@@ -375,12 +378,27 @@ class Client:
                                _text(resume_token, "resume_token"), callback, None)
 
     def respond_to_permission(self, session_id: str, request_id: str, decision: str, message: Optional[str] = None,
-                              updated_input: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        """Answers a permission prompt by its ``request_id``; ``decision`` is "allow" or "deny"."""
+                              updated_input: Optional[Dict[str, Any]] = None, always: bool = False) -> Dict[str, Any]:
+        """Answers a permission prompt by its ``request_id``; ``decision`` is "allow" or "deny".
+
+        ``always=True`` (with allow) also sends back the prompt's ``permission_suggestions``, so the session
+        stops asking for that rule; its ``always_allows`` says what that would allow, and where."""
+        if always is True:
+            if decision != "allow":
+                raise ValueError('always=True goes with decision "allow"')
+            decision = "always"
         updated = json.dumps(updated_input) if updated_input is not None else None
         return self._call(self._lib.cctap_respond_to_permission, _text(session_id, "session_id"),
                           _text(request_id, "request_id"), _text(decision, "decision"), _text(message, "message"),
                           _text(updated, "updated_input"))
+
+    def respond_to_input(self, session_id: str, request_id: str, action: str, result: Any = None) -> Dict[str, Any]:
+        """Answers a dialog ("complete" with ``result``, or "cancel") or an MCP server's form ("accept" with
+        ``result`` a dict fitting its ``requested_schema``, "decline" or "cancel"), an entry of
+        ``pending_inputs``. Content that does not fit the form raises before anything is sent."""
+        value = json.dumps(result) if result is not None else None
+        return self._call(self._lib.cctap_respond_to_input, _text(session_id, "session_id"),
+                          _text(request_id, "request_id"), _text(action, "action"), _text(value, "result"))
 
     def interrupt(self, session_id: str) -> Dict[str, Any]:
         """Asks the session to stop its current turn."""
@@ -407,6 +425,13 @@ class Client:
     def archive_session(self, session_id: str) -> Dict[str, Any]:
         """Archives the session; already archived is a success."""
         return self._call(self._lib.cctap_archive_session, _text(session_id, "session_id"))
+
+    def prune_sessions(self, older_than_days: float, offline_only: bool = False, dry_run: bool = True) -> Dict[str, Any]:
+        """Archives active sessions idle for more than ``older_than_days`` and not on a turn (with
+        ``offline_only``, only those whose machine is disconnected). ``dry_run`` (the default) archives
+        nothing and lists exactly what would go."""
+        return self._call(self._lib.cctap_prune_sessions, float(older_than_days), 1 if offline_only is True else 0,
+                          0 if dry_run is False else 1)
 
     def mark_read(self, session_id: str) -> Dict[str, Any]:
         """Marks the session read."""
