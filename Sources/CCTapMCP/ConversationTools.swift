@@ -1,4 +1,5 @@
 import CCTapCore
+import Foundation
 import MCP
 
 /// Tools that talk to a session: the published cc-tap's send_message and send_and_wait (same names
@@ -78,7 +79,8 @@ enum ConversationTools {
                 blocked on a prompt answers at once with that prompt; the message then waits behind it \
                 (turn: queued). On waiting_for_permission answer with \
                 respond_to_permission (an AskUserQuestion prompt is answered with allow and updated_input holding \
-                the answers); waiting_for_input is a request only the person can answer where Claude Code runs; on \
+                the answers); on waiting_for_input ask the person and answer with respond_to_input (a client that \
+                shows forms is asked directly, and the wait goes on with the person's answer); on \
                 timeout keep waiting with wait_for_reply and the cursor (never send the message again).
                 """,
             inputSchema: Schema.object(
@@ -99,11 +101,12 @@ enum ConversationTools {
             let message = try call.arguments.requiredString("message")
             let (seconds, clamped) = try waitSeconds(call)
             let interval = try pollInterval(call)
+            let started = Date()
             let result = try await ProgressSink.reporting(call.progress) { progress in
                 try await call.tap.sendAndWait(
                     id, message: message, timeout: seconds, pollInterval: interval, progress: progress)
             }
-            return try waitResult(result, clamped: clamped)
+            return try waitResult(try await InputRelay.relay(result, call: call, seconds: seconds, started: started), clamped: clamped)
         })
 
     static let waitForReply = ToolDefinition(

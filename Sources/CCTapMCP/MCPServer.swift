@@ -21,6 +21,7 @@ public enum CCTapMCPServer {
             name: "cc-tap", version: CCTap.version, title: "cc-tap: Claude Code sessions", instructions: instructions,
             capabilities: .init(resources: .init(subscribe: true, listChanged: true), tools: .init(listChanged: false)))
         let inFlight = InFlight()
+        let client = ClientTraits()
         // The handlers hold the server strongly; a server lives as long as its process or test.
         let resources = SessionResources(
             tap: tap, watchInterval: watchInterval, logger: logger,
@@ -39,7 +40,12 @@ public enum CCTapMCPServer {
                             ProgressNotification.message(.init(progressToken: token, progress: progress, message: message)))
                     }
                 }
-                return try await ToolRegistry.call(params, tap: tap, progress: sink, logger: logger)
+                // Forms go to the client only when it declared it can show them (MCP elicitation).
+                let asker =
+                    await client.elicitsForms
+                    ? InputAsker { message, schema in try await server.requestElicitation(message: message, requestedSchema: schema) }
+                    : nil
+                return try await ToolRegistry.call(params, tap: tap, progress: sink, asker: asker, logger: logger)
             }
         }
         await server.withMethodHandler(ListResources.self) { _ in
@@ -63,7 +69,7 @@ public enum CCTapMCPServer {
                 return Empty()
             }
         }
-        return (server, Lifecycle(inFlight: inFlight, resources: resources))
+        return (server, Lifecycle(inFlight: inFlight, resources: resources, client: client))
     }
 
     /// How the server runs as a Claude Code channel: off, or pushing for these sessions (all live
@@ -79,9 +85,11 @@ public enum CCTapMCPServer {
         var pusher: Task<Void, Never>?
         switch channel {
         case .off:
-            try await server.start(transport: SerialStdioTransport(logger: logger))
+            try await server.start(transport: SerialStdioTransport(logger: logger), initializeHook: lifecycle.client.note)
         case .on(let sessions):
-            try await server.start(transport: SerialStdioTransport(logger: logger, experimental: ChannelCapability.experimental))
+            try await server.start(
+                transport: SerialStdioTransport(logger: logger, experimental: ChannelCapability.experimental),
+                initializeHook: lifecycle.client.note)
             pusher = Task {
                 await ChannelPusher.run(tap: tap, sessions: sessions, logger: logger) { message in
                     try? await server.notify(ChannelNotification.message(message))
@@ -100,12 +108,33 @@ public enum CCTapMCPServer {
     public struct Lifecycle: Sendable {
         let inFlight: InFlight
         let resources: SessionResources
+        /// What the client declared in `initialize`; pass `client.note` as the start's initialize hook.
+        public let client: ClientTraits
 
         /// Stops watchers and waits (bounded) for the calls in progress to answer.
         public func finish(maxSeconds: Double) async {
             await resources.stopAll()
             await inFlight.drain(maxSeconds: maxSeconds)
         }
+    }
+}
+
+/// What the client declared it can do, as far as the tools care.
+public actor ClientTraits {
+    /// Whether the client shows forms to its person (`capabilities.elicitation`, form mode: an empty
+    /// `elicitation` object means form, as the 2025-11-25 revision keeps it).
+    private(set) var elicitsForms = false
+
+    public init() {}
+
+    /// The `initialize` hook: records what the client declared.
+    public nonisolated var note: @Sendable (Client.Info, Client.Capabilities) async throws -> Void {
+        { [self] _, capabilities in await self.record(capabilities) }
+    }
+
+    private func record(_ capabilities: Client.Capabilities) {
+        guard let elicitation = capabilities.elicitation else { return }
+        elicitsForms = elicitation.form != nil || elicitation.url == nil
     }
 }
 

@@ -15,6 +15,8 @@ struct ToolCall: Sendable {
     let arguments: ToolArguments
     let tap: Tap
     let progress: ProgressSink?
+    /// The client's person, through its forms, when the client declared elicitation.
+    var asker: InputAsker? = nil
 }
 
 /// All tools, in a fixed order: the published cc-tap's six first (same names and arguments), then ours.
@@ -28,7 +30,9 @@ public enum ToolRegistry {
 
     /// Runs a `tools/call`. Failures inside a tool are `isError` results that say what to do; an
     /// unknown tool is a JSON-RPC error. Cancellation propagates so no response is sent.
-    static func call(_ params: CallTool.Parameters, tap: Tap, progress: ProgressSink?, logger: Logger) async throws
+    static func call(
+        _ params: CallTool.Parameters, tap: Tap, progress: ProgressSink?, asker: InputAsker? = nil, logger: Logger
+    ) async throws
         -> CallTool.Result
     {
         guard let definition = definitions.first(where: { $0.tool.name == params.name }) else {
@@ -38,7 +42,7 @@ public enum ToolRegistry {
         let allowed = Set(definition.tool.inputSchema.objectValue?["properties"]?.objectValue?.keys.map { $0 } ?? [])
         do {
             let arguments = try ToolArguments(tool: params.name, values: params.arguments, allowed: allowed)
-            return try await definition.run(ToolCall(arguments: arguments, tap: tap, progress: progress))
+            return try await definition.run(ToolCall(arguments: arguments, tap: tap, progress: progress, asker: asker))
         } catch let invalid as ToolArguments.Invalid {
             return failure("Invalid arguments for \(params.name): \(invalid.message)")
         } catch let error as TapError {

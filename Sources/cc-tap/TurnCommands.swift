@@ -53,12 +53,7 @@ struct Respond: AsyncParsableCommand {
 
     func run() async throws {
         let tap = try options.makeTap()
-        let input = try updatedInput.map { text in
-            guard let value = JSONValue.parse(Data(text.utf8)) else {
-                throw ValidationError("--updated-input is not JSON.")
-            }
-            return value
-        }
+        let input = try updatedInput.map { try parsedJSON($0, option: "--updated-input") }
         let result = try await reportingErrors {
             try await tap.respondToPermission(
                 id, requestID: requestID, decision: decision, message: message, updatedInput: input, always: always)
@@ -94,17 +89,20 @@ struct RespondInput: AsyncParsableCommand {
 
     func run() async throws {
         let tap = try options.makeTap()
-        let value = try result.map { text in
-            guard let value = JSONValue.parse(Data(text.utf8)) else {
-                throw ValidationError("--result is not JSON (a string needs its quotes: --result '\"Continue\"').")
-            }
-            return value
+        let value = try result.map {
+            try parsedJSON($0, option: "--result", hint: " (a string needs its quotes: --result '\"Continue\"')")
         }
         let answer = try await reportingErrors {
             try await tap.respondToInput(id, requestID: requestID, action: action, value: value)
         }
         Output.emit(answer, json: options.json, human: Render.inputResponse)
     }
+}
+
+/// An option's JSON, or a usage error naming the option.
+private func parsedJSON(_ text: String, option: String, hint: String = "") throws -> JSONValue {
+    guard let value = JSONValue.parse(Data(text.utf8)) else { throw ValidationError("\(option) is not JSON\(hint).") }
+    return value
 }
 
 extension InputAction: ExpressibleByArgument {}

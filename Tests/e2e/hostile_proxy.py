@@ -539,6 +539,14 @@ _CLI_ARGUMENTS = {
     "read_session": lambda a: ["read", a["session_id"]],
     "send_message": lambda a: ["send", a["session_id"], a["message"]],
     "send_and_wait": lambda a: ["send", a["session_id"], a["message"], "--wait", "--timeout", str(a.get("timeout", 30))],
+    "wait_for_reply": lambda a: ["wait", a["session_id"], "--cursor", a["cursor"], "--timeout", str(a.get("timeout", 30))],
+    "respond_to_permission": lambda a: ["respond", a["session_id"], a["request_id"], a["decision"],
+                                        *(["--always"] if a.get("always") else [])],
+    "respond_to_input": lambda a: ["respond-input", a["session_id"], a["request_id"], a["action"],
+                                   *(["--result", json.dumps(a["result"])] if "result" in a else [])],
+    "prune_sessions": lambda a: ["prune", "--older-than", str(a["older_than_days"]),
+                                 *(["--offline-only"] if a.get("offline_only") else []),
+                                 "--dry-run" if a.get("dry_run", True) else "--yes"],
 }
 _C_ARGUMENTS = {
     "list_sessions": lambda a: ["list"],
@@ -546,11 +554,22 @@ _C_ARGUMENTS = {
     "read_session": lambda a: ["read", a["session_id"]],
     "send_message": lambda a: ["send", a["session_id"], a["message"]],
     "send_and_wait": lambda a: ["send_and_wait", a["session_id"], a["message"], str(a.get("timeout", 30))],
+    "wait_for_reply": lambda a: ["wait", a["session_id"], a["cursor"], str(a.get("timeout", 30))],
+    "respond_to_permission": lambda a: ["respond", a["session_id"], a["request_id"],
+                                        "always" if a.get("always") else a["decision"]],
+    "respond_to_input": lambda a: ["respond_input", a["session_id"], a["request_id"], a["action"],
+                                   *([json.dumps(a["result"])] if "result" in a else [])],
+    "prune_sessions": lambda a: ["prune", str(a["older_than_days"]), "1" if a.get("offline_only") else "0",
+                                 "1" if a.get("dry_run", True) else "0"],
 }
 # The arguments each operation takes (the others a test passes are dropped: MCP refuses them).
 _TAKES = {
     "new": (), "list_sessions": ("status_filter",), "get_session_info": ("session_id",), "read_session": ("session_id",),
     "send_message": ("session_id", "message"), "send_and_wait": ("session_id", "message", "timeout"),
+    "wait_for_reply": ("session_id", "cursor", "timeout"),
+    "respond_to_permission": ("session_id", "request_id", "decision", "always"),
+    "respond_to_input": ("session_id", "request_id", "action", "result"),
+    "prune_sessions": ("older_than_days", "offline_only", "dry_run"),
 }
 # The C status names, as the CLI's and MCP's kinds (TapError.Kind's raw values).
 _C_KINDS = {"CCTAP_OK": "", "CCTAP_E_AUTHENTICATION": "authentication"}

@@ -19,8 +19,9 @@ OFFLINE = "session_01HDisconnected00000005"
 LONG = "session_01HLongSession5000ev0006"
 UNICODE = "session_01HUnicodeTitle000000002"
 TOOLS = ["list_sessions", "get_session_info", "read_session", "get_session_events", "send_message",
-         "send_and_wait", "wait_for_reply", "respond_to_permission", "interrupt_session", "wait_for_attention",
-         "set_permission_mode", "set_model", "rename_session", "archive_session", "mark_read"]
+         "send_and_wait", "wait_for_reply", "respond_to_permission", "respond_to_input", "interrupt_session",
+         "wait_for_attention", "set_permission_mode", "set_model", "rename_session", "archive_session", "mark_read",
+         "prune_sessions"]
 
 
 def params(env):

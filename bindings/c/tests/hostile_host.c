@@ -9,6 +9,10 @@
  *         read SESSION [LAST_N]        cctap_read_session (20 by default)
  *         send SESSION TEXT            cctap_send_message
  *         send_and_wait SESSION TEXT [TIMEOUT]   cctap_send_and_wait (30 s by default)
+ *         wait SESSION CURSOR [TIMEOUT]          cctap_wait_for_reply (30 s by default)
+ *         respond SESSION REQUEST DECISION       cctap_respond_to_permission
+ *         respond_input SESSION REQUEST ACTION [RESULT_JSON]   cctap_respond_to_input
+ *         prune DAYS OFFLINE_ONLY DRY_RUN        cctap_prune_sessions (the flags 0 or 1)
  *
  * The client takes its options from --options (a JSON object, as cctap_client_new documents) or,
  * without it, from the environment (CCTAP_BASE_URL, CCTAP_ACCESS_TOKEN, ...). Every library log
@@ -34,7 +38,7 @@ static void on_log(int level, const char *message, void *user_data) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: hostile_host [--options JSON] new|list|info|read|send|send_and_wait [ARG...]\n");
+    fprintf(stderr, "usage: hostile_host [--options JSON] new|list|info|read|send|send_and_wait|wait|respond|respond_input|prune [ARG...]\n");
     return 2;
 }
 
@@ -61,6 +65,7 @@ int main(int argc, char **argv) {
     const char *a = argc > first + 1 ? argv[first + 1] : NULL;
     const char *b = argc > first + 2 ? argv[first + 2] : NULL;
     const char *c = argc > first + 3 ? argv[first + 3] : NULL;
+    const char *d = argc > first + 4 ? argv[first + 4] : NULL;
 
     cctap_set_log_handler(CCTAP_LOG_DEBUG, on_log, NULL);
     cctap_client *client = NULL;
@@ -81,6 +86,14 @@ int main(int argc, char **argv) {
         status = cctap_send_message(client, a, b, &out);
     } else if (strcmp(op, "send_and_wait") == 0 && a && b) {
         status = cctap_send_and_wait(client, a, b, c ? atof(c) : 30.0, NULL, NULL, &out);
+    } else if (strcmp(op, "wait") == 0 && a && b) {
+        status = cctap_wait_for_reply(client, a, b, c ? atof(c) : 30.0, NULL, NULL, &out);
+    } else if (strcmp(op, "respond") == 0 && a && b && c) {
+        status = cctap_respond_to_permission(client, a, b, c, NULL, NULL, &out);
+    } else if (strcmp(op, "respond_input") == 0 && a && b && c) {
+        status = cctap_respond_to_input(client, a, b, c, d, &out);
+    } else if (strcmp(op, "prune") == 0 && a && b && c) {
+        status = cctap_prune_sessions(client, atof(a), atoi(b), atoi(c), &out);
     } else {
         cctap_client_free(client);
         return usage();
