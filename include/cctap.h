@@ -380,11 +380,15 @@ int cctap_archive_session(cctap_client *client, const char *session_id, char **o
 /* Archives the active sessions whose last activity is older than older_than_days (1..3650) and that
  * are not on a turn; with offline_only non-zero, only those whose machine is disconnected. Every page
  * of the list is read. dry_run non-zero archives nothing and lists exactly what would go.
+ * session_ids: optional (NULL for all that are stale); comma-separated ids, at most 500: the ids a dry
+ * run named, so a real run archives none its person did not see; each is judged again, and one no
+ * longer stale stays ("kept": {"not_listed": n} counts those no longer in the active list).
  * JSON: {"dry_run","older_than_days","offline_only","sessions":[{"id","title","last_activity",
  *        "connection_status","outcome":"would_archive"|"archived"|"already_archived"|"failed",
- *        "detail"}],"archived","failed","kept":{"running"|"recent"|"online"|"undated":n},"complete","note"} */
+ *        "detail"}],"archived","failed","kept":{"running"|"recent"|"online"|"undated"|"not_listed":n},
+ *        "complete","note"} */
 int cctap_prune_sessions(cctap_client *client, double older_than_days, int offline_only, int dry_run,
-                         char **out_json);
+                         const char *session_ids, char **out_json);
 
 /* Marks the session read, so a finished turn no longer counts as unread (nor as needing attention).
  * Needs the 2026 routes (/v1/code/sessions). */

@@ -383,6 +383,11 @@ public final class Tap: Sendable {
             guard decision == .allow else {
                 throw TapError.invalidArgument("always goes with allow: it keeps allowing what the prompt suggests.")
             }
+            guard updatedInput == nil else {
+                throw TapError.invalidArgument(
+                    "always keeps allowing what the prompt proposed; with an edited input the rule sent back would not "
+                        + "cover what runs. Allow the edited input once, or always without an edit.")
+            }
             guard !request.suggestions.isEmpty else {
                 throw TapError.invalidArgument(
                     "The prompt offers nothing to keep allowing (its permission_suggestions are empty); allow it once instead.")

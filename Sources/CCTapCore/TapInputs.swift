@@ -12,7 +12,7 @@ extension Tap {
     /// the request's kind, or content the form does not take, is refused before anything is sent.
     ///
     /// The answer's shape is the Agent SDK's; that a Remote Control session takes it over the events
-    /// route as it takes a permission answer is not verified against the live service (PROTOCOL.md §18).
+    /// route as it takes a permission answer is not verified against the live service (PROTOCOL.md §17).
     public func respondToInput(_ id: String, requestID: String, action: InputAction, value: JSONValue? = nil) async throws
         -> InputResponseResult
     {
@@ -41,7 +41,7 @@ extension Tap {
         }
         let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
             from: EventCursor(recent.newest), seconds: configuration.acknowledgementTimeout,
-            ControlVerdict.inputAnswer(requestID: requestID))
+            ControlVerdict.inputAnswer(requestID: requestID, toolUseID: input.toolUseID))
         let note: String =
             switch status {
             case .acknowledged: "The worker took the answer (\(detail ?? "it went on"))."

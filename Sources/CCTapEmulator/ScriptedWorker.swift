@@ -393,7 +393,7 @@ extension EmulatorStore {
         let answer: JSON? = try await awaitAnswer(sessionID, requestID: requestID)["response"]
         let allowed = answer?["behavior"]?.stringValue == "allow"
         // "Always allow": the rules the answer sends back are kept for the rest of the session.
-        for update in answer?["updatedPermissions"]?.arrayValue ?? []
+        for update in allowed ? answer?["updatedPermissions"]?.arrayValue ?? [] : []
         where update["type"]?.stringValue == "addRules" && update["behavior"]?.stringValue == "allow" {
             for rule in update["rules"]?.arrayValue ?? [] {
                 let tool = rule["toolName"]?.stringValue ?? ""

@@ -70,6 +70,18 @@ struct ServiceRoutes {
             await store.rotateTokens(Set(tokens))
             return Reply.json(["ok": true])
         }
+        router.post("/_emulator/sessions/:id/age") { request, context in
+            // Makes a session last active `days_ago` days ago, its machine connected or not (for pruning
+            // a session that went stale while it waits on its person).
+            let id = try await existingSession(context)
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            let json = JSON.parse(Data(body.readableBytesView)) ?? [:]
+            guard let days = json["days_ago"]?.doubleValue else {
+                return Reply.error(APIFailure(400, "days_ago is required"), requestID: "req_emulator_control")
+            }
+            await store.age(id, daysAgo: days, connected: json["connected"]?.boolValue ?? false)
+            return Reply.json(["ok": true])
+        }
         router.post("/_emulator/sessions/:id/archive") { _, context in
             // The archive a user makes elsewhere (claude.ai, another client), without this client's login.
             let id = try await existingSession(context)

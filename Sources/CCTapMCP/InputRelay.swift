@@ -61,6 +61,31 @@ enum InputRelay {
     /// the call forever.
     static let maxRelays = 5
 
+    /// The person's answer, or nil when the client fails or `seconds` pass first (a form left open
+    /// must not hold the call past the time its caller gave it).
+    static func ask(
+        _ asker: InputAsker, _ form: (message: String, schema: Elicitation.RequestSchema), within seconds: Double
+    ) async -> CreateElicitation.Result? {
+        let (answers, answer) = AsyncStream.makeStream(of: CreateElicitation.Result?.self)
+        let asking = Task {
+            answer.yield(try? await asker.ask(form.message, form.schema))
+            answer.finish()
+        }
+        let timer = Task {
+            try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+            answer.yield(nil)
+            answer.finish()
+        }
+        var first: CreateElicitation.Result?? = nil
+        for await chosen in answers {
+            first = chosen
+            break
+        }
+        asking.cancel()
+        timer.cancel()
+        return first ?? nil
+    }
+
     /// While `result` waits for input the client's person can give, asks them, answers the session,
     /// and waits on from the result's cursor for what remains of `seconds`.
     static func relay(_ result: WaitResult, call: ToolCall, seconds: Double, started: Date) async throws -> WaitResult {
@@ -68,10 +93,16 @@ enum InputRelay {
         var result = result
         var told: [String] = []
         for _ in 0..<maxRelays {
-            guard result.status == .waitingForInput, let input = result.pendingInputs.first,
+            let left = seconds - Date().timeIntervalSince(started)
+            guard result.status == .waitingForInput, left > 1, let input = result.pendingInputs.first,
                 let form = InputAsker.form(for: input, session: result.sessionID)
             else { break }
-            let chosen = try await asker.ask(form.message, form.schema)
+            // The message is sent: whatever becomes of the form, the result (with its cursor) goes back.
+            guard let chosen = await ask(asker, form, within: left) else {
+                result.hint += " The person did not answer the form shown through this client within the call's time "
+                    + "(or the client could not show it); answer the request with respond_to_input."
+                break
+            }
             let (action, value) = InputAsker.answer(for: input, chosen)
             let answered: InputResponseResult
             do {
@@ -81,9 +112,9 @@ enum InputRelay {
                 return result
             }
             told.append("\(action.rawValue) to \(input.subtype) \(input.requestID) (\(answered.status.rawValue))")
-            let left = max(0, seconds - Date().timeIntervalSince(started))
+            let rest = max(0, seconds - Date().timeIntervalSince(started))
             result = try await ProgressSink.reporting(call.progress) { progress in
-                try await call.tap.waitForReply(result.sessionID, cursor: result.cursor, timeout: left, progress: progress)
+                try await call.tap.waitForReply(result.sessionID, cursor: result.cursor, timeout: rest, progress: progress)
             }
         }
         if !told.isEmpty {

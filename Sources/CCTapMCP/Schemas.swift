@@ -113,6 +113,7 @@ enum Schema {
             "actions": array(oneOf(InputAction.allCases.map(\.rawValue)), "the actions respond_to_input takes for it"),
             "summary": string("the request in words: the dialog's kind and payload, or the form's message and fields"),
             "dialog_kind": string("a dialog's kind"), "payload": any("a dialog's payload"),
+            "tool_use_id": string("the tool that asked, when a tool did"),
             "mcp_server_name": string("the MCP server that asks (elicitation)"), "message": string("what the elicitation asks"),
             "mode": string("form or url (elicitation)"), "url": string("where to answer, in url mode"),
             "requested_schema": any("the form's JSON Schema (elicitation): accept's content must fit it"),
@@ -254,7 +255,7 @@ enum Schema {
                         "detail": string("why it failed"),
                     ], required: ["id", "connection_status", "outcome"]), "the stale sessions"),
             "archived": integer("archived now or already archived"), "failed": integer(),
-            "kept": ["type": "object", "description": "sessions that stay, by why: running, recent, online, undated, archived",
+            "kept": ["type": "object", "description": "sessions that stay, by why: running, recent, online, undated, archived, not_listed",
                      "additionalProperties": ["type": "integer"]],
             "complete": boolean("false when the list could not be read to its end"), "note": string(),
         ], required: ["dry_run", "older_than_days", "offline_only", "sessions", "archived", "failed", "kept", "complete", "note"])

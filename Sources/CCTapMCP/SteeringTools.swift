@@ -113,7 +113,8 @@ enum SteeringTools {
                 Archive the active sessions whose last activity is older than older_than_days and that are not \
                 running or waiting on their person (with offline_only, only those whose machine is disconnected), \
                 over the whole list. dry_run is true unless set to false: a dry run lists exactly what would be \
-                archived and changes nothing. Show the person that list and archive only when they agree. \
+                archived and changes nothing. Show the person that list and archive only when they agree, then \
+                call again with dry_run false and session_ids set to the ids they agreed to, so nothing else goes. \
                 Archived sessions leave the list; their history stays readable.
                 """,
             inputSchema: Schema.object(
@@ -121,6 +122,8 @@ enum SteeringTools {
                     "older_than_days": Schema.number("Days without activity, 1..3650.", range: 1...3650, default: 30),
                     "offline_only": Schema.boolean("Only sessions whose machine is disconnected (default false)."),
                     "dry_run": Schema.boolean("List what would be archived without archiving (default true)."),
+                    "session_ids": Schema.array(
+                        Schema.string(), "Only these (the ids a dry run named); each is judged again, and one no longer stale stays."),
                 ], required: ["older_than_days"]),
             annotations: .init(
                 title: "Archive stale sessions", readOnlyHint: false, destructiveHint: true, idempotentHint: true,
@@ -132,7 +135,7 @@ enum SteeringTools {
             }
             let result = try await call.tap.pruneSessions(
                 olderThanDays: days, offlineOnly: try call.arguments.boolean("offline_only") ?? false,
-                dryRun: try call.arguments.boolean("dry_run") ?? true)
+                dryRun: try call.arguments.boolean("dry_run") ?? true, only: try call.arguments.strings("session_ids"))
             return try ToolRegistry.result(result, render: Render.prune)
         })
 }

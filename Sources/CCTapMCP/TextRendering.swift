@@ -129,7 +129,7 @@ public enum Render {
     }
 
     static func inputLine(_ request: WorkerRequest) -> String {
-        let answer = request.actions.isEmpty ? "" : "; answer with respond_to_input: " + request.actions.map(\.rawValue).joined(separator: ", ")
+        let answer = request.actions.isEmpty ? "" : "; answers: " + request.actions.map(\.rawValue).joined(separator: ", ")
         return "waiting for input: \(request.subtype) (request_id \(request.requestID)\(answer))\n" + indented(request.summary)
     }
 

@@ -136,7 +136,9 @@ struct Prune: AsyncParsableCommand {
             }
         }
         let result = try await reportingErrors {
-            try await tap.pruneSessions(olderThanDays: olderThan, offlineOnly: offlineOnly, dryRun: false)
+            // Exactly the sessions shown and agreed to: one that turned stale meanwhile waits for the next run.
+            try await tap.pruneSessions(
+                olderThanDays: olderThan, offlineOnly: offlineOnly, dryRun: false, only: preview.sessions.map(\.id))
         }
         Output.emit(result, json: options.json, human: Render.prune)
         if result.failed > 0 { throw ExitCode(1) }

@@ -299,10 +299,15 @@ public func cctapArchiveSession(_ client: CClient?, _ sessionID: UnsafePointer<C
 
 @c(cctap_prune_sessions)
 public func cctapPruneSessions(
-    _ client: CClient?, _ olderThanDays: Double, _ offlineOnly: Int32, _ dryRun: Int32, _ out: COut?
+    _ client: CClient?, _ olderThanDays: Double, _ offlineOnly: Int32, _ dryRun: Int32, _ sessionIDs: UnsafePointer<CChar>?,
+    _ out: COut?
 ) -> Int32 {
     operation(client, out) { () throws(CFailure) -> Work<PruneResult> in
-        return { try await $0.pruneSessions(olderThanDays: olderThanDays, offlineOnly: offlineOnly != 0, dryRun: dryRun != 0) }
+        let list = try CArguments.optionalString(sessionIDs, "session_ids", limit: CArguments.idLimit * Limits.attentionSessions.upperBound)
+        let only = list.map { $0.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty } }
+        return {
+            try await $0.pruneSessions(olderThanDays: olderThanDays, offlineOnly: offlineOnly != 0, dryRun: dryRun != 0, only: only)
+        }
     }
 }
 

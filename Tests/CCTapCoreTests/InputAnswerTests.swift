@@ -87,6 +87,11 @@ import Testing
                 _ = try await h.tap.respondToPermission(Seed.demo, requestID: prompt.requestID, decision: .deny, always: true)
             }
             #expect(denyAlways?.errorKind == .invalidArgument)
+            let edited = await tapError {
+                _ = try await h.tap.respondToPermission(
+                    Seed.demo, requestID: prompt.requestID, decision: .allow, updatedInput: ["command": "ls"], always: true)
+            }
+            #expect(edited?.message.contains("would not cover what runs") == true)
             let answered = try await h.tap.respondToPermission(Seed.demo, requestID: prompt.requestID, decision: .allow, always: true)
             #expect(answered.always)
             #expect(answered.sent["response"]?["response"]?["updatedPermissions"] == .array(prompt.suggestions))
@@ -129,6 +134,13 @@ import Testing
             #expect(await h.store.sessionStatus(old) == "archived")
             #expect(await h.store.sessionStatus(oldOnline) != "archived")
             #expect(await h.store.sessionStatus(running) != "archived")
+            // A run limited to the ids a dry run named archives none that turned stale after it.
+            let listed = try await h.tap.pruneSessions(olderThanDays: 30)
+            let later = await h.store.createSession(turns: 1, title: "stale after the dry run")
+            await h.store.age(later, daysAgo: 40, connected: false)
+            let limited = try await h.tap.pruneSessions(olderThanDays: 30, dryRun: false, only: listed.sessions.map(\.id))
+            #expect(try limited.sessions.map { try SessionID($0.id) } == [try SessionID(oldOnline)])
+            #expect(await h.store.sessionStatus(later) != "archived")
             let bad = await tapError { _ = try await h.tap.pruneSessions(olderThanDays: 0) }
             #expect(bad?.errorKind == .invalidArgument)
             _ = try await h.tap.interrupt(running)
@@ -140,10 +152,44 @@ import Testing
 @Suite struct InputModelTests {
     @Test func aDiffShowsTheChangedLinesWithContext() {
         let diff = UnifiedDiff.render(path: "a.swift", old: "one\ntwo\nthree\nfour\nfive", new: "one\ntwo\nTHREE\nfour\nfive")
-        #expect(diff == "--- a.swift\n+++ a.swift\n@@ -1,5 +1,5 @@\n one\n two\n-three\n+THREE\n four\n five")
-        let added = UnifiedDiff.render(path: "n", old: "", new: "x\ny")
-        #expect(added == "--- n\n+++ n\n@@ -0,0 +1,2 @@\n+x\n+y")
+        let head = "--- a.swift (the text replaced)\n+++ a.swift (its replacement)\n"
+        #expect(diff == head + "@@ -1,5 +1,5 @@\n one\n two\n-three\n+THREE\n four\n five")
+        let added = UnifiedDiff.render(path: "a.swift", old: "", new: "x\ny\n")
+        #expect(added == head + "@@ -0,0 +1,2 @@\n+x\n+y")
+        // A final newline is no line of its own; far context is left out; a long hunk is cut and counted.
+        #expect(UnifiedDiff.render(path: "a.swift", old: "a\n", new: "b\n") == head + "@@ -1,1 +1,1 @@\n-a\n+b")
+        let far = UnifiedDiff.render(path: "a.swift", old: "1\n2\n3\n4\n5\nX", new: "1\n2\n3\n4\n5\nY")
+        #expect(far == head + "@@ -3,4 +3,4 @@\n 3\n 4\n 5\n-X\n+Y")
+        let cut = UnifiedDiff.render(path: "a.swift", old: "", new: "1\n2\n3\n4", maxLines: 2)
+        #expect(cut == head + "@@ -0,0 +1,4 @@\n+1\n+2\n… 2 more line(s)")
         #expect(UnifiedDiff.proposal(tool: "Bash", input: ["command": "make check"]) == "$ make check")
+    }
+
+    @Test func aFormsChoicesAndCountsAreChecked() {
+        let schema = ElicitationSchema([
+            "type": "object",
+            "properties": [
+                "tier": ["type": "string", "oneOf": [["const": "gold", "title": "Gold"], ["const": "free", "title": "Free"]]],
+                "tags": ["type": "array", "items": ["anyOf": [["const": "a"], ["const": "b"]]], "minItems": 1, "maxItems": 1],
+                "name": ["type": "string", "maxLength": 2],
+            ],
+        ])
+        #expect(schema.problems(in: ["tier": "gold", "tags": ["a"], "name": "é🚀"]).isEmpty)
+        #expect(schema.problems(in: ["tier": "silver"]) == ["tier must be one of gold, free."])
+        #expect(schema.problems(in: ["tags": ["a", "b"]]) == ["tags takes at most 1 choice(s)."])
+        #expect(schema.problems(in: ["tags": ["c"]]).first?.hasPrefix("tags holds \"c\"") == true)
+        #expect(schema.fieldLines().contains { $0.contains("tier (string): one of gold, free") || $0.contains("one of gold, free") })
+    }
+
+    @Test func anAnswerIsAcknowledgedOnlyByTheMainThreadGoingOnOrItsOwnTool() {
+        let verdict = ControlVerdict.inputAnswer(requestID: "d1", toolUseID: "toolu_asks")
+        #expect(verdict(["type": "assistant", "parent_tool_use_id": "toolu_sub", "message": [:]])?.0 == nil)
+        #expect(verdict(["type": "user", "message": ["content": [["type": "tool_result", "tool_use_id": "toolu_other"]]]])?.0 == nil)
+        #expect(verdict(["type": "control_request", "request_id": "p2", "request": ["subtype": "can_use_tool"]])?.0 == nil)
+        #expect(verdict(["type": "control_response", "response": ["request_id": "d1", "subtype": "success"]])?.0 == nil)
+        #expect(verdict(["type": "user", "message": ["content": [["type": "tool_result", "tool_use_id": "toolu_asks"]]]])?.0 == .acknowledged)
+        #expect(verdict(["type": "assistant", "parent_tool_use_id": nil, "message": [:]])?.0 == .acknowledged)
+        #expect(verdict(["type": "control_cancel_request", "request_id": "d1"])?.0 == .withdrawn)
     }
 
     @Test func suggestionsAreWordedAndUnknownOnesNamed() {

@@ -190,6 +190,11 @@ import Testing
         #expect(try EventCursor(cursor.description) == cursor)
         #expect(try EventCursor("sevt_000000000012,msg=abcdef01,ahead=0,running=0").tie == Self.tie("abcdef01"))
         #expect(try EventCursor("id:evt-9").position == .eventID("evt-9"))
+        // An id that reads as another cursor keeps its `id:` when written back (found by the fuzzer).
+        for text in ["id:seq:", "id:seq:12", "id:id:ab_1"] {
+            let cursor = try EventCursor(text)
+            #expect(try EventCursor(cursor.description) == cursor, "\(text) -> \(cursor.description)")
+        }
     }
 
     @Test(arguments: [

@@ -41,6 +41,7 @@ import Testing
         ])!
         input.dialogKind = "confirm"
         input.payload = ["title": "Continue?"]
+        input.toolUseID = "toolu_2"
         return input
     }()
     static let turn = TurnResult(event: [

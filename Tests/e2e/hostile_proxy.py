@@ -560,7 +560,8 @@ _C_ARGUMENTS = {
     "respond_to_input": lambda a: ["respond_input", a["session_id"], a["request_id"], a["action"],
                                    *([json.dumps(a["result"])] if "result" in a else [])],
     "prune_sessions": lambda a: ["prune", str(a["older_than_days"]), "1" if a.get("offline_only") else "0",
-                                 "1" if a.get("dry_run", True) else "0"],
+                                 "1" if a.get("dry_run", True) else "0",
+                                 *([",".join(a["session_ids"])] if a.get("session_ids") else [])],
 }
 # The arguments each operation takes (the others a test passes are dropped: MCP refuses them).
 _TAKES = {
@@ -569,7 +570,7 @@ _TAKES = {
     "wait_for_reply": ("session_id", "cursor", "timeout"),
     "respond_to_permission": ("session_id", "request_id", "decision", "always"),
     "respond_to_input": ("session_id", "request_id", "action", "result"),
-    "prune_sessions": ("older_than_days", "offline_only", "dry_run"),
+    "prune_sessions": ("older_than_days", "offline_only", "dry_run", "session_ids"),
 }
 # The C status names, as the CLI's and MCP's kinds (TapError.Kind's raw values).
 _C_KINDS = {"CCTAP_OK": "", "CCTAP_E_AUTHENTICATION": "authentication"}

@@ -13,13 +13,14 @@ pruned (issue 24):
 
 The scripted worker (Sources/CCTapEmulator/ScriptedWorker.swift) asks a dialog on "dialog", a form on
 "elicit", and a Bash permission on "run <command>"."""
+import json
+
 import pytest
 
-from harness import TOKEN, ORG, clean_environment, emulator_call, run, running_emulator, wait_until
+from harness import TOKEN, ORG, clean_environment, emulator_call, run, running_emulator
 from hostile_proxy import Surfaces
 
 SURFACES = ["cli", "mcp", "c", "python"]
-DAY = 86_400
 
 
 @pytest.fixture(scope="module")
@@ -135,31 +136,40 @@ def test_always_allow_keeps_allowing_that_command_and_only_that(surface, late, t
 def test_prune_names_exactly_the_stale_sessions_and_archives_only_those(surface, tmp_path):
     for base in running_emulator():
         surfaces = Surfaces(None, base, environment(base, tmp_path), tmp_path)
-        offline = fresh_session(base, "old, offline", days_ago=40, connected=False)
-        online = fresh_session(base, "old, machine on", days_ago=40, connected=True)
-        recent = fresh_session(base, "recent", days_ago=3, connected=False)
-        running = fresh_session(base, "old, on a turn", days_ago=40, connected=True)
-        sent = surfaces.call("cli", "send_message", session_id=running, message="a long one, until stopped")
-        assert sent.ok, str(sent)
+
         def session(id):
             info = surfaces.call("cli", "get_session_info", session_id=id)
             assert info.ok, str(info)
             return info.result["session"]
 
-        wait_until(lambda: session(running)["worker_status"] == "running", "the old session to be on a turn")
+        def prune(**arguments):
+            outcome = surfaces.call(surface, "prune_sessions", older_than_days=30, **arguments)
+            assert outcome.ok, str(outcome)
+            return outcome.result, {tail(s["id"]) for s in outcome.result["sessions"]}
 
-        preview = surfaces.call(surface, "prune_sessions", older_than_days=30, dry_run=True)
-        assert preview.ok and preview.result["dry_run"] is True, str(preview)
-        assert {tail(s["id"]) for s in preview.result["sessions"]} == {tail(offline), tail(online)}, preview.result
-        assert {s["outcome"] for s in preview.result["sessions"]} == {"would_archive"}
-        assert all(session(s)["status"] == "active" for s in (offline, online, recent, running))
+        offline = fresh_session(base, "old, offline", days_ago=40, connected=False)
+        online = fresh_session(base, "old, machine on", days_ago=40, connected=True)
+        recent = fresh_session(base, "recent", days_ago=3, connected=False)
+        # Old, offline, and on a turn: blocked on a prompt its person has not answered.
+        waiting = fresh_session(base, "old, waiting on its person")
+        asked = surfaces.call("cli", "send_and_wait", session_id=waiting, message="run make deploy", timeout=60)
+        assert asked.ok and asked.result["status"] == "waiting_for_permission", str(asked)
+        emulator_call(base, "POST", f"/_emulator/sessions/{waiting}/age", {"days_ago": 40, "connected": False})
 
-        pruned = surfaces.call(surface, "prune_sessions", older_than_days=30, offline_only=True, dry_run=False)
-        assert pruned.ok, str(pruned)
-        assert [(tail(s["id"]), s["outcome"]) for s in pruned.result["sessions"]] == [(tail(offline), "archived")]
-        statuses = {s: session(s)["status"] for s in (offline, online, recent, running)}
-        assert statuses[offline] == "archived", statuses
-        assert all(statuses[s] != "archived" for s in (online, recent, running)), statuses
+        shown, named = prune(offline_only=True, dry_run=True)
+        assert shown["dry_run"] is True and named == {tail(offline)}, shown
+        assert {s["outcome"] for s in shown["sessions"]} == {"would_archive"}
+        assert all(session(s)["status"] == "active" for s in (offline, online, recent, waiting))
+
+        done, archived = prune(offline_only=True, dry_run=False)
+        assert archived == named and {s["outcome"] for s in done["sessions"]} == {"archived"}, done
+        shown, named = prune(dry_run=True)
+        assert named == {tail(online)}, shown
+        done, archived = prune(dry_run=False)
+        assert archived == named, done
+        statuses = {s: session(s)["status"] for s in (offline, online, recent, waiting)}
+        assert statuses == {offline: "archived", online: "archived", recent: "active", waiting: "active"}, statuses
+        assert session(waiting)["worker_status"] == "requires_action"
 
 
 def test_the_command_line_asks_before_pruning_and_refuses_without_a_terminal(tmp_path):
@@ -210,3 +220,64 @@ def test_a_client_that_shows_forms_is_asked_and_the_session_gets_its_persons_cho
     waited = result.structured_content
     assert waited["status"] == "complete" and "you chose Stop" in waited["reply"], waited
     assert "The person answered through this client: complete to request_user_dialog" in waited["hint"], waited["hint"]
+
+
+def test_the_command_line_archives_what_the_person_agreed_to_on_a_terminal(tmp_path):
+    """On a terminal (a pseudo-terminal here), prune lists what would go, asks, and on "y" archives
+    exactly those."""
+    import os
+    import pty
+    import subprocess
+
+    from harness import BIN
+
+    for base in running_emulator():
+        env = environment(base, tmp_path)
+        stale = fresh_session(base, "old, to go", days_ago=40, connected=False)
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([str(BIN / "cc-tap"), "prune", "--older-than", "30", "--json"], env=env,
+                                stdin=follower, stderr=follower, stdout=subprocess.PIPE)
+        os.close(follower)
+        seen = b""
+        while b"[y/N]" not in seen:
+            chunk = os.read(leader, 4096)
+            assert chunk, seen
+            seen += chunk
+        assert tail(stale).encode() in seen, seen
+        os.write(leader, b"y\n")
+        out, _ = proc.communicate(timeout=60)
+        os.close(leader)
+        assert proc.returncode == 0, (proc.returncode, out, seen)
+        result = json.loads(out)
+        assert [(tail(s["id"]), s["outcome"]) for s in result["sessions"]] == [(tail(stale), "archived")], result
+        assert '"status" : "archived"' in run(["info", stale, "--json"], env).stdout
+
+
+def test_a_form_the_person_leaves_open_does_not_hold_the_call(late, tmp_path):
+    """A client that shows forms, whose person never answers: send_and_wait returns within its timeout,
+    with the request still pending and a cursor, and says the form went unanswered."""
+    import anyio
+    from mcp import Client, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    from harness import BIN
+
+    session = fresh_session(late, "a form nobody answers")
+
+    async def absent(context, params):
+        await anyio.sleep(3600)
+
+    async def main():
+        env = environment(late, tmp_path)
+        with open(tmp_path / "server.log", "w") as errlog:
+            transport = stdio_client(StdioServerParameters(command=str(BIN / "cc-tap"), env=env), errlog=errlog)
+            async with Client(transport, read_timeout_seconds=120, elicitation_callback=absent) as client:
+                with anyio.fail_after(90):
+                    return await client.call_tool("send_and_wait", {"session_id": session, "message": "open a dialog",
+                                                                    "timeout": 8})
+
+    result = anyio.run(main)
+    waited = result.structured_content
+    assert not result.is_error and waited["status"] == "waiting_for_input", result
+    assert "did not answer the form" in waited["hint"], waited["hint"]
+    assert waited["pending_inputs"][0]["kind"] == "dialog" and waited["cursor"], waited

@@ -42,21 +42,23 @@ package enum ControlVerdict {
         }
     }
 
-    /// What shows an answer to a dialog or an elicitation took effect: the turn going on (the model's
-    /// next output, a tool's result, another request) or ending, or the request withdrawn. The worker
-    /// sends no `control_response` of its own to an answer, and our answer's echo says nothing.
-    package static func inputAnswer(requestID: String) -> Reader {
+    /// What shows an answer to a dialog or an elicitation took effect: the main thread's model going
+    /// on (its next output: it cannot go on while a tool of its call waits on the dialog), the result of
+    /// the tool that asked (the dialog's `tool_use_id`), or the turn's end; or the request withdrawn.
+    /// A subagent's events (`parent_tool_use_id` set) and other tools' results may come while the
+    /// dialog is still open, so they say nothing; nor does our answer's echo (the worker sends no
+    /// `control_response` of its own to an answer).
+    package static func inputAnswer(requestID: String, toolUseID: String?) -> Reader {
         { event in
+            if let parent = event["parent_tool_use_id"], parent != .null { return nil }
             switch event["type"]?.stringValue {
             case "assistant", "stream_event":
                 return (.acknowledged, "the turn went on")
             case "user":
-                let blocks = event["message"]?["content"]?.arrayValue ?? []
-                return blocks.contains { $0["type"]?.stringValue == "tool_result" } ? (.acknowledged, "the turn went on") : nil
-            case "control_request":
-                guard event["request_id"]?.stringValue != requestID, WorkerRequest(event: event) != nil || PermissionRequest(event: event) != nil
+                guard let toolUseID, let blocks = event["message"]?["content"]?.arrayValue,
+                    blocks.contains(where: { $0["type"]?.stringValue == "tool_result" && $0["tool_use_id"]?.stringValue == toolUseID })
                 else { return nil }
-                return (.acknowledged, "the turn went on, to another request")
+                return (.acknowledged, "the tool that asked finished")
             case "control_cancel_request":
                 guard event["request_id"]?.stringValue == requestID else { return nil }
                 return (.withdrawn, "the worker withdrew the request before the answer took effect")

@@ -77,7 +77,8 @@ public struct PruneResult: Codable, Sendable, Equatable {
     public var sessions: [PrunedSession]
     public var archived: Int
     public var failed: Int
-    /// How many sessions stayed, by why (`running`, `recent`, `online`, `undated`, `archived`).
+    /// How many sessions stayed, by why (`running`, `recent`, `online`, `undated`, `archived`; and
+    /// `not_listed`: named in `only` but no longer in the active list).
     public var kept: [String: Int]
     /// False when the list could not be read to its end: sessions on the unread pages were not judged.
     public var complete: Bool

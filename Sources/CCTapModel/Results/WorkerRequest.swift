@@ -15,6 +15,8 @@ public struct WorkerRequest: Codable, Sendable, Equatable {
     /// A dialog's `dialog_kind` and `payload` (SDK types: `{dialog_kind, payload, tool_use_id?}`).
     public var dialogKind: String?
     public var payload: JSONValue?
+    /// The tool that asked, when a tool did (a dialog's `tool_use_id`): its result shows the answer taken.
+    public var toolUseID: String?
     /// An elicitation's fields (SDK types: `{mcp_server_name, message, mode, url?, elicitation_id?,
     /// requested_schema?}`).
     public var serverName: String?
@@ -30,6 +32,7 @@ public struct WorkerRequest: Codable, Sendable, Equatable {
         case subtype, kind, actions, summary, payload, message, mode, url, request
         case requestID = "request_id"
         case dialogKind = "dialog_kind"
+        case toolUseID = "tool_use_id"
         case serverName = "mcp_server_name"
         case requestedSchema = "requested_schema"
         case createdAt = "created_at"
@@ -54,6 +57,7 @@ public struct WorkerRequest: Codable, Sendable, Equatable {
         self.subtype = subtype
         self.request = request
         createdAt = event["created_at"]?.stringValue
+        toolUseID = request["tool_use_id"]?.stringValue
         kind = InputKind(subtype: subtype)
         actions = kind.actions
         switch kind {

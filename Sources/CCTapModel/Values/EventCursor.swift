@@ -113,7 +113,8 @@ public struct EventCursor: Sendable, Equatable, CustomStringConvertible {
     public var positionText: String {
         switch position {
         case .start: return "start"
-        case .eventID(let id): return id
+        // An id that would read back as something else (`seq:4`, written `id:seq:4`) keeps its `id:`.
+        case .eventID(let id): return Self.eventID(id) == id && !id.hasPrefix("seq:") ? id : "id:" + id
         case .sequence(let number): return "seq:\(number)"
         }
     }

@@ -12,7 +12,7 @@
  *         wait SESSION CURSOR [TIMEOUT]          cctap_wait_for_reply (30 s by default)
  *         respond SESSION REQUEST DECISION       cctap_respond_to_permission
  *         respond_input SESSION REQUEST ACTION [RESULT_JSON]   cctap_respond_to_input
- *         prune DAYS OFFLINE_ONLY DRY_RUN        cctap_prune_sessions (the flags 0 or 1)
+ *         prune DAYS OFFLINE_ONLY DRY_RUN [IDS]  cctap_prune_sessions (the flags 0 or 1; IDS comma-separated)
  *
  * The client takes its options from --options (a JSON object, as cctap_client_new documents) or,
  * without it, from the environment (CCTAP_BASE_URL, CCTAP_ACCESS_TOKEN, ...). Every library log
@@ -93,7 +93,7 @@ int main(int argc, char **argv) {
     } else if (strcmp(op, "respond_input") == 0 && a && b && c) {
         status = cctap_respond_to_input(client, a, b, c, d, &out);
     } else if (strcmp(op, "prune") == 0 && a && b && c) {
-        status = cctap_prune_sessions(client, atof(a), atoi(b), atoi(c), &out);
+        status = cctap_prune_sessions(client, atof(a), atoi(b), atoi(c), d, &out);
     } else {
         cctap_client_free(client);
         return usage();

@@ -210,7 +210,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "cctap_rename_session": ([c_void_p, c_char_p, c_char_p, _OUT], c_int),
         "cctap_archive_session": ([c_void_p, c_char_p, _OUT], c_int),
         "cctap_mark_read": ([c_void_p, c_char_p, _OUT], c_int),
-        "cctap_prune_sessions": ([c_void_p, c_double, c_int, c_int, _OUT], c_int),
+        "cctap_prune_sessions": ([c_void_p, c_double, c_int, c_int, c_char_p, _OUT], c_int),
         "cctap_set_log_handler": ([c_int, _LOG_FN, c_void_p], c_int),
     }
     for name, (argtypes, restype) in signatures.items():
@@ -383,7 +383,9 @@ class Client:
 
         ``always=True`` (with allow) also sends back the prompt's ``permission_suggestions``, so the session
         stops asking for that rule; its ``always_allows`` says what that would allow, and where."""
-        if always is True:
+        if not isinstance(always, bool):
+            raise TypeError(f"always must be a bool, not {type(always).__name__}")
+        if always:
             if decision != "allow":
                 raise ValueError('always=True goes with decision "allow"')
             decision = "always"
@@ -426,12 +428,22 @@ class Client:
         """Archives the session; already archived is a success."""
         return self._call(self._lib.cctap_archive_session, _text(session_id, "session_id"))
 
-    def prune_sessions(self, older_than_days: float, offline_only: bool = False, dry_run: bool = True) -> Dict[str, Any]:
+    def prune_sessions(self, older_than_days: float, offline_only: bool = False, dry_run: bool = True,
+                       session_ids: Optional[List[str]] = None) -> Dict[str, Any]:
         """Archives active sessions idle for more than ``older_than_days`` and not on a turn (with
         ``offline_only``, only those whose machine is disconnected). ``dry_run`` (the default) archives
-        nothing and lists exactly what would go."""
-        return self._call(self._lib.cctap_prune_sessions, float(older_than_days), 1 if offline_only is True else 0,
-                          0 if dry_run is False else 1)
+        nothing and lists exactly what would go; ``session_ids`` (the ids a dry run named) limits a real
+        run to those."""
+        for name, flag in (("offline_only", offline_only), ("dry_run", dry_run)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be a bool, not {type(flag).__name__}")
+        ids = None
+        if session_ids is not None:
+            if isinstance(session_ids, str) or not all(isinstance(i, str) for i in session_ids):
+                raise TypeError("session_ids must be a list of str")
+            ids = ",".join(session_ids)
+        return self._call(self._lib.cctap_prune_sessions, float(older_than_days), 1 if offline_only else 0,
+                          1 if dry_run else 0, _text(ids, "session_ids"))
 
     def mark_read(self, session_id: str) -> Dict[str, Any]:
         """Marks the session read."""
