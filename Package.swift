@@ -57,6 +57,7 @@ let package = Package(
                 "CCTapCore",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // The public C header as a module, so the exports use the header's own types and constants.

@@ -35,7 +35,7 @@ enum AttentionTools {
             outputSchema: Schema.attentionResult),
         run: run)
 
-    static func run(_ call: ToolCall) async throws -> CallTool.Result {
+    static func run(_ call: ToolCall) async throws -> ToolResult {
         let ids = try call.arguments.strings("session_ids") ?? []
         let (seconds, clamped) = try ConversationTools.waitSeconds(call)
         let token = try call.arguments.string("resume_token")

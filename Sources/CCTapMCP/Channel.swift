@@ -1,7 +1,6 @@
 import CCTapCore
 import Foundation
 import Logging
-import MCP
 
 /// cc-tap as a Claude Code channel (research preview, Claude Code 2.1.80+): when a watched session
 /// begins to need its user, a `notifications/claude/channel` message appears in the supervising
@@ -14,7 +13,7 @@ import MCP
 /// cc-tap does not declare `claude/channel/permission`: that relay carries the *supervising*
 /// session's own tool prompts out to a person on a trusted path (a chat app), and cc-tap has no
 /// such path; the remote sessions' prompts come in as channel messages instead.
-struct ChannelNotification: MCP.Notification {
+enum ChannelNotification {
     static let name = "notifications/claude/channel"
 
     struct Parameters: Hashable, Codable, Sendable {
@@ -22,13 +21,16 @@ struct ChannelNotification: MCP.Notification {
         var content: String
         /// Attributes of the `<channel>` tag: identifiers only, string values.
         var meta: [String: String]
+
+        var json: JSONValue {
+            ["content": .string(content), "meta": .object(meta.mapValues { .string($0) })]
+        }
     }
 }
 
-/// What the server declares as a channel, in the `initialize` result (`capabilities.experimental`),
-/// which swift-sdk 0.12.1's `Server.Capabilities` cannot express (see SerialStdioTransport).
-public enum ChannelCapability {
-    public static let experimental: [String: Value] = ["claude/channel": .object([:])]
+/// What the server declares as a channel, in the `initialize` result (`capabilities.experimental`).
+enum ChannelCapability {
+    static let experimental: JSONValue = ["claude/channel": [:]]
 }
 
 /// Pushes each new occasion of a session needing its user while the server runs.

@@ -33,7 +33,7 @@ enum ConversationTools {
         try call.arguments.number("poll_interval")
     }
 
-    static func waitResult(_ result: WaitResult, clamped: Bool) throws -> CallTool.Result {
+    static func waitResult(_ result: WaitResult, clamped: Bool) throws -> ToolResult {
         var result = result
         if clamped {
             result.hint += " (The wait was capped at \(Int(maxWaitSeconds)) s so the client does not give up on the call.)"

@@ -30,6 +30,9 @@ struct JSONRPCGate {
 
     private(set) var initialized = false
 
+    /// `initialized`: true where no handshake is kept (HTTP, where each request stands alone).
+    init(initialized: Bool = false) { self.initialized = initialized }
+
     static let modernVersionKey = "io.modelcontextprotocol/protocolVersion"
 
     /// Methods a client may send before `initialize` on a legacy connection.

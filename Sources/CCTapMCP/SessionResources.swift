@@ -1,7 +1,6 @@
 import CCTapCore
 import Foundation
 import Logging
-import MCP
 
 /// The resources: the session list, one session, and one session's transcript, all as the same
 /// JSON the tools return. Subscriptions are ours to keep (swift-sdk 0.12.1 keeps none): while a
@@ -12,15 +11,17 @@ import MCP
 /// followed for URIs nobody watches.
 actor SessionResources {
     static let sessionsURI = "cctap://sessions"
-    static let templates = [
-        Resource.Template(
-            uriTemplate: "cctap://sessions/{session_id}", name: "session", title: "A Claude Code session",
-            description: "One session's details and pending permission prompts (JSON, as get_session_info).",
-            mimeType: "application/json"),
-        Resource.Template(
-            uriTemplate: "cctap://sessions/{session_id}/transcript", name: "transcript", title: "A session's conversation",
-            description: "The newest 50 entries of a session's conversation (JSON, as read_session).",
-            mimeType: "application/json"),
+    static let templates: JSONValue = [
+        [
+            "uriTemplate": "cctap://sessions/{session_id}", "name": "session", "title": "A Claude Code session",
+            "description": "One session's details and pending permission prompts (JSON, as get_session_info).",
+            "mimeType": "application/json",
+        ],
+        [
+            "uriTemplate": "cctap://sessions/{session_id}/transcript", "name": "transcript", "title": "A session's conversation",
+            "description": "The newest 50 entries of a session's conversation (JSON, as read_session).",
+            "mimeType": "application/json",
+        ],
     ]
 
     enum Target: Equatable {
@@ -47,7 +48,7 @@ actor SessionResources {
         self.listChanged = listChanged
     }
 
-    static func target(_ uri: String) throws -> Target {
+    static func target(_ uri: String) throws(RPCError) -> Target {
         guard uri.hasPrefix("cctap://sessions") else { throw notFound(uri) }
         if uri == sessionsURI { return .sessions }
         let rest = uri.dropFirst("cctap://sessions/".count).split(separator: "/", omittingEmptySubsequences: false)
@@ -61,56 +62,62 @@ actor SessionResources {
         }
     }
 
-    static func notFound(_ uri: String) -> MCPError {
-        .serverError(code: -32002, message: "Resource not found: \(uri.prefix(200)). Known: cctap://sessions, cctap://sessions/{session_id}, cctap://sessions/{session_id}/transcript")
+    /// −32002 as 2025-11-25 names it; the connection gives −32602 on the 2026-07-28 path.
+    static func notFound(_ uri: String) -> RPCError {
+        RPCError(
+            code: -32002,
+            message: "Resource not found: \(uri.prefix(200)). Known: cctap://sessions, cctap://sessions/{session_id}, cctap://sessions/{session_id}/transcript",
+            data: ["uri": .string(String(uri.prefix(200)))])
     }
 
     /// The session list plus, for each session not archived, its transcript.
-    func list() async throws -> [Resource] {
+    func list() async throws(RPCError) -> JSONValue {
         let sessions = try await mapped { try await self.tap.listSessions(status: "active") }
-        var resources = [
-            Resource(
-                name: "sessions", uri: Self.sessionsURI, title: "Claude Code sessions",
-                description: "Every session on the account (JSON, as list_sessions).", mimeType: "application/json")
+        var resources: [JSONValue] = [
+            [
+                "name": "sessions", "uri": .string(Self.sessionsURI), "title": "Claude Code sessions",
+                "description": "Every session on the account (JSON, as list_sessions).", "mimeType": "application/json",
+            ]
         ]
         for session in sessions.sessions {
-            resources.append(
-                Resource(
-                    name: "transcript of \(session.id)", uri: "cctap://sessions/\(session.id)/transcript",
-                    title: session.title ?? session.id, description: "\(session.status), \(session.connectionStatus)",
-                    mimeType: "application/json"))
+            resources.append([
+                "name": .string("transcript of \(session.id)"), "uri": .string("cctap://sessions/\(session.id)/transcript"),
+                "title": .string(session.title ?? session.id), "description": .string("\(session.status), \(session.connectionStatus)"),
+                "mimeType": "application/json",
+            ])
         }
-        return resources
+        return .array(resources)
     }
 
-    func read(_ uri: String) async throws -> ReadResource.Result {
+    func read(_ uri: String) async throws(RPCError) -> JSONValue {
         let json: String
         switch try Self.target(uri) {
         case .sessions: json = ResultJSON.encode(try await mapped { try await self.tap.listSessions() })
         case .session(let id): json = ResultJSON.encode(try await mapped { try await self.tap.sessionInfo(id) })
         case .transcript(let id): json = ResultJSON.encode(try await mapped { try await self.tap.readSession(id, lastN: 50) })
         }
-        return ReadResource.Result(contents: [.text(json, uri: uri, mimeType: "application/json")])
+        return ["contents": [["uri": .string(uri), "mimeType": "application/json", "text": .string(json)]]]
     }
 
     /// Core failures as JSON-RPC errors (a resource read has no `isError` result).
-    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+    private func mapped<T>(_ body: () async throws -> T) async throws(RPCError) -> T {
         do {
             return try await body()
         } catch let error as TapError {
             switch error {
-            case .cancelled: throw CancellationError()
-            case .invalidArgument, .invalidSessionID: throw MCPError.invalidParams(error.message(.mcp))
-            case .api(let details) where details.status == 404:
-                throw MCPError.serverError(code: -32002, message: error.message(.mcp))
-            default: throw MCPError.internalError(error.message(.mcp))
+            case .cancelled: throw RPCError(code: -32800, message: "Request cancelled")
+            case .invalidArgument, .invalidSessionID: throw .invalidParams(error.message(.mcp))
+            case .api(let details) where details.status == 404: throw RPCError(code: -32002, message: error.message(.mcp))
+            default: throw .internal(error.message(.mcp))
             }
+        } catch {
+            throw .internal(String(describing: error).prefix(300).description)
         }
     }
 
     // MARK: Subscriptions
 
-    func subscribe(_ uri: String) throws {
+    func subscribe(_ uri: String) throws(RPCError) {
         let target = try Self.target(uri)
         guard watchers[uri] == nil else { return }
         let tap = tap, interval = watchInterval, notify = notify, logger = logger, listChanged = listChanged

@@ -6,7 +6,22 @@ import MCP
 /// A tool as data: what `tools/list` shows, and what a call does.
 struct ToolDefinition: Sendable {
     let tool: Tool
-    let run: @Sendable (ToolCall) async throws -> CallTool.Result
+    let run: @Sendable (ToolCall) async throws -> ToolResult
+}
+
+/// A tool's answer as `tools/call` returns it: the readable text, the structured result (the core's
+/// JSON, encoded once), and whether it is an error result.
+struct ToolResult: Sendable {
+    var text: String
+    var structured: JSONValue?
+    var isError = false
+
+    var json: JSONValue {
+        var result: [String: JSONValue] = ["content": [["type": "text", "text": .string(text)]]]
+        if let structured { result["structuredContent"] = structured }
+        if isError { result["isError"] = true }
+        return .object(result)
+    }
 }
 
 /// What a tool's code gets: its checked arguments, the core, and a progress sink when the client
@@ -28,17 +43,35 @@ public enum ToolRegistry {
     /// The tools as `tools/list` returns them.
     public static var tools: [Tool] { definitions.map(\.tool) }
 
+    /// The tools as JSON, encoded once (the declarations never change while the server runs).
+    static let toolsJSON: JSONValue = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return .array(tools.map { tool in (try? encoder.encode(tool)).flatMap { JSONValue.parse($0) } ?? .null })
+    }()
+
     /// Runs a `tools/call`. Failures inside a tool are `isError` results that say what to do; an
     /// unknown tool is a JSON-RPC error. Cancellation propagates so no response is sent.
     static func call(
-        _ params: CallTool.Parameters, tap: Tap, progress: ProgressSink?, asker: InputAsker? = nil, logger: Logger
-    ) async throws
-        -> CallTool.Result
-    {
-        guard let definition = definitions.first(where: { $0.tool.name == params.name }) else {
-            throw MCPError.invalidParams(
-                "Unknown tool: \(params.name.prefix(100)). Available: \(definitions.map(\.tool.name).joined(separator: ", ")).")
+        name: String, arguments given: JSONValue?, tap: Tap, progress: ProgressSink?, asker: InputAsker? = nil, logger: Logger
+    ) async throws(RPCError) -> ToolResult {
+        guard let definition = definitions.first(where: { $0.tool.name == name }) else {
+            throw .invalidParams(
+                "Unknown tool: \(name.prefix(100)). Available: \(definitions.map(\.tool.name).joined(separator: ", ")).")
         }
+        do {
+            return try await run(definition, given, tap: tap, progress: progress, asker: asker, logger: logger)
+        } catch is CancellationError {
+            throw RPCError(code: -32800, message: "Request cancelled")
+        } catch {
+            throw .internal("\(name) failed unexpectedly: \(String(describing: error).prefix(300))")
+        }
+    }
+
+    private static func run(
+        _ definition: ToolDefinition, _ given: JSONValue?, tap: Tap, progress: ProgressSink?, asker: InputAsker?, logger: Logger
+    ) async throws -> ToolResult {
+        let params = (name: definition.tool.name, arguments: given?.objectValue?.mapValues(sdkValue))
         let allowed = Set(definition.tool.inputSchema.objectValue?["properties"]?.objectValue?.keys.map { $0 } ?? [])
         do {
             let arguments = try ToolArguments(tool: params.name, values: params.arguments, allowed: allowed)
@@ -59,16 +92,18 @@ public enum ToolRegistry {
 
     /// A successful result: the structured result (the core's JSON) and its readable rendering,
     /// both with the result's next step in the tools' words.
-    static func result<T: Encodable>(_ value: T, render: (T) -> String) throws -> CallTool.Result {
+    static func result<T: Encodable>(_ value: T, render: (T) -> String) throws -> ToolResult {
         let value = Wording.mcp.apply(value)
         let text = render(value)
         guard let json = JSONValue.parse(Data(ResultJSON.encode(value).utf8)) else {
             throw TapError.badResponse("could not encode the result")
         }
-        let structured = mcpValue(json)
-        return CallTool.Result(
-            content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: Optional<Value>.some(structured))
+        return ToolResult(text: text, structured: json)
     }
+
+    /// A JSON argument as the SDK's `Value`, which `ToolArguments` still reads (mapped case by case:
+    /// decoding would run swift-sdk's data-URL Regex on every string).
+    static func sdkValue(_ json: JSONValue) -> Value { mcpValue(json) }
 
     /// Our JSON as the SDK's `Value`, mapped case by case. Decoding it with `JSONDecoder` instead
     /// costs swift-sdk 0.12.1 a fresh data-URL `Regex` for every string (measured: 14 ms for a
@@ -86,8 +121,8 @@ public enum ToolRegistry {
         }
     }
 
-    static func failure(_ message: String) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
+    static func failure(_ message: String) -> ToolResult {
+        ToolResult(text: message, isError: true)
     }
 
     /// The README's tool table, generated from the registry (a test keeps the README in step).

@@ -3,7 +3,6 @@ import CCTapCore
 import CCTapEmulator
 import CCTapMCP
 import Foundation
-import MCP
 
 /// `cc-tap demo`: a guided tour, through the MCP server, against the embedded emulator. No account
 /// needed: everything runs in this process on loopback.
@@ -35,20 +34,22 @@ struct Demo: AsyncParsableCommand {
         let logger = configuration.logger
 
         // An MCP client and the cc-tap MCP server, connected in memory.
-        let (server, lifecycle) = await CCTapMCPServer.makeServer(tap: Tap(configuration: configuration), logger: logger)
-        let (clientEnd, serverEnd) = await InMemoryTransport.createConnectedPair()
-        try await server.start(transport: serverEnd)
-        let client = Client(name: "cc-tap-demo", version: CCTap.version)
-        _ = try await client.connect(transport: clientEnd)
+        let client = LoopbackClient(tap: Tap(configuration: configuration), logger: logger)
+        _ = await client.request(
+            "initialize", ["protocolVersion": "2025-11-25", "capabilities": [:], "clientInfo": ["name": "cc-tap-demo", "version": .string(CCTap.version)]])
 
         func heading(_ number: Int, _ text: String) {
             Output.print("\n━━ \(number). \(text)\n")
         }
-        func call(_ name: String, _ arguments: [String: Value]) async throws -> CallTool.Result {
+        func call(_ name: String, _ arguments: [String: JSONValue]) async throws -> JSONValue {
             Output.print("→ \(name) \(Self.describe(arguments))\n")
-            let result = try await client.callTool(name: name, arguments: arguments).value
-            for case .text(let text, _, _) in result.content { Output.print(text) }
-            if result.isError == true { throw ExitCode(1) }
+            let answer = await client.request("tools/call", ["name": .string(name), "arguments": .object(arguments)])
+            guard let result = answer["result"] else {
+                Output.error("cc-tap demo: \(answer["error"]?["message"]?.stringValue ?? "no answer")")
+                throw ExitCode(1)
+            }
+            for block in result["content"]?.arrayValue ?? [] { Output.print(block["text"]?.stringValue ?? "") }
+            if result["isError"]?.boolValue == true { throw ExitCode(1) }
             return result
         }
 
@@ -57,8 +58,8 @@ struct Demo: AsyncParsableCommand {
             Output.print("emulated Remote Control API on http://127.0.0.1:\(port). A Claude agent would make these same calls.")
 
             heading(1, "The tools a Claude client sees")
-            let tools = try await client.listTools().tools
-            Output.print(tools.map { "  \($0.name): \($0.title ?? "")" }.joined(separator: "\n"))
+            let tools = await client.request("tools/list", [:])["result"]?["tools"]?.arrayValue ?? []
+            Output.print(tools.map { "  \($0["name"]?.stringValue ?? ""): \($0["title"]?.stringValue ?? "")" }.joined(separator: "\n"))
 
             heading(2, "Every session on the account, across all pages")
             _ = try await call("list_sessions", ["status_filter": "active"])
@@ -73,7 +74,7 @@ struct Demo: AsyncParsableCommand {
 
             heading(5, "A turn that needs permission, answered through MCP")
             let asked = try await call("send_and_wait", ["session_id": .string(Seed.demo), "message": "run git status", "timeout": 30])
-            guard let structured = asked.structuredContent?.objectValue,
+            guard let structured = asked["structuredContent"]?.objectValue,
                 structured["status"]?.stringValue == "waiting_for_permission",
                 let cursor = structured["cursor"]?.stringValue,
                 let requestID = structured["pending_permissions"]?.arrayValue?.first?.objectValue?["request_id"]?.stringValue
@@ -93,20 +94,18 @@ struct Demo: AsyncParsableCommand {
             Output.print("\nDone. To use it from Claude, see README.md (Claude Desktop and Claude Code set-up).")
         } catch {
             if let error = error as? TapError { Output.error("cc-tap demo: \(error.message(.cli))") }
-            await shutdown(client: client, server: server, lifecycle: lifecycle, emulator: emulator)
+            await shutdown(client: client, emulator: emulator)
             throw ExitCode(1)
         }
-        await shutdown(client: client, server: server, lifecycle: lifecycle, emulator: emulator)
+        await shutdown(client: client, emulator: emulator)
     }
 
-    private func shutdown(client: Client, server: Server, lifecycle: CCTapMCPServer.Lifecycle, emulator: Emulator) async {
-        await client.disconnect()
-        await lifecycle.finish(maxSeconds: 1)
-        await server.stop()
+    private func shutdown(client: LoopbackClient, emulator: Emulator) async {
+        await client.close()
         await emulator.stop()
     }
 
-    static func describe(_ arguments: [String: Value]) -> String {
+    static func describe(_ arguments: [String: JSONValue]) -> String {
         let parts = arguments.keys.sorted().map { key -> String in
             switch arguments[key]! {
             case .string(let text): return "\(key)=\"\(text)\""

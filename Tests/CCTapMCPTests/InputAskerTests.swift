@@ -49,16 +49,12 @@ import Testing
         #expect(InputAsker.answer(for: form, .init(action: .cancel)).0 == .cancel)
     }
 
-    @Test func onlyAClientThatShowsFormsIsAsked() async throws {
-        func traits(_ capabilities: Client.Capabilities) async throws -> Bool {
-            let traits = ClientTraits()
-            try await traits.note(Client.Info(name: "test", version: "1"), capabilities)
-            return await traits.elicitsForms
-        }
-        #expect(try await traits(.init()) == false)
-        #expect(try await traits(.init(elicitation: .init(form: .init(), url: nil))))
+    @Test func onlyAClientThatShowsFormsIsAsked() {
+        #expect(MCPConnection.showsForms(nil) == false)
+        #expect(MCPConnection.showsForms(["roots": [:]]) == false)
+        #expect(MCPConnection.showsForms(["elicitation": ["form": [:]]]))
         // An empty `elicitation` object means forms (2025-11-25); a client that only opens URLs is not asked.
-        #expect(try await traits(.init(elicitation: .init(form: nil, url: nil))))
-        #expect(try await traits(.init(elicitation: .init(form: nil, url: .init()))) == false)
+        #expect(MCPConnection.showsForms(["elicitation": [:]]))
+        #expect(MCPConnection.showsForms(["elicitation": ["url": [:]]]) == false)
     }
 }
