@@ -57,37 +57,49 @@ final class ConnectionSlot: Sendable {
 /// An MCP client in the same process, for the demo: frames go to a connection and answers come back
 /// by id, through the same dispatcher and encoding as stdio.
 public actor LoopbackClient {
-    private var connection: MCPConnection?
-    private var waiting: [Int64: CheckedContinuation<JSONValue, Never>] = [:]
+    private let connection: MCPConnection
+    private let mailbox: Mailbox
     private var nextID: Int64 = 1
-    private let slot = ConnectionSlot()
 
     public init(tap: Tap, logger: Logger) {
+        let slot = ConnectionSlot()
+        let mailbox = Mailbox()
         let methods = CCTapMCPServer.methods(tap: tap, logger: logger, watchInterval: 2, channel: false, connection: slot)
-        let connection = MCPConnection(methods: methods, logger: logger) { [weak self] frame in
+        let connection = MCPConnection(methods: methods, logger: logger) { frame in
             // Each frame crosses as text, as it would over a pipe.
-            guard let self, let parsed = JSONValue.parse(Data(frame.jsonText().utf8)) else { return }
-            await self.deliver(parsed)
+            guard let parsed = JSONValue.parse(Data(frame.jsonText().utf8)) else { return }
+            await mailbox.deliver(parsed)
         }
         slot.set(connection)
         self.connection = connection
-    }
-
-    private func deliver(_ frame: JSONValue) {
-        guard let id = frame["id"]?.intValue, let waiter = waiting.removeValue(forKey: id) else { return }
-        waiter.resume(returning: frame)
+        self.mailbox = mailbox
     }
 
     /// Sends a request and returns its whole response frame (`result` or `error`).
     public func request(_ method: String, _ params: JSONValue) async -> JSONValue {
         let id = nextID
         nextID += 1
-        return await withCheckedContinuation { continuation in
-            waiting[id] = continuation
-            let frame: JSONValue = ["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params]
-            Task { await connection?.receive(frame) }
-        }
+        let frame: JSONValue = ["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params]
+        let connection = connection
+        return await mailbox.response(for: id) { await connection.receive(frame) }
     }
 
-    public func close() async { await connection?.finish(maxSeconds: 1) }
+    public func close() async { await connection.finish(maxSeconds: 1) }
+
+    /// The answers, handed to whoever waits for their id.
+    actor Mailbox {
+        private var waiting: [Int64: CheckedContinuation<JSONValue, Never>] = [:]
+
+        func response(for id: Int64, send: @escaping @Sendable () async -> Void) async -> JSONValue {
+            await withCheckedContinuation { continuation in
+                waiting[id] = continuation
+                Task { await send() }
+            }
+        }
+
+        func deliver(_ frame: JSONValue) {
+            guard let id = frame["id"]?.intValue, let waiter = waiting.removeValue(forKey: id) else { return }
+            waiter.resume(returning: frame)
+        }
+    }
 }

@@ -207,7 +207,7 @@ def test_a_client_that_shows_forms_is_asked_and_the_session_gets_its_persons_cho
         env = environment(late, tmp_path)
         with open(tmp_path / "server.log", "w") as errlog:
             transport = stdio_client(StdioServerParameters(command=str(BIN / "cc-tap"), env=env), errlog=errlog)
-            async with Client(transport, read_timeout_seconds=120, elicitation_callback=person) as client:
+            async with Client(transport, read_timeout_seconds=120, elicitation_callback=person, mode="legacy") as client:
                 return await client.call_tool("send_and_wait", {"session_id": session, "message": "open a dialog please",
                                                                 "timeout": 100})
 
@@ -271,7 +271,7 @@ def test_a_form_the_person_leaves_open_does_not_hold_the_call(late, tmp_path):
         env = environment(late, tmp_path)
         with open(tmp_path / "server.log", "w") as errlog:
             transport = stdio_client(StdioServerParameters(command=str(BIN / "cc-tap"), env=env), errlog=errlog)
-            async with Client(transport, read_timeout_seconds=120, elicitation_callback=absent) as client:
+            async with Client(transport, read_timeout_seconds=120, elicitation_callback=absent, mode="legacy") as client:
                 with anyio.fail_after(90):
                     return await client.call_tool("send_and_wait", {"session_id": session, "message": "open a dialog",
                                                                     "timeout": 8})

@@ -29,6 +29,9 @@ def params(env):
 
 
 def connect(env, **kwargs):
+    # The 2025-11-25 path these tests were written for (resources/subscribe, -32002); the client's
+    # default, auto, now negotiates 2026-07-28, which test_mcp_eras.py drives.
+    kwargs.setdefault("mode", "legacy")
     return Client(params(env), read_timeout_seconds=kwargs.pop("read_timeout_seconds", 60), **kwargs)
 
 

@@ -186,7 +186,7 @@ struct HTTPGatekeeper: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: "A bearer token is required (CCTAP_HTTP_TOKEN or the token file cc-tap printed at start).\n")))
         }
         if !options.allowRemote {
-            let host = request.head.authority ?? request.headers[.host] ?? ""
+            let host = request.head.authority ?? ""
             let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }) + "]" : String(host.split(separator: ":").first ?? "")
             guard ["127.0.0.1", "localhost", "[::1]"].contains(name) else { return Response(status: .misdirectedRequest) }
         }

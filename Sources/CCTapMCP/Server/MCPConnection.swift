@@ -60,7 +60,7 @@ public actor MCPConnection {
         let task = Task { [weak self] in
             guard let self else { return }
             let reply: JSONValue
-            do {
+            do throws(RPCError) {
                 let result = try await self.methods.handle(method, params: params, id: id, connection: self)
                 reply = RPCFrame.result(id: id, result)
             } catch {

@@ -118,8 +118,9 @@ struct MCPMethods: Sendable {
         }
         // Forms go to the client only on the legacy path (2026-07-28 has no server-to-client requests)
         // and only when it declared it shows them.
+        let showsForms = await connection.elicitsForms
         let asker: InputAsker? =
-            era == .legacy && (await connection.elicitsForms)
+            era == .legacy && showsForms
             ? InputAsker { message, schema in
                 let encoded = (try? JSONEncoder().encode(schema)).flatMap { JSONValue.parse($0) } ?? [:]
                 let answer = try await connection.ask(
