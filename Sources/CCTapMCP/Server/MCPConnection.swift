@@ -112,10 +112,13 @@ public actor MCPConnection {
     func ask(_ method: String, _ params: JSONValue) async throws -> JSONValue {
         let id = nextRequestID
         nextRequestID += 1
-        await write(RPCFrame.request(id: id, method, params))
+        let frame = RPCFrame.request(id: id, method, params)
+        let write = write
         return try await withTaskCancellationHandler {
+            // Waiting before writing: the client's answer may come back before a write returns.
             try await withCheckedThrowingContinuation { continuation in
                 asked[id] = continuation
+                Task { await write(frame) }
             }
         } onCancel: {
             Task { await self.abandon(id) }
