@@ -19,7 +19,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
-        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
     ],
     targets: [
         // What needs no network and no package: JSON values, ids, cursors, errors, limits, result types,
@@ -55,7 +54,6 @@ let package = Package(
             name: "CCTapMCP",
             dependencies: [
                 "CCTapCore",
-                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -89,7 +87,6 @@ let package = Package(
                 "CCTapCore",
                 "CCTapMCP",
                 "CCTapEmulator",
-                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -121,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CCTapMCPTests",
-            dependencies: ["CCTapMCP", "CCTapCore", "CCTapEmulator", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["CCTapMCP", "CCTapCore", "CCTapEmulator"],
             // Read from the source tree (#filePath), so UPDATE_SNAPSHOTS=1 can rewrite them in place.
             exclude: ["Snapshots"]
         ),

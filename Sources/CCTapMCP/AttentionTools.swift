@@ -1,5 +1,4 @@
 import CCTapCore
-import MCP
 
 /// Tools for supervising many sessions at once.
 enum AttentionTools {

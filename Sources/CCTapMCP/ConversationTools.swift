@@ -1,6 +1,5 @@
 import CCTapCore
 import Foundation
-import MCP
 
 /// Tools that talk to a session: the published cc-tap's send_message and send_and_wait (same names
 /// and arguments), and wait_for_reply, respond_to_permission and interrupt_session.

@@ -1,47 +1,65 @@
 import CCTapCore
 import Foundation
-import MCP
 
 /// Asks the person at the MCP client (`elicitation/create`, form mode) for the answer to a dialog or
 /// a form a remote session waits on, and answers the session with what they chose: never a model's
 /// guess, since the client shows the form to its person. Used by the waits, only when the client
 /// declared elicitation; without it they return `waiting_for_input` as before.
 struct InputAsker: Sendable {
-    /// The client's form: its person's action (`accept`, `decline`, `cancel`) and content.
-    let ask: @Sendable (_ message: String, _ schema: Elicitation.RequestSchema) async throws -> CreateElicitation.Result
+    /// What the client's person did with a form (`elicitation/create`'s result).
+    struct Answer: Sendable, Equatable {
+        enum Action: String, Sendable { case accept, decline, cancel }
+        var action: Action
+        var content: JSONValue? = nil
+
+        /// The client's result, or nil when it is not one.
+        init?(_ result: JSONValue) {
+            guard let action = result["action"]?.stringValue.flatMap(Action.init(rawValue:)) else { return nil }
+            self.action = action
+            content = result["content"]
+        }
+
+        init(action: Action, content: JSONValue? = nil) {
+            self.action = action
+            self.content = content
+        }
+    }
+
+    /// The client's form: its person's action and content. `schema` is the form's JSON Schema.
+    let ask: @Sendable (_ message: String, _ schema: JSONValue) async throws -> Answer
 
     /// A form for a request, or nil when a form cannot carry it (a kind cc-tap cannot answer, or an
     /// elicitation that sends its person to a URL).
-    static func form(for input: WorkerRequest, session: String) -> (message: String, schema: Elicitation.RequestSchema)? {
+    static func form(for input: WorkerRequest, session: String) -> (message: String, schema: JSONValue)? {
         switch input.kind {
         case .elicitation:
             guard input.mode != "url" else { return nil }
-            let schema = input.requestedSchema ?? ["type": "object", "properties": [:]]
+            // The form as MCP restricts it: an object of the request's properties, required and titles.
+            let given = input.requestedSchema ?? [:]
+            var schema: [String: JSONValue] = ["type": "object", "properties": given["properties"] ?? [:]]
+            for key in ["required", "title", "description"] { if let value = given[key] { schema[key] = value } }
             return (
                 "Claude Code session \(session): \(input.serverName ?? "an MCP server") asks: \(input.message ?? "(no message)")",
-                Elicitation.RequestSchema(
-                    title: schema["title"]?.stringValue, description: schema["description"]?.stringValue,
-                    properties: (schema["properties"]?.objectValue ?? [:]).mapValues(Self.value),
-                    required: schema["required"]?.arrayValue?.compactMap(\.stringValue)))
+                .object(schema))
         case .dialog:
             // The payload's shape is not known beyond the SDK's `Record<string, unknown>`: offer its
             // `options` as choices when it lists strings, else ask for the answer as text.
             let options = input.payload?["options"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let field: [String: Value] =
+            let field: JSONValue =
                 options.isEmpty
                 ? ["type": "string", "title": "Your answer"]
                 : ["type": "string", "title": "Your choice", "enum": .array(options.map { .string($0) })]
             return (
                 "Claude Code session \(session) shows a dialog. \(input.summary)",
-                Elicitation.RequestSchema(properties: ["answer": .object(field)], required: ["answer"]))
+                ["type": "object", "properties": ["answer": field], "required": ["answer"]])
         case .other:
             return nil
         }
     }
 
     /// The answer for the remote session from the person's action on the form.
-    static func answer(for input: WorkerRequest, _ result: CreateElicitation.Result) -> (InputAction, JSONValue?) {
-        let content = result.content.flatMap { try? JSONEncoder().encode($0) }.flatMap { JSONValue.parse($0) }
+    static func answer(for input: WorkerRequest, _ result: Answer) -> (InputAction, JSONValue?) {
+        let content = result.content
         switch (input.kind, result.action) {
         case (.dialog, .accept): return (.complete, content?["answer"])
         case (.dialog, _): return (.cancel, nil)
@@ -49,10 +67,6 @@ struct InputAsker: Sendable {
         case (_, .decline): return (.decline, nil)
         case (_, .cancel): return (.cancel, nil)
         }
-    }
-
-    static func value(_ json: JSONValue) -> Value {
-        (try? JSONDecoder().decode(Value.self, from: json.jsonData())) ?? .null
     }
 }
 
@@ -64,9 +78,9 @@ enum InputRelay {
     /// The person's answer, or nil when the client fails or `seconds` pass first (a form left open
     /// must not hold the call past the time its caller gave it).
     static func ask(
-        _ asker: InputAsker, _ form: (message: String, schema: Elicitation.RequestSchema), within seconds: Double
-    ) async -> CreateElicitation.Result? {
-        let (answers, answer) = AsyncStream.makeStream(of: CreateElicitation.Result?.self)
+        _ asker: InputAsker, _ form: (message: String, schema: JSONValue), within seconds: Double
+    ) async -> InputAsker.Answer? {
+        let (answers, answer) = AsyncStream.makeStream(of: InputAsker.Answer?.self)
         let asking = Task {
             answer.yield(try? await asker.ask(form.message, form.schema))
             answer.finish()
@@ -76,7 +90,7 @@ enum InputRelay {
             answer.yield(nil)
             answer.finish()
         }
-        var first: CreateElicitation.Result?? = nil
+        var first: InputAsker.Answer?? = nil
         for await chosen in answers {
             first = chosen
             break

@@ -4,11 +4,10 @@ import Foundation
 /// Checks every frame a client sends against JSON-RPC 2.0 and MCP's framing rules before anything
 /// acts on it, and answers the ones that break them itself.
 ///
-/// swift-sdk 0.12.1 answers a parse error with a random id (which clients drop), takes
-/// `"jsonrpc":"1.0"` for a parse error, gives −32603 for parameters of the wrong type, silently
-/// ignores ids it cannot represent (so the client waits forever) and serves requests before
-/// `initialize` (measured; issue 21). The rules live here, as a pure value, so they hold whatever
-/// dispatches the frames behind it:
+/// It began as a guard in front of swift-sdk 0.12.1, which answered a parse error with a random id
+/// (which clients drop), took `"jsonrpc":"1.0"` for a parse error, gave −32603 for parameters of the
+/// wrong type, ignored ids it could not represent and served requests before `initialize` (measured;
+/// issue 21). The rules live here, as a pure value, so they hold whatever dispatches the frames:
 /// - not JSON: −32700 with `"id": null`;
 /// - not a request, notification or response object, `jsonrpc` other than `"2.0"`, a method that is
 ///   not a string, an id that is not a string or an integer (`null`, a fraction, past 2^63, an

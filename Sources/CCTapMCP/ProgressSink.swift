@@ -1,6 +1,5 @@
 import CCTapCore
 import Foundation
-import MCP
 import Synchronization
 
 /// Sends `notifications/progress` for one request that carried a progress token.

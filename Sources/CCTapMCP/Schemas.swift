@@ -1,5 +1,4 @@
 import CCTapCore
-import MCP
 
 /// JSON Schemas of tool inputs and of the core's result types.
 ///
@@ -7,49 +6,49 @@ import MCP
 /// null), and are strict (`additionalProperties: false`), so a change to a result type that the
 /// schema does not follow fails the end-to-end tests, where the MCP client validates every result.
 enum Schema {
-    static func object(_ properties: [String: Value], required: [String] = []) -> Value {
+    static func object(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
         [
             "type": "object", "properties": .object(properties), "required": .array(required.map { .string($0) }),
             "additionalProperties": false,
         ]
     }
 
-    static func string(_ description: String? = nil) -> Value { typed("string", description) }
-    static func integer(_ description: String? = nil) -> Value { typed("integer", description) }
-    static func number(_ description: String? = nil) -> Value { typed("number", description) }
+    static func string(_ description: String? = nil) -> JSONValue { typed("string", description) }
+    static func integer(_ description: String? = nil) -> JSONValue { typed("integer", description) }
+    static func number(_ description: String? = nil) -> JSONValue { typed("number", description) }
 
     /// A number with the range and default the core enforces, stated in the schema as well as in prose.
-    static func number(_ description: String, range: ClosedRange<Double>, default value: Double) -> Value {
+    static func number(_ description: String, range: ClosedRange<Double>, default value: Double) -> JSONValue {
         bounded(typed("number", description), .double(range.lowerBound), .double(range.upperBound), .double(value))
     }
 
-    static func integer(_ description: String, range: ClosedRange<Int>, default value: Int) -> Value {
-        bounded(typed("integer", description), .int(range.lowerBound), .int(range.upperBound), .int(value))
+    static func integer(_ description: String, range: ClosedRange<Int>, default value: Int) -> JSONValue {
+        bounded(typed("integer", description), .int(Int64(range.lowerBound)), .int(Int64(range.upperBound)), .int(Int64(value)))
     }
 
-    private static func bounded(_ schema: Value, _ minimum: Value, _ maximum: Value, _ value: Value) -> Value {
+    private static func bounded(_ schema: JSONValue, _ minimum: JSONValue, _ maximum: JSONValue, _ value: JSONValue) -> JSONValue {
         guard case .object(var object) = schema else { return schema }
         object["minimum"] = minimum
         object["maximum"] = maximum
         object["default"] = value
         return .object(object)
     }
-    static func boolean(_ description: String? = nil) -> Value { typed("boolean", description) }
-    static func array(_ items: Value, _ description: String? = nil) -> Value {
-        var schema: [String: Value] = ["type": "array", "items": items]
+    static func boolean(_ description: String? = nil) -> JSONValue { typed("boolean", description) }
+    static func array(_ items: JSONValue, _ description: String? = nil) -> JSONValue {
+        var schema: [String: JSONValue] = ["type": "array", "items": items]
         if let description { schema["description"] = .string(description) }
         return .object(schema)
     }
-    static func oneOf(_ values: [String], _ description: String? = nil) -> Value {
-        var schema: [String: Value] = ["type": "string", "enum": .array(values.map { .string($0) })]
+    static func oneOf(_ values: [String], _ description: String? = nil) -> JSONValue {
+        var schema: [String: JSONValue] = ["type": "string", "enum": .array(values.map { .string($0) })]
         if let description { schema["description"] = .string(description) }
         return .object(schema)
     }
     /// Any JSON value (events and tool inputs are passed through untouched).
-    static func any(_ description: String) -> Value { ["description": .string(description)] }
+    static func any(_ description: String) -> JSONValue { ["description": .string(description)] }
 
-    private static func typed(_ type: String, _ description: String?) -> Value {
-        var schema: [String: Value] = ["type": .string(type)]
+    private static func typed(_ type: String, _ description: String?) -> JSONValue {
+        var schema: [String: JSONValue] = ["type": .string(type)]
         if let description { schema["description"] = .string(description) }
         return .object(schema)
     }

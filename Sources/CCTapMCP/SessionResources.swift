@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 /// The resources: the session list, one session, and one session's transcript, all as the same
-/// JSON the tools return. Subscriptions are ours to keep (swift-sdk 0.12.1 keeps none): while a
+/// JSON the tools return. Subscriptions are the connection's to keep: while a
 /// client is subscribed to a URI, one watcher follows what it shows and sends
 /// `notifications/resources/updated` when it changes. The session list follows the account's shared
 /// board (the watch stream, or polls of the list), which also gives `notifications/resources/

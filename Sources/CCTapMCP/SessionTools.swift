@@ -1,5 +1,4 @@
 import CCTapCore
-import MCP
 
 /// Tools that read: the published cc-tap's four read tools, with their names and arguments.
 enum SessionTools {

@@ -1,5 +1,4 @@
 import CCTapCore
-import MCP
 
 /// Tools that steer a session as the web and mobile apps do: the worker's permission mode and model,
 /// and the session's title, archive state and read mark.

@@ -1,11 +1,10 @@
 import CCTapCore
 import Foundation
-import MCP
 
 /// A tool's arguments, read with checks that produce messages a model can act on.
 struct ToolArguments {
     let tool: String
-    let values: [String: Value]
+    let values: [String: JSONValue]
 
     /// Thrown for bad arguments; reported as an `isError` result (input validation is a tool
     /// execution error since MCP 2025-11-25).
@@ -13,7 +12,7 @@ struct ToolArguments {
         let message: String
     }
 
-    init(tool: String, values: [String: Value]?, allowed: Set<String>) throws {
+    init(tool: String, values: [String: JSONValue]?, allowed: Set<String>) throws {
         self.tool = tool
         self.values = values ?? [:]
         let unknown = self.values.keys.filter { !allowed.contains($0) }.sorted()
@@ -83,15 +82,11 @@ struct ToolArguments {
         }
     }
 
-    /// A JSON object argument, converted to the core's JSON value.
+    /// A JSON object argument.
     func object(_ name: String) throws -> JSONValue? {
         switch values[name] {
         case nil, .null?: return nil
-        case .object(let object)?:
-            guard let data = try? JSONEncoder().encode(Value.object(object)), let json = JSONValue.parse(data) else {
-                throw Invalid(message: "\(name) could not be read as JSON.")
-            }
-            return json
+        case let object? where object.objectValue != nil: return object
         case let other?: throw Invalid(message: "\(name) must be a JSON object (got \(Self.kind(other))).")
         }
     }
@@ -99,19 +94,15 @@ struct ToolArguments {
     /// Any JSON argument (a dialog's result may be a string, a number or an object), or nil when absent.
     func json(_ name: String) throws -> JSONValue? {
         guard let value = values[name], value != .null else { return nil }
-        guard let data = try? JSONEncoder().encode(value), let json = JSONValue.parse(data) else {
-            throw Invalid(message: "\(name) could not be read as JSON.")
-        }
-        return json
+        return value
     }
 
-    private static func kind(_ value: Value) -> String {
+    private static func kind(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case .bool: return "a boolean"
         case .int, .double: return "a number"
         case .string: return "a string"
-        case .data: return "data"
         case .array: return "an array"
         case .object: return "an object"
         }

@@ -1,7 +1,6 @@
 import CCTapCore
 import Foundation
 import Logging
-import MCP
 
 /// A tool as data: what `tools/list` shows, and what a call does.
 struct ToolDefinition: Sendable {
@@ -71,7 +70,7 @@ public enum ToolRegistry {
     private static func run(
         _ definition: ToolDefinition, _ given: JSONValue?, tap: Tap, progress: ProgressSink?, asker: InputAsker?, logger: Logger
     ) async throws -> ToolResult {
-        let params = (name: definition.tool.name, arguments: given?.objectValue?.mapValues(sdkValue))
+        let params = (name: definition.tool.name, arguments: given?.objectValue)
         let allowed = Set(definition.tool.inputSchema.objectValue?["properties"]?.objectValue?.keys.map { $0 } ?? [])
         do {
             let arguments = try ToolArguments(tool: params.name, values: params.arguments, allowed: allowed)
@@ -99,26 +98,6 @@ public enum ToolRegistry {
             throw TapError.badResponse("could not encode the result")
         }
         return ToolResult(text: text, structured: json)
-    }
-
-    /// A JSON argument as the SDK's `Value`, which `ToolArguments` still reads (mapped case by case:
-    /// decoding would run swift-sdk's data-URL Regex on every string).
-    static func sdkValue(_ json: JSONValue) -> Value { mcpValue(json) }
-
-    /// Our JSON as the SDK's `Value`, mapped case by case. Decoding it with `JSONDecoder` instead
-    /// costs swift-sdk 0.12.1 a fresh data-URL `Regex` for every string (measured: 14 ms for a
-    /// 50-session list, against 1 ms for the API call), and would turn a string that happens to
-    /// look like a data URL into binary data.
-    static func mcpValue(_ json: JSONValue) -> Value {
-        switch json {
-        case .null: return .null
-        case .bool(let value): return .bool(value)
-        case .int(let value): return Int(exactly: value).map { .int($0) } ?? .double(Double(value))
-        case .double(let value): return .double(value)
-        case .string(let value): return .string(value)
-        case .array(let items): return .array(items.map(mcpValue))
-        case .object(let fields): return .object(fields.mapValues(mcpValue))
-        }
     }
 
     static func failure(_ message: String) -> ToolResult {

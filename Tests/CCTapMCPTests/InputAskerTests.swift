@@ -1,5 +1,4 @@
 import Foundation
-import MCP
 import Testing
 
 @testable import CCTapCore
@@ -16,11 +15,11 @@ import Testing
         let offered = try #require(InputAsker.form(
             for: Self.request(["subtype": "request_user_dialog", "dialog_kind": "confirm", "payload": ["options": ["Yes", "No"]]]),
             session: "cse_1"))
-        #expect(offered.schema.properties["answer"]?.objectValue?["enum"] == .array(["Yes", "No"]))
-        #expect(offered.schema.required == ["answer"])
+        #expect(offered.schema["properties"]?["answer"]?["enum"] == .array(["Yes", "No"]))
+        #expect(offered.schema["required"] == ["answer"])
         let free = try #require(InputAsker.form(
             for: Self.request(["subtype": "request_user_dialog", "dialog_kind": "pick", "payload": ["x": 1]]), session: "cse_1"))
-        #expect(free.schema.properties["answer"]?.objectValue?["enum"] == nil)
+        #expect(free.schema["properties"]?["answer"]?["enum"] == nil)
         #expect(free.message.contains("pick"))
     }
 
@@ -31,22 +30,22 @@ import Testing
                 "requested_schema": ["type": "object", "properties": ["env": ["type": "string"]], "required": ["env"]],
             ]), session: "cse_1"))
         #expect(form.message.contains("deploy asks: Where?"))
-        #expect(form.schema.properties["env"] == ["type": "string"])
-        #expect(form.schema.required == ["env"])
+        #expect(form.schema["properties"]?["env"] == ["type": "string"])
+        #expect(form.schema["required"] == ["env"])
         #expect(InputAsker.form(for: Self.request(["subtype": "elicitation", "mode": "url", "url": "https://x"]), session: "s") == nil)
         #expect(InputAsker.form(for: Self.request(["subtype": "side_question"]), session: "s") == nil)
     }
 
     @Test func thePersonsActionBecomesTheAnswer() {
         let dialog = Self.request(["subtype": "request_user_dialog", "dialog_kind": "confirm", "payload": [:]])
-        let picked = InputAsker.answer(for: dialog, .init(action: .accept, content: ["answer": "Yes"]))
+        let picked = InputAsker.answer(for: dialog, InputAsker.Answer(action: .accept, content: ["answer": "Yes"]))
         #expect(picked.0 == .complete && picked.1 == "Yes")
-        #expect(InputAsker.answer(for: dialog, .init(action: .decline)).0 == .cancel)
+        #expect(InputAsker.answer(for: dialog, InputAsker.Answer(action: .decline)).0 == .cancel)
         let form = Self.request(["subtype": "elicitation", "message": "?"])
-        let accepted = InputAsker.answer(for: form, .init(action: .accept, content: ["env": "prod"]))
+        let accepted = InputAsker.answer(for: form, InputAsker.Answer(action: .accept, content: ["env": "prod"]))
         #expect(accepted.0 == .accept && accepted.1 == ["env": "prod"])
-        #expect(InputAsker.answer(for: form, .init(action: .decline)).0 == .decline)
-        #expect(InputAsker.answer(for: form, .init(action: .cancel)).0 == .cancel)
+        #expect(InputAsker.answer(for: form, InputAsker.Answer(action: .decline)).0 == .decline)
+        #expect(InputAsker.answer(for: form, InputAsker.Answer(action: .cancel)).0 == .cancel)
     }
 
     @Test func onlyAClientThatShowsFormsIsAsked() {

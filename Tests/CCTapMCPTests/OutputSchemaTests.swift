@@ -1,5 +1,4 @@
 import Foundation
-import MCP
 import Testing
 
 @testable import CCTapCore
@@ -53,7 +52,7 @@ import Testing
         sender: .peer, clientPlatform: "claude_code_remote")
 
     /// Each result type with the schema its tools declare.
-    static let cases: [(name: String, value: any Encodable & Sendable, schema: Value)] = [
+    static let cases: [(name: String, value: any Encodable & Sendable, schema: JSONValue)] = [
         ("SessionList", SessionList(sessions: [summary], count: 1, statusFilter: "active", pagesRead: 1, complete: false, note: "partial"),
          Schema.sessionList),
         ("SessionInfo", SessionInfo(session: summary, context: ["cwd": "/work"], pendingPermissions: [prompt], pendingInputs: [input]),

@@ -1,5 +1,4 @@
 import Foundation
-import MCP
 import Testing
 
 @testable import CCTapMCP

@@ -1,7 +1,6 @@
 import CCTapCore
 import Foundation
 import Logging
-import MCP
 import Synchronization
 
 /// The server's methods as data: what each answers, in each era. Everything a method needs of the
@@ -122,10 +121,10 @@ struct MCPMethods: Sendable {
         let asker: InputAsker? =
             era == .legacy && showsForms
             ? InputAsker { message, schema in
-                let encoded = (try? JSONEncoder().encode(schema)).flatMap { JSONValue.parse($0) } ?? [:]
                 let answer = try await connection.ask(
-                    "elicitation/create", ["mode": "form", "message": .string(message), "requestedSchema": encoded])
-                return try JSONDecoder().decode(CreateElicitation.Result.self, from: answer.jsonData())
+                    "elicitation/create", ["mode": "form", "message": .string(message), "requestedSchema": schema])
+                guard let read = InputAsker.Answer(answer) else { throw RPCError.invalidParams("the client's form answer has no action") }
+                return read
             } : nil
         return try await ToolRegistry.call(name: name, arguments: params?["arguments"], tap: tap, progress: sink, asker: asker, logger: logger)
     }

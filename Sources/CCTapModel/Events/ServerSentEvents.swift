@@ -21,7 +21,7 @@ public struct ServerSentEvent: Sendable, Equatable {
 /// sequence or a CRLF. (A keepalive that is only a comment dispatches nothing: a stall watchdog
 /// should count bytes received, not events.)
 ///
-/// Why not the parser in mattt/EventSource (already in our graph through swift-sdk): it is an actor
+/// Why not the parser in mattt/EventSource (the one swift-sdk brought, when we used it): it is an actor
 /// fed one byte per `await`, and its line and event buffers have no bound, so a long catch-up costs an
 /// actor hop per byte and a broken stream can grow them without limit. This one is a plain struct fed
 /// whole buffers; lines longer than `maxLineBytes` and events larger than `maxEventBytes` are an
