@@ -396,29 +396,39 @@ public final class Tap: Sendable {
         let event = RemoteAPI.permissionAnswer(
             requestID: requestID, toolUseID: request.toolUseID, decision: decision, input: updatedInput ?? request.input,
             message: message, keepAllowing: always ? request.suggestions : [])
-        // The read that found the prompt also gives the position to watch from: no second read.
+        let (status, detail, worded) = try await answer(
+            session, event, from: recent, ControlVerdict.permissionAnswer(requestID: requestID, toolUseID: request.toolUseID))
+        let note =
+            status == .acknowledged && always
+            ? worded + " It was also told to keep allowing: \(request.alwaysAllows.joined(separator: "; "))." : worded
+        return PermissionResponseResult(
+            sessionID: api.spelling(session, .send), requestID: requestID, decision: decision, always: always, toolName: request.toolName,
+            status: status, detail: detail, sent: event, note: note,
+            next: status == .acknowledged || status == .queued ? .followTurn : nil)
+    }
+
+    /// Posts an answer to a worker's request and watches briefly for what the worker made of it; the
+    /// read that found the request gives the position to watch from (no second read). Returns the
+    /// verdict and its note.
+    func answer(_ session: SessionID, _ event: JSONValue, from recent: HistoryPage, _ verdict: @escaping ControlVerdict.Reader)
+        async throws -> (ControlStatus, String?, String)
+    {
         let api = api
         try await MessageDelivery(api: api, session: session).postControl { dialect in
             try await api.postAnswer(session, dialect, event)
         }
         let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
-            from: EventCursor(recent.newest), seconds: configuration.acknowledgementTimeout,
-            ControlVerdict.permissionAnswer(requestID: requestID, toolUseID: request.toolUseID))
+            from: EventCursor(recent.newest), seconds: configuration.acknowledgementTimeout, verdict)
         let note: String =
             switch status {
-            case .acknowledged:
-                "The worker took the answer (\(detail ?? "it went on"))."
-                    + (always ? " It was also told to keep allowing: \(request.alwaysAllows.joined(separator: "; "))." : "")
+            case .acknowledged: "The worker took the answer (\(detail ?? "it went on"))."
             case .queued, .applied:
                 "Posted; the worker has not shown within \(Int(configuration.acknowledgementTimeout)) s that it took the "
                     + "answer (it may be busy or offline)."
             case .refused: "The worker refused the answer: \(detail ?? "no reason given")."
-            case .withdrawn: "The worker withdrew the prompt before the answer took effect."
+            case .withdrawn: "The worker withdrew the request before the answer took effect."
             }
-        return PermissionResponseResult(
-            sessionID: api.spelling(session, .send), requestID: requestID, decision: decision, always: always, toolName: request.toolName,
-            status: status, detail: detail, sent: event, note: note,
-            next: status == .acknowledged || status == .queued ? .followTurn : nil)
+        return (status, detail, note)
     }
 
     /// Asks the worker to stop the current turn (the Stop button).

@@ -35,21 +35,8 @@ extension Tap {
         }
         try Self.check(action, value, for: input)
         let event = RemoteAPI.inputAnswer(requestID: requestID, kind: input.kind, action: action, value: value)
-        let api = api
-        try await MessageDelivery(api: api, session: session).postControl { dialect in
-            try await api.postAnswer(session, dialect, event)
-        }
-        let (status, detail) = await ControlAcknowledgement(api: api, session: session).watch(
-            from: EventCursor(recent.newest), seconds: configuration.acknowledgementTimeout,
-            ControlVerdict.inputAnswer(requestID: requestID, toolUseID: input.toolUseID))
-        let note: String =
-            switch status {
-            case .acknowledged: "The worker took the answer (\(detail ?? "it went on"))."
-            case .withdrawn: "The worker withdrew the request before the answer took effect."
-            case .queued, .applied, .refused:
-                "Posted; the worker has not shown within \(Int(configuration.acknowledgementTimeout)) s that it took the "
-                    + "answer (it may be busy or offline)."
-            }
+        let (status, detail, note) = try await answer(
+            session, event, from: recent, ControlVerdict.inputAnswer(requestID: requestID, toolUseID: input.toolUseID))
         return InputResponseResult(
             sessionID: api.spelling(session, .send), requestID: requestID, subtype: input.subtype, action: action,
             status: status, detail: detail, sent: event, note: note,

@@ -164,9 +164,10 @@ public actor MCPConnection {
             "notifications/subscriptions/acknowledged",
             ["notifications": .object(acknowledged), "_meta": [MCPEra.subscriptionKey: id]])
         try await hold(honoured.sorted())
-        // Held until the client cancels it (then nothing more is sent) or the connection ends.
-        while !Task.isCancelled, listens[key] != nil {
-            try? await Task.sleep(nanoseconds: 200_000_000)
+        // Held until the client cancels it (then nothing more is sent) or the connection ends (which
+        // cancels it too): the sleep ends at once on cancellation, so nothing polls meanwhile.
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 3_600_000_000_000)
         }
         return [:]
     }
@@ -212,6 +213,7 @@ public actor MCPConnection {
     func finish(maxSeconds: Double) async {
         for key in Array(listens.keys) {
             if let listen = listens.removeValue(forKey: key) { release(listen.uris) }
+            running[key]?.cancel()
         }
         await methods.resources.stopAll()
         let deadline = Date().addingTimeInterval(maxSeconds)
