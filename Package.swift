@@ -14,11 +14,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        // No default traits: "FullFoundation" would link full Foundation (and ICU) for form-date decoding we never use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // What needs no network and no package: JSON values, ids, cursors, errors, limits, result types,
@@ -56,6 +58,9 @@ let package = Package(
                 "CCTapCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // HTTPRequestPart, the type of the channel handler that notices a client going away
+                // (already built for Hummingbird).
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         // The public C header as a module, so the exports use the header's own types and constants.
@@ -89,7 +94,10 @@ let package = Package(
                 "CCTapEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Export nothing from the executable: SwiftPM exports every symbol (--export-dynamic, for
+            // testing executables), 3.4 MB of dynamic symbol tables in the installed cc-tap that nothing reads.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
         ),
         // Benchmark baseline for the C ABI (scripts/bench-cabi.sh); with the rest of the benchmarks in bench/.
         .executableTarget(name: "cctap-bench", dependencies: ["CCTapCore"], path: "bench/list_sessions_swift"),
@@ -106,6 +114,7 @@ let package = Package(
             name: "cc-tap-emulator",
             dependencies: [
                 "CCTapEmulator",
+                "CCTapModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

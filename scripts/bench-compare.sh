@@ -5,19 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Linking Foundation's networking statically into an executable needs libcurl's development files.
-if ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq libcurl4-openssl-dev
-    else
-        echo "bench-compare: install libcurl4-openssl-dev first (sudo apt-get install libcurl4-openssl-dev)" >&2
-        exit 1
-    fi
-fi
-
 # Our binaries as we ship them: release, Swift runtime linked in statically.
 swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap
 swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap-emulator
+swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cctap-bench
 
 # The published package wants mcp 1.x (0.1.0 does not start under mcp 2), so it gets its own venv;
 # the benchmark's MCP client runs there too and drives both servers the same way.
@@ -28,4 +19,5 @@ fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check 'cc-tap==0.1.0' 'mcp<2'
 
 exec "$venv/bin/python" bench/compare.py \
-    --ours .build-static/release/cc-tap --emulator .build-static/release/cc-tap-emulator "$@"
+    --ours .build-static/release/cc-tap --emulator .build-static/release/cc-tap-emulator \
+    --core .build-static/release/cctap-bench "$@"

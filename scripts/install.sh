@@ -11,8 +11,8 @@
 #                                          removes exactly the files the install wrote (listed in
 #                                          DIR/share/cc-tap/installed-files), and the folders it created
 #                                          if they are empty.
-# Building needs the Swift toolchain and libcurl's development files (Foundation's networking, which
-# the MCP SDK uses, is linked statically); running the installed files needs neither.
+# Building needs the Swift toolchain; running the installed files needs nothing of it (the Swift
+# runtime is linked in statically).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

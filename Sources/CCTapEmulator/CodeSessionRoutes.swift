@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Hummingbird
 
 /// The 2026 Remote Control routes under `/v1/code/sessions` (PROTOCOL.md, "The v2 routes"): the list

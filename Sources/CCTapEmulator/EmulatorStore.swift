@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The emulated service's state: sessions, their events, the fault plan and counters for tests.
 ///
@@ -166,7 +170,7 @@ public actor EmulatorStore {
     func append(_ sessionID: String, _ body: JSON, source: String = "worker") -> String? {
         guard let session = sessions[sessionID] else { return nil }
         eventCounter += 1
-        let id = "sevt_" + String(format: "%012d", eventCounter)
+        let id = "sevt_" + eventCounter.zeroPadded(12)
         var stored = body
         if stored["created_at"] == nil { stored["created_at"] = .string(Clock.timestamp()) }
         if stored["session_id"] == nil { stored["session_id"] = .string(sessionID) }
@@ -343,7 +347,7 @@ public actor EmulatorStore {
     /// Adds an idle, connected session holding `turns` finished turns (five events each); returns its id.
     public func createSession(turns: Int, title: String?) -> String {
         createdSessions += 1
-        let id = "session_01HCreated" + String(format: "%016d", createdSessions)
+        let id = "session_01HCreated" + createdSessions.zeroPadded(16)
         _ = addSession(Seed.resource(
             id: id, title: title ?? "Created session #\(createdSessions)", status: "idle", connected: true,
             minutesAgo: 1, cwd: "/home/user/created"))
@@ -390,6 +394,8 @@ public actor EmulatorStore {
             "last_result_at": .object(lastResultStoredAt.mapValues { .double($0) }),
             "attention_started_at": .object(attentionStartedAt.mapValues { .double($0) }),
             "open_watches": .int(Int64(watchers.count)),
+            // Event streams still open: a client that stops following a session closes its stream.
+            "open_event_streams": .int(Int64(sessions.values.reduce(0) { $0 + $1.streams.count })),
         ])
     }
 

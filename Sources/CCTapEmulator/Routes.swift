@@ -1,7 +1,17 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Hummingbird
 import NIOCore
 import HTTPTypes
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The request context: Hummingbird's core storage plus the connection, so a fault can reset it.
 public struct EmulatorContext: RequestContext {

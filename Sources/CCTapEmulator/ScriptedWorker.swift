@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The scripted worker: answers user messages the way a Claude Code session does.
 ///
@@ -160,7 +164,7 @@ extension EmulatorStore {
             try await step(sessionID)
             setStatus(sessionID, "running")
             append(sessionID, Events.systemInit(sessionID: sessionID, model: model))
-            if configuration.world == .late2026 && text.trimmingCharacters(in: .whitespacesAndNewlines) == "/compact" {
+            if configuration.world == .late2026 && text.trimmed == "/compact" {
                 try await compactAndReplace(sessionID)
             } else if lower.contains("permission") || lower.hasPrefix("run ") {
                 try await permissionTurn(sessionID, text: text, model: model)
@@ -242,7 +246,7 @@ extension EmulatorStore {
         try await step(sessionID)
         guard let old = sessions[sessionID] else { return }
         replacedSessions += 1
-        let id = "session_01HReplaced" + String(format: "%015d", replacedSessions)
+        let id = "session_01HReplaced" + replacedSessions.zeroPadded(15)
         var resource = Seed.resource(
             id: id, title: old.resource["title"]?.stringValue ?? "", status: "idle", connected: true, minutesAgo: 0,
             cwd: old.resource["session_context"]?["cwd"]?.stringValue ?? "/home/user/project")

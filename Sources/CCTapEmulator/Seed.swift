@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The sessions the emulator starts with: every status, unicode titles, a pending permission
 /// prompt, a disconnected session, and one long session, plus filler so the list spans pages.
@@ -82,7 +86,7 @@ extension EmulatorStore {
             }
 
             for index in 0..<self.configuration.extraSessions {
-                let id = "session_01HFiller" + String(format: "%016d", index)
+                let id = "session_01HFiller" + index.zeroPadded(16)
                 _ = self.addSession(Seed.resource(
                     id: id, title: "Earlier session #\(index + 1)", status: index % 3 == 0 ? "archived" : "idle",
                     connected: false, minutesAgo: Double(60 * 24 * 7 + index * 30), cwd: "/home/user/scratch"))

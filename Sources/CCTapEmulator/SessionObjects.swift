@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The v2 session object (`/v1/code/sessions`), shaped from the addendum's live capture: `status`
 /// (active | archived), `worker_status`, `connection_status`, `environment_kind`, `config`,

@@ -1,5 +1,9 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 
 /// cc-tap as a Claude Code channel (research preview, Claude Code 2.1.80+): when a watched session

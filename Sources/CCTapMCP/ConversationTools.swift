@@ -1,5 +1,9 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Tools that talk to a session: the published cc-tap's send_message and send_and_wait (same names
 /// and arguments), and wait_for_reply, respond_to_permission and interrupt_session.

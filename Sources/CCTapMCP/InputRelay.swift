@@ -1,5 +1,9 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Asks the person at the MCP client (`elicitation/create`, form mode) for the answer to a dialog or
 /// a form a remote session waits on, and answers the session with what they chose: never a model's

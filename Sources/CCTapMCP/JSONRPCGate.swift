@@ -1,5 +1,9 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Checks every frame a client sends against JSON-RPC 2.0 and MCP's framing rules before anything
 /// acts on it, and answers the ones that break them itself.

@@ -1,5 +1,9 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 
 /// The resources: the session list, one session, and one session's transcript, all as the same

@@ -91,4 +91,8 @@ enum SessionTools {
         })
 }
 
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif

@@ -1,5 +1,9 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Readable text for people and for models: the CLI prints it, and MCP tool results carry it
 /// as their text content beside the structured result.
@@ -11,7 +15,7 @@ public enum Render {
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                index == cells.count - 1 ? cell : cell.padded(to: widths[index])
             }.joined(separator: "  ")
         }
         return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line))
@@ -56,14 +60,14 @@ public enum Render {
             }
             let text = entry.text.split(separator: "\n", omittingEmptySubsequences: false)
                 .joined(separator: "\n" + String(repeating: " ", count: 12))
-            lines.append(label.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + text)
+            lines.append(label.padded(to: 11) + " " + text)
         }
         if transcript.entries.isEmpty { lines.append("(no conversation yet)") }
         return lines.joined(separator: "\n")
     }
 
     public static func wait(_ result: WaitResult) -> String {
-        var lines = ["status: \(result.status.rawValue) after \(String(format: "%.1f", result.elapsedSeconds)) s"]
+        var lines = ["status: \(result.status.rawValue) after \(result.elapsedSeconds.fixed(1)) s"]
         if let sender = result.sender, result.messageUUID != nil { lines.append("sent as: \(sender == .person ? "the person" : "an agent (another session's message)")") }
         if result.turn == .queued && result.status != .held { lines.append("your message: queued behind the current turn") }
         if !result.reply.isEmpty { lines.append("reply:\n" + result.reply.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")) }
@@ -218,7 +222,7 @@ public enum Render {
         let rows = update.sessions.map { session in
             [
                 clip(session.title ?? "(untitled)", 40), state(session), session.attentionReason.map { "! " + $0.rawValue } ?? "",
-                String((session.lastEventAt ?? session.updatedAt ?? "").prefix(19)).replacingOccurrences(of: "T", with: " "),
+                String((session.lastEventAt ?? session.updatedAt ?? "").prefix(19).map { $0 == "T" ? " " : $0 }),
                 session.id,
             ]
         }

@@ -1,5 +1,9 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A tool's arguments, read with checks that produce messages a model can act on.
 struct ToolArguments {
@@ -45,7 +49,7 @@ struct ToolArguments {
         case .double(let value)?: return value
         case .string(let text)?:
             // Some clients send numbers as strings; accept those that are numbers.
-            if let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite { return value }
+            if let value = Double(text.trimmed), value.isFinite { return value }
             throw Invalid(message: "\(name) must be a number (got \"\(text.prefix(40))\").")
         case let other?: throw Invalid(message: "\(name) must be a number (got \(Self.kind(other))).")
         }

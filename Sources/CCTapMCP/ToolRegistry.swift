@@ -1,5 +1,9 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 
 /// A tool as data: what `tools/list` shows, and what a call does.
@@ -43,11 +47,7 @@ public enum ToolRegistry {
     public static var tools: [Tool] { definitions.map(\.tool) }
 
     /// The tools as JSON, encoded once (the declarations never change while the server runs).
-    static let toolsJSON: JSONValue = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return .array(tools.map { tool in (try? encoder.encode(tool)).flatMap { JSONValue.parse($0) } ?? .null })
-    }()
+    static let toolsJSON: JSONValue = .preEncoded(ResultJSON.encode(tools))
 
     /// Runs a `tools/call`. Failures inside a tool are `isError` results that say what to do; an
     /// unknown tool is a JSON-RPC error. Cancellation propagates so no response is sent.
@@ -93,11 +93,8 @@ public enum ToolRegistry {
     /// both with the result's next step in the tools' words.
     static func result<T: Encodable>(_ value: T, render: (T) -> String) throws -> ToolResult {
         let value = Wording.mcp.apply(value)
-        let text = render(value)
-        guard let json = JSONValue.parse(Data(ResultJSON.encode(value).utf8)) else {
-            throw TapError.badResponse("could not encode the result")
-        }
-        return ToolResult(text: text, structured: json)
+        // Encoded once: the core's JSON goes into the frame as it is, never decoded into a value again.
+        return ToolResult(text: render(value), structured: .preEncoded(ResultJSON.encode(value)))
     }
 
     static func failure(_ message: String) -> ToolResult {

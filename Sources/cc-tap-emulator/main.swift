@@ -1,7 +1,12 @@
 import ArgumentParser
 import CCTapEmulator
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
+import CCTapModel
 
 /// `cc-tap-emulator --port N`: the emulated remote session API, for tests, benchmarks and demos.
 @main
@@ -92,7 +97,7 @@ struct EmulatorCommand: AsyncParsableCommand {
 
             """
         // Written unbuffered so a parent process reading the pipe sees it at once.
-        FileHandle.standardOutput.write(Data(banner.utf8))
+        writeAll(banner, to: 1)
         // Serve until killed.
         while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
     }

@@ -1,7 +1,11 @@
 import ArgumentParser
 import CCTapCore
 import CCTapMCP
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cc-tap attention`: wait until a session needs you.
 struct Attention: AsyncParsableCommand {

@@ -1,6 +1,16 @@
 import ArgumentParser
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import CCTapMCP
 import Logging
 
@@ -44,11 +54,11 @@ enum Output {
     /// Everything printed passes `TerminalText.safe`: titles, replies and prompts come from elsewhere,
     /// and the terminal is the user's (JSON output is already escaped, so it passes unchanged).
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((TerminalText.safe(text) + "\n").utf8))
+        writeAll(TerminalText.safe(text) + "\n", to: STDOUT_FILENO)
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
+        writeAll(TerminalText.safe(text) + "\n", to: STDERR_FILENO)
     }
 
     /// Prints a result, as JSON or for people, with its next step in the command line's words.

@@ -2,7 +2,11 @@ import ArgumentParser
 import CCTapCore
 import CCTapEmulator
 import CCTapMCP
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cc-tap demo`: a guided tour, through the MCP server, against the embedded emulator. No account
 /// needed: everything runs in this process on loopback.
@@ -28,7 +32,7 @@ struct Demo: AsyncParsableCommand {
                 "CCTAP_ACCESS_TOKEN": EmulatorConfiguration.defaultToken,
                 "CCR_ORG_UUID": emulatorConfiguration.organizationUUID,
                 "CCTAP_POLL_INTERVAL": "0.2",
-            ], homeDirectory: NSTemporaryDirectory())
+            ], homeDirectory: FileManager.default.temporaryDirectory.path)
         var configuration = try TapConfiguration.fromEnvironment(host)
         configuration.logger = Output.logger(verbose: verbose)
         let logger = configuration.logger

@@ -1,6 +1,10 @@
 import ArgumentParser
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cc-tap doctor`: checks each link from the login to the API, printing no secret.
 struct Doctor: AsyncParsableCommand {
@@ -32,7 +36,7 @@ struct Doctor: AsyncParsableCommand {
             report(true, "login: found in \(credential.source.rawValue)" + (credential.path.map { " (\($0))" } ?? ""))
             if let expiresAt = credential.expiresAt {
                 let minutes = Seconds.whole(expiresAt.timeIntervalSinceNow / 60) ?? 0
-                report(minutes > 10 ? true : nil, "token expires in \(minutes) min (\(ISO8601DateFormatter().string(from: expiresAt)))")
+                report(minutes > 10 ? true : nil, "token expires in \(minutes) min (\(expiresAt.formatted(.iso8601)))")
             } else {
                 report(nil, "token expiry: unknown (the source does not record it)")
             }

@@ -1,6 +1,10 @@
 import ArgumentParser
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cc-tap probe`: settles PROTOCOL.md's open questions that need no write, against your own account.
 struct Probe: AsyncParsableCommand {
@@ -26,7 +30,7 @@ struct Probe: AsyncParsableCommand {
         let tap = try await reportingErrors { try GlobalOptions.tap(verbose: verbose) }
         // The login and organisation first, so a missing one is one clear error, not a report of failures.
         _ = try await reportingErrors { try await tap.organization() }
-        Output.print("cc-tap \(CCTap.version) probe, \(ISO8601DateFormatter().string(from: Date()))\n")
+        Output.print("cc-tap \(CCTap.version) probe, \(Date().formatted(.iso8601))\n")
         Output.print(await tap.probeProtocol(streamSeconds: streamSeconds).text)
     }
 }

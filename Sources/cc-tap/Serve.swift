@@ -1,7 +1,11 @@
 import ArgumentParser
 import CCTapCore
 import CCTapMCP
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 
 /// `cc-tap` / `cc-tap serve`: the MCP server on stdin/stdout, for Claude Desktop and Claude Code.
@@ -93,7 +97,7 @@ struct Serve: AsyncParsableCommand {
         var host = "127.0.0.1"
         var portText = text
         if let colon = text.lastIndex(of: ":") {
-            host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            host = String(text[..<colon].filter { $0 != "[" && $0 != "]" })
             portText = String(text[text.index(after: colon)...])
         }
         guard let port = Int(portText), (0...65535).contains(port), !host.isEmpty else {
@@ -119,10 +123,10 @@ enum HTTPToken {
         }
         let environment = ProcessInfo.processInfo.environment
         let base = environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".config")
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
         let folder = base.appendingPathComponent("cc-tap")
         let file = folder.appendingPathComponent("http-token")
-        if let stored = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+        if let stored = try? String(contentsOf: file, encoding: .utf8).trimmed,
             stored.count >= 16
         {
             return Token(value: stored, source: "from \(file.path)", file: file.path)
@@ -130,7 +134,7 @@ enum HTTPToken {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var bytes = [UInt8](repeating: 0, count: 32)
         for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
-        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        let token = bytes.map { $0.hexPadded(2) }.joined()
         guard FileManager.default.createFile(atPath: file.path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
         else { throw ValidationError("could not write the HTTP token to \(file.path)") }
         return Token(value: token, source: "new, kept in \(file.path)", file: file.path)

@@ -1,7 +1,17 @@
 import ArgumentParser
 import CCTapCore
 import CCTapMCP
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `cc-tap mode`: change how a session asks before using tools.
 struct Mode: AsyncParsableCommand {
@@ -129,8 +139,8 @@ struct Prune: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             Output.error(Render.prune(preview))
-            FileHandle.standardError.write(Data("Archive these \(preview.sessions.count) session(s)? [y/N] ".utf8))
-            guard let reply = readLine(), ["y", "yes"].contains(reply.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            writeAll("Archive these \(preview.sessions.count) session(s)? [y/N] ", to: STDERR_FILENO)
+            guard let reply = readLine(), ["y", "yes"].contains(reply.trimmed.lowercased()) else {
                 Output.error("Nothing was archived.")
                 throw ExitCode(1)
             }

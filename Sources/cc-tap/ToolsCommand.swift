@@ -1,6 +1,10 @@
 import ArgumentParser
 import CCTapMCP
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cc-tap tools`: what the MCP server offers, for people and for the README.
 struct ToolsCommand: ParsableCommand {

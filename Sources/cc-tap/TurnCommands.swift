@@ -1,7 +1,11 @@
 import ArgumentParser
 import CCTapCore
 import CCTapMCP
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cc-tap wait`: go on waiting for a turn from the cursor a send or an earlier wait gave.
 struct Wait: AsyncParsableCommand {

@@ -1,7 +1,13 @@
 import ArgumentParser
 import CCTapCore
+import Dispatch
 import CCTapMCP
-import Foundation
+import Synchronization
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -85,7 +91,7 @@ final class TerminalScreen: @unchecked Sendable {
     }
 
     func draw(_ text: String) {
-        write("\u{1B}[H\u{1B}[2J" + TerminalText.safe(text).replacingOccurrences(of: "\n", with: "\r\n"))
+        write("\u{1B}[H\u{1B}[2J" + TerminalText.safe(text).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n"))
     }
 
     func leave() {
@@ -94,7 +100,7 @@ final class TerminalScreen: @unchecked Sendable {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        writeAll(text, to: STDOUT_FILENO)
     }
 }
 
@@ -114,33 +120,31 @@ enum LeaveSignal {
             }
             Once.keep(sources)
             if readingKeys {
-                let thread = Thread {
+                startThread {
                     var byte: UInt8 = 0
                     while read(STDIN_FILENO, &byte, 1) == 1 {
                         if byte == UInt8(ascii: "q") || byte == UInt8(ascii: "Q") || byte == 3 || byte == 4 { break }
                     }
                     once.fire()
                 }
-                thread.start()
             }
         }
     }
 
     /// Resumes the continuation the first time it fires.
-    final class Once: @unchecked Sendable {
-        private let lock = NSLock()
-        private var continuation: CheckedContinuation<Void, Never>?
+    final class Once: Sendable {
+        private let continuation: Mutex<CheckedContinuation<Void, Never>?>
         nonisolated(unsafe) private static var kept: [DispatchSourceSignal] = []
 
-        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = Mutex(continuation) }
 
         static func keep(_ sources: [DispatchSourceSignal]) { kept = sources }
 
         func fire() {
-            lock.lock()
-            let pending = continuation
-            continuation = nil
-            lock.unlock()
+            let pending = continuation.withLock { held in
+                defer { held = nil }
+                return held
+            }
             pending?.resume()
         }
     }

@@ -1,6 +1,6 @@
 """Both MCP eras on one server process (issue 25): the official Python client 2.3 in `mode="legacy"`
 (initialize, 2025-11-25), `mode="2026-07-28"` (per-request `_meta`, no handshake) and `mode="auto"`
-(server/discover first), each calling tools and reading resources; a 2026 listen that is acknowledged
+(server/discover first), each calling every tool (tool_tour.py) and reading resources; a 2026 listen that is acknowledged
 and stamped; and a raw JSON-RPC script playing Claude Code 2.1.280's sequence (discover, then
 initialize, then legacy traffic on the same connection) and the 2026 error cases."""
 import json
@@ -12,6 +12,7 @@ from mcp import Client, StdioServerParameters
 from mcp.shared.subscriptions import ResourceUpdated
 
 from harness import BIN
+from tool_tour import TOOLS, every_tool
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 MODERN = "2026-07-28"
@@ -28,7 +29,9 @@ def test_every_era_lists_calls_and_reads(mode, version, server_env):
         async with connect(server_env, mode) as client:
             assert client.protocol_version == version
             tools = (await client.list_tools()).tools
-            assert len(tools) == 17 and tools[0].name == "list_sessions"
+            assert len(tools) == TOOLS and tools[0].name == "list_sessions"
+            called = await every_tool(client, server_env["CCTAP_BASE_URL"], f"stdio {mode}")
+            assert set(called) == {tool.name for tool in tools}
             listed = await client.call_tool("list_sessions", {"status_filter": "active"})
             assert not listed.is_error and listed.structured_content["count"] >= 1
             info = await client.call_tool("get_session_info", {"session_id": DEMO})

@@ -5,6 +5,9 @@ refused: a missing or wrong token (401), a foreign `Host` (421) or `Origin` (403
 `--allow-remote`."""
 import json
 import re
+import socket
+import time
+from urllib.parse import urlparse
 import subprocess
 import urllib.error
 import urllib.request
@@ -15,7 +18,8 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from harness import BIN, run
+from harness import BIN, ORG, TOKEN, clean_environment, emulator_call, run
+from tool_tour import TOOLS, every_tool
 
 DEMO = "session_01HFlakyLoginTestDemo0001"
 TOKEN_VALUE = "test-token-0123456789abcdef"
@@ -25,6 +29,11 @@ META = {"io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextproto
 
 @pytest.fixture
 def http_server(server_env):
+    yield from serving(server_env)
+
+
+def serving(server_env):
+    """Yields the URL of a `cc-tap serve --http` process that stops when the fixture ends."""
     env = dict(server_env, CCTAP_HTTP_TOKEN=TOKEN_VALUE)
     proc = subprocess.Popen([str(BIN / "cc-tap"), "serve", "--http", "127.0.0.1:0"], env=env,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
@@ -54,12 +63,17 @@ def post(url, body, headers=None, token=TOKEN_VALUE):
 
 
 @pytest.mark.parametrize("mode, version", [("legacy", "2025-11-25"), (MODERN, MODERN), ("auto", MODERN)])
-def test_every_era_over_http(mode, version, http_server):
+def test_every_era_over_http(mode, version, http_server, server_env):
+    base = server_env["CCTAP_BASE_URL"]
+
     async def main():
         http = create_mcp_http_client(headers={"Authorization": f"Bearer {TOKEN_VALUE}"})
         async with Client(streamable_http_client(http_server, http_client=http), read_timeout_seconds=60, mode=mode) as client:
             assert client.protocol_version == version
-            assert len((await client.list_tools()).tools) == 17
+            tools = (await client.list_tools()).tools
+            assert len(tools) == TOOLS
+            called = await every_tool(client, base, f"http {mode}")
+            assert set(called) == {tool.name for tool in tools}
             waited = await client.call_tool("send_and_wait", {"session_id": DEMO, "message": f"over http, {mode}", "timeout": 30})
             assert waited.structured_content["status"] == "complete", waited.structured_content
             assert f"over http, {mode}" in waited.structured_content["reply"]
@@ -104,3 +118,42 @@ def test_what_is_refused(http_server):
 def test_a_remote_address_needs_its_flag(server_env):
     done = run(["serve", "--http", "0.0.0.0:0"], dict(server_env, CCTAP_HTTP_TOKEN=TOKEN_VALUE), timeout=30)
     assert done.returncode != 0 and "--allow-remote" in done.stderr
+
+
+def open_streams(base):
+    return emulator_call(base, "GET", "/_emulator/stats")["open_event_streams"]
+
+
+def until(condition, what, seconds=60):
+    """Waits for an event the test means, checking as it goes; the bound only ends a broken run."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("answer", ["json", "sse"])
+def test_a_client_that_goes_away_cancels_its_request(answer, own_emulator, tmp_path):
+    """A wait that would last 100 s, its client gone after a moment: the server cancels the call, so the
+    wait's stream to the service closes long before its timeout, and the server goes on serving."""
+    env = clean_environment(HOME=str(tmp_path), CCTAP_BASE_URL=own_emulator, CCTAP_ACCESS_TOKEN=TOKEN,
+                            CCR_ORG_UUID=ORG, CCTAP_POLL_INTERVAL="0.1")
+    for url in serving(env):
+        session = emulator_call(own_emulator, "POST", "/_emulator/sessions", {"turns": 1, "title": "goes away"})["id"]
+        params = {"name": "send_and_wait", "arguments": {"session_id": session, "message": "on and on until stopped", "timeout": 100}}
+        if answer == "sse":
+            params["_meta"] = {"progressToken": "p1"}  # progress asked: the answer is an event stream
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}).encode()
+        where = urlparse(url)
+        client = socket.create_connection((where.hostname, where.port))
+        client.sendall(
+            f"POST {where.path} HTTP/1.1\r\nHost: {where.netloc}\r\nAuthorization: Bearer {TOKEN_VALUE}\r\n"
+            f"Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        # The wait is following the turn: its stream to the service is open.
+        until(lambda: open_streams(own_emulator) == 1, "the wait opened its stream")
+        client.close()
+        until(lambda: open_streams(own_emulator) == 0, "the cancelled wait closed its stream")
+        status, answered = post(url, {"jsonrpc": "2.0", "id": 2, "method": "ping"},
+                                headers={"MCP-Protocol-Version": "2025-11-25"})
+        assert status == 200 and json.loads(answered)["id"] == 2, answered

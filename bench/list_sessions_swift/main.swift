@@ -1,5 +1,5 @@
 import CCTapCore
-import Foundation
+import Dispatch
 
 // cctap-bench: the per-call cost of list_sessions through the core directly, the baseline that
 // scripts/bench-cabi.sh compares the C ABI and the Python binding with.
@@ -20,4 +20,4 @@ for _ in 0..<calls {
 samples.sort()
 let median = samples[samples.count / 2]
 let p95 = samples[samples.count * 95 / 100]
-print("core \(calls) \(String(format: "%.1f", median)) \(String(format: "%.1f", p95))")
+print("core \(calls) \(median.fixed(1)) \(p95.fixed(1))")

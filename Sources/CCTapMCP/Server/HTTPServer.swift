@@ -1,9 +1,14 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTPTypes
 
 /// MCP over Streamable HTTP, for clients that cannot start a process: one endpoint, `POST /mcp`,
 /// serving both eras per message, on Hummingbird (already the emulator's server, so it costs the
@@ -40,7 +45,7 @@ public enum HTTPServer {
         let routes = HTTPRoutes()
         let connection = MCPConnection(methods: methods, logger: logger) { frame in await routes.route(frame) }
         slot.set(connection)
-        let router = Router()
+        let router = Router(context: MCPRequestContext.self)
         let gatekeeper = HTTPGatekeeper(options: options)
         router.post(RouterPath(endpoint)) { request, context in
             if let refusal = gatekeeper.refusal(request) { return refusal }
@@ -55,12 +60,13 @@ public enum HTTPServer {
         var quiet = logger
         quiet.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ClientGoneHandler()])),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in listening(channel.localAddress?.port ?? options.port) }, logger: quiet)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
-    static func answer(_ request: Request, context: BasicRequestContext, connection: MCPConnection, routes: HTTPRoutes) async throws
+    static func answer(_ request: Request, context: MCPRequestContext, connection: MCPConnection, routes: HTTPRoutes) async throws
         -> Response
     {
         let body = try await request.body.collect(upTo: maxBodyBytes)
@@ -86,6 +92,11 @@ public enum HTTPServer {
         if case .object(var fields) = forwarded { fields["id"] = inner; forwarded = .object(fields) }
         let progressToken = params?["_meta"]?["progressToken"]
         let frames = await routes.open(inner, progressToken: progressToken)
+        // A client that goes away cancels its request: nothing more is done or sent for it. After the
+        // answer, the cancellation finds nothing running and is ignored.
+        context.channel.closeFuture.whenComplete { _ in
+            Task { await cancel(inner, connection: connection, routes: routes) }
+        }
         await connection.receive(forwarded)
         let streams = progressToken != nil || method == "subscriptions/listen"
         let accepts = request.headers[.accept]?.contains("text/event-stream") ?? false
@@ -100,6 +111,11 @@ public enum HTTPServer {
         return Response(status: .internalServerError)
     }
 
+    static func cancel(_ inner: JSONValue, connection: MCPConnection, routes: HTTPRoutes) async {
+        await routes.close(inner)
+        await connection.receive(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": inner]])
+    }
+
     static func restored(_ frame: JSONValue, id: JSONValue) -> JSONValue {
         guard case .object(var fields) = frame else { return frame }
         if fields["id"] != nil { fields["id"] = id }
@@ -112,35 +128,40 @@ public enum HTTPServer {
         _ frames: AsyncStream<JSONValue>, id: JSONValue, inner: JSONValue, connection: MCPConnection, routes: HTTPRoutes
     ) -> Response {
         let body = ResponseBody { writer in
-            let keepalive = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(nanoseconds: UInt64(keepaliveSeconds * 1_000_000_000))
-                    await routes.send(inner, .null)  // a comment line, below
-                }
-            }
-            defer { keepalive.cancel() }
-            do {
-                for await frame in frames {
-                    if frame == .null {
-                        try await writer.write(ByteBuffer(string: ": keepalive\n\n"))
-                        continue
-                    }
-                    let shown = restored(frame, id: id)
-                    try await writer.write(ByteBuffer(string: "event: message\ndata: \(shown.jsonText())\n\n"))
-                    if frame["id"] == inner && frame["method"] == nil { break }
-                }
-                await routes.close(inner)
-                try await writer.finish(nil)
-            } catch {
-                // The client went away: the request is cancelled and nothing more is sent for it.
-                await routes.close(inner)
-                await connection.receive(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": inner]])
-                throw error
-            }
+            try await stream(frames, to: &writer, id: id, inner: inner, connection: connection, routes: routes)
         }
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no"],
             body: body)
+    }
+
+    private static func stream(
+        _ frames: AsyncStream<JSONValue>, to writer: inout any ResponseBodyWriter, id: JSONValue, inner: JSONValue,
+        connection: MCPConnection, routes: HTTPRoutes
+    ) async throws {
+        let keepalive = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(keepaliveSeconds * 1_000_000_000))
+                await routes.send(inner, .null)  // a comment line, below
+            }
+        }
+        defer { keepalive.cancel() }
+        do {
+            for await frame in frames {
+                if frame == .null {
+                    try await writer.write(ByteBuffer(string: ": keepalive\n\n"))
+                    continue
+                }
+                let shown = restored(frame, id: id)
+                try await writer.write(ByteBuffer(string: "event: message\ndata: \(shown.jsonText())\n\n"))
+                if frame["id"] == inner && frame["method"] == nil { break }
+            }
+            await routes.close(inner)
+            try await writer.finish(nil)
+        } catch {
+            await cancel(inner, connection: connection, routes: routes)  // a write failed: the client is gone
+            throw error
+        }
     }
 
     static func json(_ frame: Data, status: HTTPResponse.Status) -> Response {
@@ -171,6 +192,33 @@ public enum HTTPServer {
             let text = String(data: data, encoding: .utf8)
         else { return value }
         return text
+    }
+}
+
+/// Hummingbird's request context plus the connection, whose end cancels the request it carries.
+struct MCPRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+}
+
+/// Closes a connection as soon as its client closes its side. MCP clients cancel a request by going
+/// away; Hummingbird allows half-closed connections, so without this a gone client's connection (and
+/// the call it asked for, a wait of up to 110 s) would stay until the answer is written to nobody.
+final class ClientGoneHandler: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 }
 

@@ -1,5 +1,9 @@
 import CCTapCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 
 /// One client's connection to the cc-tap MCP server, whatever carries its frames (stdio, or an

@@ -1,5 +1,10 @@
 import CCTapCore
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 
 #if canImport(Glibc)
@@ -37,14 +42,12 @@ enum StdioServer {
         let connection = MCPConnection(methods: methods, logger: logger) { frame in await write(Data(frame.jsonText().utf8)) }
         started(connection)
         let (frames, continuation) = AsyncStream.makeStream(of: JSONValue.self)
-        let thread = Thread {
+        startThread {
             readLines(from: input, logger: logger, admit: { continuation.yield($0) }) { answer in
                 writer.async { _ = writeAll(answer + [UInt8(ascii: "\n")], to: output) }
             }
             continuation.finish()
         }
-        thread.name = "cc-tap.stdin"
-        thread.start()
         for await frame in frames { await connection.receive(frame) }
         logger.debug("stdin closed; finishing calls in progress")
         await connection.finish(maxSeconds: ConversationTools.maxWaitSeconds + 10)

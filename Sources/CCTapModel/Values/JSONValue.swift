@@ -131,18 +131,14 @@ extension JSONValue {
         try? JSONParser.parse(bytes)
     }
 
-    /// Compact JSON bytes (key order unspecified).
+    /// Compact JSON bytes with sorted keys (`JSONWriter`).
     public func jsonData() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        Data(JSONWriter.write(self).utf8)
     }
 
-    /// Compact JSON text with sorted keys (stable output for logs, snapshots and summaries).
+    /// Compact JSON text with sorted keys (stable output for logs, snapshots and summaries), as
+    /// `JSONEncoder` with `.sortedKeys` writes it (`JSONWriter`).
     public func jsonText() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
+        JSONWriter.write(self)
     }
 }

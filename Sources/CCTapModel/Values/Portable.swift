@@ -7,6 +7,8 @@
 #else
     import Foundation
 #endif
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -24,6 +26,12 @@ extension StringProtocol {
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+
+    /// The text cut or space-padded to exactly `length` characters, as
+    /// `padding(toLength:withPad: " ", startingAt: 0)` makes it.
+    package func padded(to length: Int) -> String {
+        count >= length ? String(prefix(length)) : String(self) + String(repeating: " ", count: length - count)
     }
 
     /// The text with its first character lower-cased, to continue a sentence with it.
@@ -62,5 +70,84 @@ extension Double {
         for _ in 0..<digits { scale *= 10 }
         let value = (self * scale).rounded() / scale
         return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+extension BinaryInteger {
+    /// The number in decimal, zero-padded to `width` digits, as `String(format: "%0<width>d")` writes it.
+    package func zeroPadded(_ width: Int) -> String {
+        let digits = String(self)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// The number in lower-case hexadecimal, zero-padded to `width` digits (`%0<width>x`).
+    package func hexPadded(_ width: Int) -> String {
+        let digits = String(self, radix: 16)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+extension Double {
+    /// The number with exactly `digits` decimals, as `String(format: "%.<digits>f")` writes it.
+    package func fixed(_ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(self) * scale).rounded()
+        guard scaled.isFinite, scaled < 1e17 else { return String(self) }
+        let whole = Int(scaled)
+        let integer = String(whole / Int(scale))
+        let sign = self < 0 && whole != 0 ? "-" : ""
+        guard digits > 0 else { return sign + integer }
+        return sign + integer + "." + (whole % Int(scale)).zeroPadded(digits)
+    }
+}
+
+/// Writes the whole text to a file descriptor (stdout, stderr), retrying short writes and EINTR:
+/// `FileHandle` is full Foundation, which the server and CLI do without.
+package func writeAll(_ text: String, to descriptor: Int32) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeMutableBytes { raw in
+            write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+        }
+        if written > 0 {
+            offset += written
+        } else if written < 0 && errno == EINTR {
+            continue
+        } else {
+            return
+        }
+    }
+}
+
+/// Runs `body` on a new detached thread of its own, for a blocking read (stdin) that must not hold
+/// one of the concurrency pool's few threads: `Thread` is full Foundation.
+package func startThread(_ body: @escaping @Sendable () -> Void) {
+    final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
+    let context = Unmanaged.passRetained(Box(body)).toOpaque()
+    #if canImport(Darwin)
+        var thread: pthread_t?
+    #else
+        var thread = pthread_t()
+    #endif
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    let created = pthread_create(&thread, &attributes, { raw in
+        #if canImport(Darwin)
+            let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
+        #else
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+        #endif
+        box.body()
+        return nil
+    }, context)
+    pthread_attr_destroy(&attributes)
+    if created != 0 {
+        // No thread could be made (a resource limit): run the work on a dispatch worker instead.
+        Unmanaged<Box>.fromOpaque(context).release()
+        DispatchQueue.global().async(execute: body)
+        return
     }
 }
