@@ -189,39 +189,72 @@ async def workload(server: Server, emulator: Emulator, args, errlog):
 LIST_SESSIONS = 73  # the session count issue 25's figure is stated for
 
 
-def raw_list_latencies(server: Server, calls: int) -> tuple:
-    """list_sessions over stdio with a bare JSON-RPC client (one line out, one line in, json.loads):
-    what the server costs, without the official client's validation of the answer. Returns the
-    latencies and the session count of the last answer."""
-    process = subprocess.Popen([server.command, *server.args], env=server.env, stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+class RawClient:
+    """A bare JSON-RPC client over stdio (one line out, one line in, json.loads): what a server costs,
+    without the official client's validation of each answer against the tool's output schema (which
+    in the Python client takes 20-40 ms for a send_and_wait answer)."""
 
-    def ask(number, method, params):
-        process.stdin.write((json.dumps({"jsonrpc": "2.0", "id": number, "method": method, "params": params}) + "\n").encode())
-        process.stdin.flush()
+    def __init__(self, server: Server):
+        self.process = subprocess.Popen([server.command, *server.args], env=server.env, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.number = 0
+        self.ask("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                                "clientInfo": {"name": "bench", "version": "1"}})
+        self.process.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
+
+    def ask(self, method, params):
+        self.number += 1
+        line = json.dumps({"jsonrpc": "2.0", "id": self.number, "method": method, "params": params})
+        self.process.stdin.write((line + "\n").encode())
+        self.process.stdin.flush()
         while True:
-            answer = json.loads(process.stdout.readline())
-            if answer.get("id") == number:
+            answer = json.loads(self.process.stdout.readline())
+            if answer.get("id") == self.number:
                 return answer
 
+    def call(self, tool, arguments) -> dict:
+        answer = self.ask("tools/call", {"name": tool, "arguments": arguments})
+        if "result" not in answer or answer["result"].get("isError"):
+            raise RuntimeError(f"{tool} failed: {str(answer)[:300]}")
+        return payload_from_json(answer["result"])
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def raw_list_latencies(server: Server, calls: int) -> tuple:
+    """list_sessions with the bare client: the latencies (after 20 warm-up calls) and the session
+    count of the last answer."""
+    client = RawClient(server)
     try:
-        ask(0, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
-                              "clientInfo": {"name": "bench", "version": "1"}})
-        process.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
         latencies, count = [], None
-        for number in range(1, calls + 21):
+        for number in range(calls + 20):
             started = time.perf_counter()
-            answer = ask(number, "tools/call", {"name": "list_sessions", "arguments": {}})
-            elapsed = time.perf_counter() - started
-            if "result" not in answer or answer["result"].get("isError"):
-                raise RuntimeError(f"list_sessions failed: {str(answer)[:300]}")
-            if number > 20:  # the first 20 warm connections and caches
-                latencies.append(elapsed)
-            count = payload_from_json(answer["result"]).get("count", count)
+            listed = client.call("list_sessions", {})
+            if number >= 20:
+                latencies.append(time.perf_counter() - started)
+            count = listed.get("count", count)
         return latencies, count
     finally:
-        process.stdin.close()
-        process.wait(timeout=30)
+        client.close()
+
+
+def raw_turn_latencies(server: Server, emulator: Emulator, turns: int) -> list:
+    """Turn-end detection as figure 3 measures it, with the bare client."""
+    client = RawClient(server)
+    session_id = emulator.new_session(2)
+    try:
+        latencies = []
+        for turn in range(turns):
+            result = client.call("send_and_wait", {"session_id": session_id, "message": f"bare benchmark turn {turn}"})
+            answered = time.time()
+            if result.get("status") != "complete":
+                raise RuntimeError(f"turn {turn} ended {result.get('status')}: {result}")
+            latencies.append(answered - emulator.stats()["last_result_at"][session_id])
+        return latencies
+    finally:
+        client.close()
 
 
 def payload_from_json(result: dict) -> dict:
@@ -313,6 +346,9 @@ def report(ours: Server, theirs: Server, args):
             ("   the same list through our core in-process; MCP over core",
              f"{o['core_list_median_ms']:,.1f} ms; {o['list_idle_median_ms'] / o['core_list_median_ms']:,.2f}x", "", "",
              "MCP <= 2x core", o["list_idle_median_ms"] <= 2 * o["core_list_median_ms"]),
+            (f"8. turn-end detection with the bare client, median of {min(args.turns, 10)} turns",
+             f"{o['turn_bare_median_ms']:,.1f} ms", f"{t['turn_bare_median_ms']:,.1f} ms",
+             ratio(t["turn_bare_median_ms"], o["turn_bare_median_ms"]), "", None),
         ]
     print()
     print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}")
@@ -375,6 +411,9 @@ async def main():
                 latencies, count = raw_list_latencies(server, args.list_calls)
                 server.figures["list_idle_median_ms"] = statistics.median(latencies) * 1000
                 server.figures["list_idle_sessions"] = count
+            for server in servers:
+                bare = raw_turn_latencies(server, emulator, min(args.turns, 10))
+                server.figures["turn_bare_median_ms"] = statistics.median(bare) * 1000
             core_env = {**os.environ, **ours.env}
             ours.figures["core_list_median_ms"] = core_list_median_ms(args.core, core_env, args.list_calls)
         for server in servers:

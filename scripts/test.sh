@@ -130,8 +130,8 @@ if [ $deep = 1 ]; then
     with_library dist pytest -m full Tests/e2e/test_worlds.py
   step "deep: each wait returns its own message's reply in every world, over the stream and by polling" \
     with_library dist pytest -m full Tests/e2e/test_turns.py
-  step "deep: what users install (scripts/install.sh into a fresh prefix, uninstalled again; the wheel in a fresh venv)" \
-    pytest -m full Tests/e2e/test_install.py
+  step "deep: what users install (scripts/install.sh into a fresh prefix, uninstalled again; the wheel in a fresh venv; no full Foundation in it)" \
+    pytest -m full Tests/e2e/test_install.py Tests/e2e/test_foundation.py
   step "deep: soak smoke run (20 s; the 10-minute soak is scripts/soak.sh)" \
     swift run --skip-build cctap-soak --minutes 0.33 --every 10 --emulator .build/debug/cc-tap-emulator
   step "deep: benchmark against the published cc-tap 0.1.0 (short pass; figures printed, not judged)" \
