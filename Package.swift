@@ -10,7 +10,8 @@ import PackageDescription
 ///   of dynamic symbol tables that nothing reads;
 /// - relative relocations packed (DT_RELR, with the toolchain's lld): the loader reads 18 KB instead
 ///   of 2.1 MB of them at every start. Only where the C library can load such a binary (glibc 2.36 or
-///   later): the build machine's, as scripts/install.sh installs what it builds where it builds it.
+///   later): the build machine's, as scripts/install.sh installs what it builds where it builds it;
+/// - the functions a server runs placed side by side (lld's symbol ordering), 5 MiB less resident.
 var executableLinkerFlags: [String] {
     var flags = ["-Xlinker", "--no-export-dynamic"]
     #if canImport(Glibc)
@@ -19,6 +20,10 @@ var executableLinkerFlags: [String] {
         let version = String(cString: text).split(separator: " ").last?.split(separator: ".").compactMap { Int($0) } ?? []
         if version.count >= 2, (version[0], version[1]) >= (2, 36) {
             flags = ["-use-ld=lld"] + flags + ["-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+            // The functions a server runs, side by side (with scripts/static-build.sh's function
+            // sections): the pages it touches are few (bench/hot_functions.py writes the list).
+            flags += ["-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/cc-tap/hot-functions.order",
+                      "-Xlinker", "--no-warn-symbol-ordering"]
         }
     #endif
     return flags
@@ -118,6 +123,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["hot-functions.order"],
             linkerSettings: [.unsafeFlags(executableLinkerFlags, .when(platforms: [.linux]))]
         ),
         // Benchmark baseline for the C ABI (scripts/bench-cabi.sh); with the rest of the benchmarks in bench/.

@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap-emulator
+scripts/static-build.sh --product cc-tap
+scripts/static-build.sh --product cc-tap-emulator
 
 # The official MCP client, as in the tests (scripts/test.sh makes .venv-test).
 venv=.venv-test

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 calls=${1:-2000}
 
 [ -f dist/lib/libcctap.so.0 ] || scripts/build-dist.sh >/dev/null
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cctap-bench >/dev/null
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap-emulator >/dev/null
+scripts/static-build.sh --product cctap-bench >/dev/null
+scripts/static-build.sh --product cc-tap-emulator >/dev/null
 make -s -C bindings/c build/bench >/dev/null 2>&1 || make -C bindings/c build/bench
 [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
 .venv-test/bin/python -m pip install --quiet --disable-pip-version-check ./bindings/python

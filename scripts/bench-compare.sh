@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Our binaries as we ship them: release, Swift runtime linked in statically.
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap-emulator
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cctap-bench
+scripts/static-build.sh --product cc-tap
+scripts/static-build.sh --product cc-tap-emulator
+scripts/static-build.sh --product cctap-bench
 
 # The published package wants mcp 1.x (0.1.0 does not start under mcp 2), so it gets its own venv;
 # the benchmark's MCP client runs there too and drives both servers the same way.

@@ -45,7 +45,7 @@ if [ "${1:-}" = --debug ]; then
     exit 0
 fi
 
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cctap
+scripts/static-build.sh --product cctap
 built=.build-static/release/libcctap.so
 
 rm -rf dist/lib dist/include

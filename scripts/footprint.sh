@@ -10,8 +10,8 @@ turns=5
 [ "${1:-}" = --turns ] && turns=${2:?--turns needs a number}
 
 scripts/build-dist.sh --library-only >/dev/null
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap >/dev/null
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap-emulator >/dev/null
+scripts/static-build.sh --product cc-tap >/dev/null
+scripts/static-build.sh --product cc-tap-emulator >/dev/null
 [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
 .venv-test/bin/python -m pip install --quiet --disable-pip-version-check "mcp==2.3.0"
 

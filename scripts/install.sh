@@ -44,7 +44,7 @@ if [ $uninstall = 1 ]; then
 fi
 
 echo "== building (release, static Swift runtime)"
-swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product cc-tap
+scripts/static-build.sh --product cc-tap
 scripts/build-dist.sh --library-only >/dev/null
 
 # Which folders exist before, so uninstalling removes only those an install made (an earlier

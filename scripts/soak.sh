@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 minutes=${1:-10}
 every=${2:-30}
 for product in cctap-soak cc-tap-emulator; do
-  swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --product "$product" 2>&1 | grep -E "error|warning: unre|Compiling cctap|Build" || true
+  scripts/static-build.sh --product "$product" 2>&1 | grep -E "error|warning: unre|Compiling cctap|Build" || true
 done
-bin=$(swift build -c release -Xswiftc -static-stdlib --scratch-path .build-static --show-bin-path)
+bin=$(scripts/static-build.sh --show-bin-path)
 exec "$bin/cctap-soak" --minutes "$minutes" --every "$every" --emulator "$bin/cc-tap-emulator"

@@ -41,8 +41,7 @@ def test_the_installed_build_holds_no_full_foundation():
     FoundationEssentials' symbols and none of Foundation's or ICU's."""
     executable = ROOT / ".build-static" / "release" / "cc-tap"
     if not executable.exists():
-        subprocess.run(["swift", "build", "-c", "release", "-Xswiftc", "-static-stdlib", "--scratch-path",
-                        ".build-static", "--product", "cc-tap"], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run([ROOT / "scripts" / "static-build.sh", "--product", "cc-tap"], cwd=ROOT, check=True, capture_output=True)
     symbols = subprocess.run(["nm", "--defined-only", str(executable)], capture_output=True, text=True,
                              check=True).stdout.split("\n")
     essentials = [s for s in symbols if "$s20FoundationEssentials" in s]
