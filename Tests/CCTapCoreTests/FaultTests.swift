@@ -101,13 +101,14 @@ import Testing
     }
 
     @Test func stallLongerThanTheTimeoutIsReported() async throws {
-        try await withEmulator(tune: { $0.requestTimeout = 0.5; $0.maxAttempts = 2 }) { (h: Harness) async throws in
-            // Every answer stalls 6 s: a client that waited one out would get the list, not an error.
-            await h.store.addFault(FaultRule(kind: .delay, method: "GET", path: "/v1/code/sessions", times: nil, seconds: 6))
+        // 2 s an attempt, so each request reaches the emulator (and is counted) however loaded the machine
+        // (a sanitizer run); every answer stalls 60 s, so only the client's own timeout ends an attempt.
+        try await withEmulator(tune: { $0.requestTimeout = 2; $0.maxAttempts = 2 }) { (h: Harness) async throws in
+            await h.store.addFault(FaultRule(kind: .delay, method: "GET", path: "/v1/code/sessions", times: nil, seconds: 60))
             let before = await h.store.requests().count
             let error = await tapError { _ = try await h.tap.listSessions() }
             #expect(error?.kind == "timeout")
-            #expect(error?.message.contains("within 1 s") == true)
+            #expect(error?.message.contains("within 2 s") == true)
             // Each attempt gave up after its own timeout: two attempts, no more.
             #expect(await h.store.requests().dropFirst(before).filter { $0.contains("/v1/code/sessions") }.count == 2)
         }
