@@ -54,28 +54,6 @@ enum StdioServer {
         writer.sync {}
     }
 
-    /// Blocking write of the whole buffer; returns an errno on failure.
-    static func writeAll(_ data: Data, to descriptor: Int32) -> Int32? {
-        data.withUnsafeBytes { raw -> Int32? in
-            guard var pointer = raw.baseAddress else { return nil }
-            var left = raw.count
-            while left > 0 {
-                let written = write(descriptor, pointer, left)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EAGAIN {
-                        usleep(1000)  // someone made the descriptor non-blocking: wait, keep order
-                        continue
-                    }
-                    return errno
-                }
-                left -= written
-                pointer += written
-            }
-            return nil
-        }
-    }
-
     /// Splits stdin into newline-delimited frames until EOF (a last frame without its newline counts),
     /// passing each through `JSONRPCGate`: what it admits goes to `admit`, what it answers is answered.
     static func readLines(

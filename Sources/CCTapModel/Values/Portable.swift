@@ -75,15 +75,13 @@ extension Double {
 
 extension BinaryInteger {
     /// The number in decimal, zero-padded to `width` digits, as `String(format: "%0<width>d")` writes it.
-    package func zeroPadded(_ width: Int) -> String {
-        let digits = String(self)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
+    package func zeroPadded(_ width: Int) -> String { padded(String(self), width) }
 
     /// The number in lower-case hexadecimal, zero-padded to `width` digits (`%0<width>x`).
-    package func hexPadded(_ width: Int) -> String {
-        let digits = String(self, radix: 16)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    package func hexPadded(_ width: Int) -> String { padded(String(self, radix: 16), width) }
+
+    private func padded(_ digits: String, _ width: Int) -> String {
+        digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
 
@@ -102,23 +100,35 @@ extension Double {
     }
 }
 
-/// Writes the whole text to a file descriptor (stdout, stderr), retrying short writes and EINTR:
+/// Writes all the bytes to a file descriptor (stdout, stderr), retrying short writes, EINTR and EAGAIN
+/// (someone made the descriptor non-blocking: wait, keep order); returns the errno of a failure.
 /// `FileHandle` is full Foundation, which the server and CLI do without.
-package func writeAll(_ text: String, to descriptor: Int32) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes.withUnsafeMutableBytes { raw in
-            write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+@discardableResult
+package func writeAll(_ bytes: some ContiguousBytes, to descriptor: Int32) -> Int32? {
+    bytes.withUnsafeBytes { raw -> Int32? in
+        guard var pointer = raw.baseAddress else { return nil }
+        var left = raw.count
+        while left > 0 {
+            let written = write(descriptor, pointer, left)
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN {
+                    usleep(1000)
+                    continue
+                }
+                return errno
+            }
+            left -= written
+            pointer += written
         }
-        if written > 0 {
-            offset += written
-        } else if written < 0 && errno == EINTR {
-            continue
-        } else {
-            return
-        }
+        return nil
     }
+}
+
+/// The text's UTF-8 bytes, written whole (`writeAll(_:to:)`).
+@discardableResult
+package func writeAll(_ text: String, to descriptor: Int32) -> Int32? {
+    writeAll(Array(text.utf8), to: descriptor)
 }
 
 /// Runs `body` on a new detached thread of its own, for a blocking read (stdin) that must not hold
