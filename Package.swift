@@ -9,8 +9,9 @@ import PackageDescription
 /// - export nothing: SwiftPM exports every symbol (--export-dynamic, for testing executables), 3.4 MB
 ///   of dynamic symbol tables that nothing reads;
 /// - relative relocations packed (DT_RELR, with the toolchain's lld): the loader reads 18 KB instead
-///   of 2.1 MB of them at every start. Only where the C library can load such a binary (glibc 2.36 or
-///   later): the build machine's, as scripts/install.sh installs what it builds where it builds it;
+///   of 2.1 MB of them at every start. Only when the build machine's C library can load such a binary
+///   (glibc 2.36 or later); scripts/package.py tags the wheel with the glibc its binaries need, so a
+///   build on an older glibc (the release workflow's) goes without and installs on more systems;
 /// - the functions a server runs placed side by side (lld's symbol ordering), 5 MiB less resident.
 var executableLinkerFlags: [String] {
     var flags = ["-Xlinker", "--no-export-dynamic"]
@@ -60,6 +61,8 @@ let package = Package(
             name: "CCTapCore",
             dependencies: [
                 "CCTapModel",
+                // Only for CCTAP_VERSION: the header defines the version once (Version.swift).
+                "CCTapABI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

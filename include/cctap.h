@@ -56,14 +56,14 @@ extern "C" {
  */
 
 #define CCTAP_VERSION_MAJOR 0
-#define CCTAP_VERSION_MINOR 1
+#define CCTAP_VERSION_MINOR 2
 #define CCTAP_VERSION_PATCH 0
 /* The version this header describes, as text. */
-#define CCTAP_VERSION "0.1.0"
+#define CCTAP_VERSION "0.2.0"
 /* MAJOR * 1000000 + MINOR * 1000 + PATCH, for #if comparisons. */
-#define CCTAP_VERSION_NUMBER 1000
+#define CCTAP_VERSION_NUMBER 2000
 
-/* The version of the loaded library, e.g. "0.1.0". Static storage; never NULL. Compare it with
+/* The version of the loaded library, e.g. "0.2.0". Static storage; never NULL. Compare it with
  * CCTAP_VERSION to detect a header/library mismatch. */
 const char *cctap_version(void);
 

@@ -42,8 +42,13 @@ struct Serve: AsyncParsableCommand {
             valueName: "agent|person"))
     var sender = "agent"
 
+    /// The sender asked for; an empty value or an extension's unfilled `${user_config.sender}` is the default.
+    var chosenSender: String {
+        sender.isEmpty || HostEnvironment.isUnfilledPlaceholder(sender) ? "agent" : sender
+    }
+
     func validate() throws {
-        guard MessageSender(rawValue: sender) != nil else {
+        guard MessageSender(rawValue: chosenSender) != nil else {
             throw ValidationError("--sender must be agent or person (got '\(sender)').")
         }
         if let http {
@@ -71,7 +76,7 @@ struct Serve: AsyncParsableCommand {
         configuration.logger = logger
         // Only this flag makes the server speak as the person: a model's words are an agent's, whatever
         // the environment says (CCTAP_SENDER is for the command line and the library).
-        configuration.sender = MessageSender(rawValue: sender) ?? .agent
+        configuration.sender = MessageSender(rawValue: chosenSender) ?? .agent
         let tap = Tap(configuration: configuration)
         if let http {
             let (host, port) = try Self.address(http)

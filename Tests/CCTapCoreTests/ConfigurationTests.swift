@@ -22,6 +22,23 @@ import Testing
         }
     }
 
+    /// Claude Desktop passes an extension setting nobody filled in as its literal placeholder: that is
+    /// no setting (the default), not a bad value that stops the server.
+    @Test func anUnfilledExtensionPlaceholderIsNoSetting() async throws {
+        let unfilled = try configuration([
+            "CCTAP_PRESENCE": "${user_config.presence}", "CCTAP_LOG": "${user_config.log_level}",
+            "CCTAP_POLL_INTERVAL": "${user_config.poll}",
+        ])
+        #expect(unfilled.presence == false && unfilled.pollInterval == 1)
+        #expect(try configuration(["CCTAP_PRESENCE": "true"]).presence == true)
+        let host = HostEnvironment(
+            variables: ["CCTAP_TRUSTED_DEVICE_TOKEN": "${user_config.trusted_device_token}", "X": "${HOME}"], homeDirectory: "/nonexistent")
+        #expect(host.value("CCTAP_TRUSTED_DEVICE_TOKEN") == nil)
+        // Only the extension's own form counts: any other text is a value, checked as before.
+        #expect(host.value("X") == "${HOME}")
+        #expect(await message { _ = try configuration(["CCTAP_PRESENCE": "${user_config.presence"]) } != nil)
+    }
+
     @Test func durationsFromTheEnvironment() async throws {
         let set = try configuration(["CCTAP_POLL_INTERVAL": "0.2", "CCTAP_REQUEST_TIMEOUT": "2.5"])
         #expect(set.pollInterval == 0.2)

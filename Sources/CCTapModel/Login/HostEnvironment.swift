@@ -33,11 +33,18 @@ public struct HostEnvironment: Sendable {
         #endif
     }
 
+    /// A setting's value; nil when it is unset, empty, or a Desktop Extension placeholder its host left
+    /// as it was (`${user_config.KEY}`: Claude Desktop passes an optional setting nobody filled in
+    /// through literally).
     public func value(_ name: String) -> String? {
-        guard let value = variables[name]?.trimmed, !value.isEmpty else {
+        guard let value = variables[name]?.trimmed, !value.isEmpty, !Self.isUnfilledPlaceholder(value) else {
             return nil
         }
         return value
+    }
+
+    public static func isUnfilledPlaceholder(_ text: String) -> Bool {
+        text.hasPrefix("${user_config.") && text.hasSuffix("}")
     }
 
     /// A file's bytes; nil when it is missing, unreadable or larger than `atMost` bytes (checked

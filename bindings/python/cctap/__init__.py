@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import subprocess
+import sys
 import threading
 import weakref
 from pathlib import Path
@@ -23,7 +24,7 @@ __all__ = [
     "WouldDeadlockError", "InternalError", "library_version", "load_library",
 ]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # include/cctap.h's CCTAP_VERSION (Tests/e2e/test_version.py keeps them equal)
 
 
 class CCTapError(Exception):
@@ -124,7 +125,8 @@ _lock = threading.Lock()
 _library: Optional[ctypes.CDLL] = None
 
 
-LIBRARY_NAME = "libcctap.so.0"
+# What the library is called where it is built (scripts/package.sh names it the same in its artefacts).
+LIBRARY_NAME = "libcctap.dylib" if sys.platform == "darwin" else "libcctap.so.0"
 
 
 def _pkg_config_libdir() -> Optional[str]:
@@ -244,7 +246,7 @@ def _follow_logger_level(lib: ctypes.CDLL) -> None:
 
 
 def library_version() -> str:
-    """The loaded library's version, e.g. ``"0.1.0"``."""
+    """The loaded library's version, e.g. ``"0.2.0"``."""
     return load_library().cctap_version().decode()
 
 
