@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 turns=5
 [ "${1:-}" = --turns ] && turns=${2:?--turns needs a number}
 
-scripts/build-dist.sh --library-only >/dev/null
+scripts/build-dist.sh >/dev/null
 scripts/static-build.sh --product cc-tap >/dev/null
 scripts/static-build.sh --product cc-tap-emulator >/dev/null
 [ -x .venv-test/bin/python ] || python3 -m venv .venv-test

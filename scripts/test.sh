@@ -21,10 +21,14 @@
 #                            4. the whole fault matrix through the core, and every hostile-service case
 #                               (Tests/e2e/test_hostile.py) through every surface, 5. every tool through every
 #                               surface in each world (a service with both route generations, only v2,
-#                               only v1, only v2 with the account watch refused), 6. what users install:
-#                               scripts/install.sh into a fresh prefix
-#                               (no Swift runtime needed, tools/list answers, a C program builds against
-#                               its cctap.pc, uninstall leaves nothing) and the wheel in a fresh venv,
+#                               only v1, only v2 with the account watch refused), 6. the release artefacts
+#                               (scripts/package.sh), each used as a user would: the wheel in a fresh venv
+#                               with no index (cc_tap answers with an empty environment, `import cctap`
+#                               loads its own library, auditwheel agrees with its tag), the tarball moved
+#                               after unpacking (a C program builds against its cctap.pc), the Desktop
+#                               Extension started as Claude Desktop starts it, the plugins' servers, the
+#                               registry entry and SHA256SUMS; scripts/install.sh into a fresh prefix
+#                               (no Swift runtime needed, uninstall leaves nothing),
 #                               7. a 20-second soak smoke run, 8. short passes of the benchmarks
 #                               (against the published cc-tap 0.1.0, and of supervising 50 sessions).
 #   scripts/test.sh --full   both tiers, one after the other (what CI runs).
@@ -80,6 +84,12 @@ python_environment() {
 
 pytest() { .venv-test/bin/python -m pytest -q -W ignore::DeprecationWarning "$@"; }
 
+# auditwheel reads the wheel's binaries the way PyPI's manylinux rules do: an opinion not ours on its tag.
+package_checks() {
+  .venv-test/bin/python -m pip install --quiet --disable-pip-version-check "auditwheel>=6"
+  pytest -s -m full Tests/e2e/test_package.py
+}
+
 # with_library DIR COMMAND...: runs COMMAND with the C and Python tests loading the library laid out in
 # DIR: the debug build's (.build/debug-dist) in the fast tier, the release one (dist) in the deep tier.
 with_library() {
@@ -130,7 +140,11 @@ if [ $deep = 1 ]; then
     with_library dist pytest -m full Tests/e2e/test_worlds.py
   step "deep: each wait returns its own message's reply in every world, over the stream and by polling" \
     with_library dist pytest -m full Tests/e2e/test_turns.py
-  step "deep: what users install (scripts/install.sh into a fresh prefix, uninstalled again; the wheel in a fresh venv; no full Foundation in it)" \
+  step "deep: the release artefacts (scripts/package.sh: wheel, tarball, Desktop Extension, registry entry, SHA256SUMS)" \
+    scripts/package.sh
+  step "deep: each artefact used as a user would (the wheel in a fresh venv with no index, auditwheel; the tarball moved; the extension started as Claude Desktop starts it; the plugins' servers)" \
+    package_checks
+  step "deep: what users install (scripts/install.sh into a fresh prefix, uninstalled again; no full Foundation in it)" \
     pytest -m full Tests/e2e/test_install.py Tests/e2e/test_foundation.py
   step "deep: soak smoke run (20 s; the 10-minute soak is scripts/soak.sh)" \
     swift run --skip-build cctap-soak --minutes 0.33 --every 10 --emulator .build/debug/cc-tap-emulator

@@ -3,8 +3,10 @@ process on loopback, its control routes, and waiting for an event (never for a f
 The end-to-end tests import it directly; bindings/python/tests puts this folder on sys.path."""
 import json
 import os
+import queue
 import re
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -21,6 +23,12 @@ LIBRARY = Path(os.environ.get("CCTAP_LIBRARY", DIST / "lib" / "libcctap.so.0"))
 # The emulator's own login and organisation (EmulatorConfiguration.defaultToken / defaultOrganization).
 TOKEN = "sk-ant-oat01-emulator-0000000000000000"
 ORG = "7f3c2a10-5b6d-4e8f-9a01-23456789abcd"
+
+# The version every artefact carries: the header defines it (Tests/e2e/test_version.py checks the rest).
+VERSION = re.search(r'^#define CCTAP_VERSION "(.+)"$', (ROOT / "include" / "cctap.h").read_text(), re.M).group(1)
+# The published cc-tap 0.1.0's tools, which its users' configurations call: ours lists them first.
+PUBLISHED_TOOLS = ["list_sessions", "get_session_info", "read_session", "get_session_events", "send_message",
+                   "send_and_wait"]
 
 T = TypeVar("T")
 
@@ -100,3 +108,38 @@ def settle(base: str) -> dict:
         counters = stats(base)
         return counters if counters["requests_in_progress"] == 0 else None
     return wait_until(finished, "the emulator to finish the requests it received")
+
+
+def mcp_session(command, env, cwd=None):
+    """Starts an MCP server, initializes it (2025-11-25) and lists its tools; returns (initialize result,
+    tool names)."""
+    server = subprocess.Popen([str(part) for part in command], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env, cwd=cwd, text=True)
+    try:
+        for message in ({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                         "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                                    "clientInfo": {"name": "package-test", "version": "1"}}},
+                        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+                        {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}):
+            server.stdin.write(json.dumps(message) + "\n")
+            server.stdin.flush()
+        # Read on a thread, so a server that never answers fails the test with what it said instead of
+        # hanging the tier (the event awaited is the answer; the bound only ends a hang).
+        lines: "queue.Queue[str]" = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in iter(server.stdout.readline, "")] + [lines.put("")],
+                         daemon=True).start()
+        answers = []
+        for _ in range(2):
+            try:
+                line = lines.get(timeout=120)
+            except queue.Empty:
+                line = ""
+            if not line:
+                server.kill()
+                raise AssertionError(f"{command[0]} did not answer (stderr: {server.stderr.read()[-2000:]!r})")
+            answers.append(json.loads(line))
+        assert [answer["id"] for answer in answers] == [1, 2], answers
+        return answers[0]["result"], [tool["name"] for tool in answers[1]["result"]["tools"]]
+    finally:
+        server.kill()
+        server.wait()
