@@ -82,11 +82,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Results as text for people and for models: what the CLI prints and what MCP tool results
+        // carry beside their structured content. Knows nothing of MCP or of the command line.
+        .target(name: "CCTapRendering", dependencies: ["CCTapCore"]),
         // The MCP server: tools and resources over the core, and a stdio transport of our own.
         .target(
             name: "CCTapMCP",
             dependencies: [
                 "CCTapCore",
+                "CCTapRendering",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // HTTPRequestPart, the type of the channel handler that notices a client going away
@@ -122,6 +126,7 @@ let package = Package(
             dependencies: [
                 "CCTapCore",
                 "CCTapMCP",
+                "CCTapRendering",
                 "CCTapEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -151,6 +156,9 @@ let package = Package(
         ),
         // What the Swift suites share: the one emulator launcher. (The Python tests share Tests/e2e/harness.py.)
         .target(name: "CCTapTestSupport", dependencies: ["CCTapEmulator"], path: "Tests/CCTapTestSupport"),
+        // The model alone: pure decisions tested transition by transition, no emulator, seconds to run.
+        .testTarget(name: "CCTapModelTests", dependencies: ["CCTapModel"]),
+        .testTarget(name: "CCTapRenderingTests", dependencies: ["CCTapRendering", "CCTapCore"]),
         .testTarget(
             name: "CCTapCoreTests",
             dependencies: ["CCTapCore", "CCTapEmulator", "CCTapTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]

@@ -18,7 +18,7 @@ import NIOCore
 ///   (again every `watchSyncSeconds`), then `changed` with the session object whenever it changes
 ///   and `removed` with `{id}` when a session is archived; keepalives between.
 ///
-/// Emulator choices (no capture shows them), listed in PROTOCOL.md: the status for a missing
+/// Emulator choices (no capture shows them), listed in PROTOCOL.md's "Emulator choices": the status for a missing
 /// platform header (400), when a token counts as expired rather than stale
 /// (`watchTokenExpirySeconds`), that a session created later arrives as `added`, and that
 /// `changed` is sent only when something besides the timestamps moved.

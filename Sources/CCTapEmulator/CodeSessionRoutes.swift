@@ -5,7 +5,7 @@
 #endif
 import Hummingbird
 
-/// The 2026 Remote Control routes under `/v1/code/sessions` (PROTOCOL.md, "The v2 routes"): the list
+/// The 2026 Remote Control routes under `/v1/code/sessions` (PROTOCOL.md §3): the list
 /// with `next_cursor` paging and `statuses`, one session, rename, archive, mark_read and sends wrapped
 /// as `{session_id, events:[{payload}]}`. Both `cse_` and `session_` ids are accepted here, as S7 saw.
 /// The event list, stream and presence routes live beside the v1 routes.

@@ -1,5 +1,5 @@
 /// Which generation of the session API the emulated service answers, so every client surface can be
-/// tested in each world a user may meet (see PROTOCOL.md, "Two dialects").
+/// tested in each world a user may meet (see PROTOCOL.md §1).
 public enum EmulatorDialect: String, Sendable, CaseIterable {
     /// Both: the 2026 Remote Control routes (`/v1/code/sessions`) and the older compat routes (`/v1/sessions`).
     case both

@@ -75,7 +75,7 @@ extension EmulatorStore {
     }
 
     /// The worker's answer to a controller's `control_request`, by the REPL bridge's dispatch table
-    /// (PROTOCOL.md, "Controls"): `success` for what it handles, an error naming the subtype otherwise.
+    /// (PROTOCOL.md §9): `success` for what it handles, an error naming the subtype otherwise.
     /// A session without a connected worker answers nothing.
     func dispatchControl(_ sessionID: String, _ event: JSON) {
         guard let session = sessions[sessionID], session.resource["connection_status"]?.stringValue == "connected",

@@ -1,4 +1,5 @@
 import CCTapCore
+import CCTapRendering
 
 /// Tools for supervising many sessions at once.
 enum AttentionTools {

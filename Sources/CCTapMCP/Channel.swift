@@ -1,4 +1,5 @@
 import CCTapCore
+import CCTapRendering
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

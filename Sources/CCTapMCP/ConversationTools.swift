@@ -1,4 +1,5 @@
 import CCTapCore
+import CCTapRendering
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -65,7 +66,7 @@ enum ConversationTools {
         run: { call in
             let sent = try await call.tap.sendMessage(
                 try call.arguments.requiredString("session_id"), message: try call.arguments.requiredString("message"))
-            return try ToolRegistry.result(sent, render: Render.sent)
+            return try ToolRegistry.result(sent) { Render.sent($0, .mcp) }
         })
 
     static let sendAndWait = ToolDefinition(
@@ -233,6 +234,6 @@ enum ConversationTools {
             outputSchema: Schema.interruptResult),
         run: { call in
             let result = try await call.tap.interrupt(try call.arguments.requiredString("session_id"))
-            return try ToolRegistry.result(result, render: Render.interrupt)
+            return try ToolRegistry.result(result) { Render.interrupt($0, .mcp) }
         })
 }

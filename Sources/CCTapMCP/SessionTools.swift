@@ -1,4 +1,5 @@
 import CCTapCore
+import CCTapRendering
 
 /// Tools that read: the published cc-tap's four read tools, with their names and arguments.
 enum SessionTools {

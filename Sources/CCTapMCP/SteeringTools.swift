@@ -1,4 +1,5 @@
 import CCTapCore
+import CCTapRendering
 
 /// Tools that steer a session as the web and mobile apps do: the worker's permission mode and model,
 /// and the session's title, archive state and read mark.

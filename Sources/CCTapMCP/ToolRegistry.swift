@@ -115,9 +115,29 @@ public enum ToolRegistry {
             if tool.annotations.readOnlyHint == false && tool.annotations.destructiveHint == false { hints.append("writes") }
             if tool.annotations.destructiveHint == true { hints.append("destructive") }
             if tool.annotations.idempotentHint == true { hints.append("idempotent") }
-            let summary = (tool.description ?? "").split(separator: ".").first.map(String.init) ?? ""
-            lines.append("| `\(tool.name)` | \(summary). | \(arguments.isEmpty ? "none" : arguments) | \(hints.joined(separator: ", ")) |")
+            lines.append(
+                "| `\(tool.name)` | \(firstSentence(tool.description ?? "")) | \(arguments.isEmpty ? "none" : arguments) | "
+                    + "\(hints.joined(separator: ", ")) |")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A description's whole first sentence: up to the first full stop that ends a sentence (one
+    /// followed by a space or the end) outside parentheses, so "(e.g. …)" is never cut.
+    static func firstSentence(_ text: String) -> String {
+        var depth = 0
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            switch text[index] {
+            case "(": depth += 1
+            case ")": depth = max(0, depth - 1)
+            case "." where depth == 0 && (next == text.endIndex || text[next].isWhitespace):
+                return String(text[..<next])
+            default: break
+            }
+            index = next
+        }
+        return text
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CCTapCore
-import CCTapMCP
+import CCTapRendering
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -28,10 +28,8 @@ struct Attention: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
-        let result = try await reportingErrors {
+        try await options.run(human: Render.attention) { tap in
             try await tap.waitForAttention(sessions: sessions, timeout: timeout, resumeToken: resume)
         }
-        Output.emit(result, json: options.json, human: Render.attention)
     }
 }

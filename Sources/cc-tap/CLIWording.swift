@@ -8,4 +8,27 @@ extension Wording {
         answerInput: "run `cc-tap respond-input <session> <request_id> <action>` for one of the pending inputs",
         listSessions: "run `cc-tap sessions`", readSession: "run `cc-tap read <session>`",
         waitForAttention: "run `cc-tap attention` with --resume and the token above")
+
+    /// The core names arguments as the MCP tools do; here they are the command line's options.
+    static let optionNames: KeyValuePairs = [
+        "status_filter": "--status", "last_n": "--last", "updated_input": "--updated-input",
+        "older_than_days": "--older-than", "confirm_bypass": "--confirm-bypass", "resume_token": "--resume",
+    ]
+
+    /// An error's message with each argument named as the command line's option.
+    static func withOptionNames(_ message: String) -> String {
+        optionNames.reduce(message) { text, pair in text.replacing(pair.key, with: pair.value) }
+    }
+
+    /// The command line's words with the session a command was given in place of `<session>`, so a
+    /// suggested command can be pasted as it is (the id was checked before any request: letters,
+    /// digits, `_` and `-` only).
+    static func cli(session: String?) -> Wording {
+        guard let session, (try? SessionID(session)) != nil else { return cli }
+        let named = { (phrase: String) in phrase.replacing("<session>", with: session.trimmed) }
+        return Wording(
+            wait: named(cli.wait), withCursor: cli.withCursor, answerPermission: named(cli.answerPermission),
+            answerInput: named(cli.answerInput), listSessions: cli.listSessions, readSession: named(cli.readSession),
+            waitForAttention: cli.waitForAttention)
+    }
 }

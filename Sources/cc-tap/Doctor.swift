@@ -13,12 +13,37 @@ struct Doctor: AsyncParsableCommand {
     @Flag(help: "Log requests to stderr.")
     var verbose = false
 
+    @Flag(help: "Print the checks as JSON: {\"healthy\", \"checks\": [{\"ok\": true|false|null, \"text\"}]}.")
+    var json = false
+
+    /// One check: passed, failed, or worth a look (nil).
+    struct Check: Encodable {
+        let ok: Bool?
+        let text: String
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(ok, forKey: .ok)  // null, not left out, for a warning
+            try container.encode(text, forKey: .text)
+        }
+
+        enum CodingKeys: String, CodingKey { case ok, text }
+    }
+
+    struct Report: Encodable {
+        let healthy: Bool
+        let checks: [Check]
+    }
+
     func run() async throws {
-        var healthy = true
+        var checks: [Check] = []
+        // With --json the checks are printed once, at the end, however the run ends.
+        defer {
+            if json { Output.print(ResultJSON.encode(Report(healthy: !checks.contains { $0.ok == false }, checks: checks), pretty: true)) }
+        }
         func report(_ ok: Bool?, _ text: String) {
-            let mark = ok == nil ? "!" : (ok! ? "✓" : "✗")
-            if ok == false { healthy = false }
-            Output.print("\(mark) \(text)")
+            checks.append(Check(ok: ok, text: text))
+            if !json { Output.print("\(ok == nil ? "!" : (ok! ? "✓" : "✗")) \(text)") }
         }
         let configuration: TapConfiguration
         do {
@@ -87,6 +112,6 @@ struct Doctor: AsyncParsableCommand {
             configuration.presence
                 ? "presence: on (CCTAP_PRESENCE): while a wait runs the service treats you as watching and holds back your phone's notifications"
                 : "presence: off (waits do not silence your phone's notifications; CCTAP_PRESENCE=1 turns it on)")
-        if !healthy { throw ExitCode(1) }
+        if checks.contains(where: { $0.ok == false }) { throw ExitCode(1) }
     }
 }

@@ -22,6 +22,9 @@ struct Probe: AsyncParsableCommand {
     @Flag(help: "Log requests to stderr.")
     var verbose = false
 
+    @Flag(help: "Print the report as JSON: {\"version\", \"sections\": [{\"title\", \"lines\"}]}.")
+    var json = false
+
     func validate() throws {
         guard (1...300).contains(streamSeconds) else { throw ValidationError("--stream-seconds must be between 1 and 300.") }
     }
@@ -30,7 +33,16 @@ struct Probe: AsyncParsableCommand {
         let tap = try await reportingErrors { try GlobalOptions.tap(verbose: verbose) }
         // The login and organisation first, so a missing one is one clear error, not a report of failures.
         _ = try await reportingErrors { try await tap.organization() }
+        let report = await tap.probeProtocol(streamSeconds: streamSeconds)
+        if json {
+            struct Printed: Encodable {
+                let version: String
+                let sections: [ProbeReport.Section]
+            }
+            Output.print(ResultJSON.encode(Printed(version: CCTap.version, sections: report.sections), pretty: true))
+            return
+        }
         Output.print("cc-tap \(CCTap.version) probe, \(Date().formatted(.iso8601))\n")
-        Output.print(await tap.probeProtocol(streamSeconds: streamSeconds).text)
+        Output.print(report.text)
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CCTapCore
-import CCTapMCP
+import CCTapRendering
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -34,9 +34,7 @@ struct Mode: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
-        let result = try await reportingErrors { try await tap.setPermissionMode(id, mode: mode, confirmBypass: confirmBypass) }
-        Output.emit(result, json: options.json, human: Render.steering)
+        try await options.run(session: id, human: Render.steering) { tap in try await tap.setPermissionMode(id, mode: mode, confirmBypass: confirmBypass) }
     }
 }
 
@@ -53,9 +51,7 @@ struct Model: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
-        let result = try await reportingErrors { try await tap.setModel(id, model: model) }
-        Output.emit(result, json: options.json, human: Render.steering)
+        try await options.run(session: id, human: Render.steering) { tap in try await tap.setModel(id, model: model) }
     }
 }
 
@@ -72,9 +68,7 @@ struct Rename: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
-        let result = try await reportingErrors { try await tap.renameSession(id, title: title) }
-        Output.emit(result, json: options.json, human: Render.steering)
+        try await options.run(session: id, human: Render.steering) { tap in try await tap.renameSession(id, title: title) }
     }
 }
 
@@ -89,9 +83,7 @@ struct Archive: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
-        let result = try await reportingErrors { try await tap.archiveSession(id) }
-        Output.emit(result, json: options.json, human: Render.steering)
+        try await options.run(session: id, human: Render.steering) { tap in try await tap.archiveSession(id) }
     }
 }
 
@@ -165,8 +157,6 @@ struct MarkRead: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
-        let result = try await reportingErrors { try await tap.markRead(id) }
-        Output.emit(result, json: options.json, human: Render.steering)
+        try await options.run(session: id, human: Render.steering) { tap in try await tap.markRead(id) }
     }
 }

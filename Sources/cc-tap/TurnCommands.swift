@@ -1,11 +1,54 @@
 import ArgumentParser
 import CCTapCore
-import CCTapMCP
+import CCTapRendering
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
+
+/// `cc-tap send`: send a message, as an agent unless told it is the person's words; with --wait, wait for the reply.
+struct Send: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Send a message to a session, and optionally wait for the reply.")
+
+    @Argument(help: "Session id.")
+    var id: String
+
+    @Argument(help: "The message.")
+    var message: String
+
+    @Flag(help: "Wait for the reply (until the turn ends, a permission prompt, or the timeout).")
+    var wait = false
+
+    @Option(help: "Seconds to wait with --wait.")
+    var timeout = 120.0
+
+    @Flag(
+        help: """
+            Send the words as yours, typed by you (the session's model then treats them as its user's). Without it, cc-tap sends as an agent, another session's message, which is right for anything a program or a model wrote.
+            """)
+    var asPerson = false
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let sender: MessageSender? = asPerson ? .person : nil
+        if wait {
+            try await options.run(session: id, human: Render.wait) { tap in
+                try await tap.sendAndWait(id, message: message, timeout: timeout, sender: sender)
+            }
+        } else {
+            try await options.run(session: id, human: Self.sent) { tap in try await tap.sendMessage(id, message: message, sender: sender) }
+        }
+    }
+
+    static func sent(_ result: SendResult) -> String {
+        result.held
+            ? "Sent as an agent (uuid \(result.uuid)), but held: \(result.hint)"
+            : "Sent as \(result.sender == .person ? "you" : "an agent") (uuid \(result.uuid)). For the reply, run "
+                + "`cc-tap wait \(result.sessionID) --cursor \(result.cursor)`."
+    }
+}
 
 /// `cc-tap wait`: go on waiting for a turn from the cursor a send or an earlier wait gave.
 struct Wait: AsyncParsableCommand {
@@ -15,8 +58,8 @@ struct Wait: AsyncParsableCommand {
     @Argument(help: "Session id.")
     var id: String
 
-    @Option(help: "Where to wait from (the cursor a send or an earlier wait printed).")
-    var cursor: String
+    @Option(help: "Where to wait from: the cursor a send or an earlier wait printed (default: now, following the turn that runs).")
+    var cursor: String?
 
     @Option(help: "Seconds to wait (\(Int(SecondsSetting.wait.range.upperBound)) at most).")
     var timeout = 120.0
@@ -24,9 +67,26 @@ struct Wait: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
-        let result = try await reportingErrors { try await tap.waitForReply(id, cursor: cursor, timeout: timeout) }
-        Output.emit(result, json: options.json, human: Render.wait)
+        try await options.run(session: id, human: Render.wait) { tap in
+            let from: String
+            if let cursor { from = cursor } else { from = try await tap.latestCursor(id) }
+            return try await tap.waitForReply(id, cursor: from, timeout: timeout)
+        }
+    }
+}
+
+/// `cc-tap interrupt`: stop the turn a session is running, like its Stop button.
+struct Interrupt: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Stop the turn a session is running, like its Stop button.")
+
+    @Argument(help: "Session id.")
+    var id: String
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await options.run(session: id, human: { Render.interrupt($0, .cli(session: id)) }) { tap in try await tap.interrupt(id) }
     }
 }
 
@@ -56,13 +116,11 @@ struct Respond: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
-        let input = try updatedInput.map { try parsedJSON($0, option: "--updated-input") }
-        let result = try await reportingErrors {
-            try await tap.respondToPermission(
+        try await options.run(session: id, human: Render.permissionResponse) { tap in
+            let input = try updatedInput.map { try parsedJSON($0, option: "--updated-input") }
+            return try await tap.respondToPermission(
                 id, requestID: requestID, decision: decision, message: message, updatedInput: input, always: always)
         }
-        Output.emit(result, json: options.json, human: Render.permissionResponse)
     }
 }
 
@@ -92,14 +150,12 @@ struct RespondInput: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
-        let value = try result.map {
-            try parsedJSON($0, option: "--result", hint: " (a string needs its quotes: --result '\"Continue\"')")
+        try await options.run(session: id, human: Render.inputResponse) { tap in
+            let value = try result.map {
+                try parsedJSON($0, option: "--result", hint: " (a string needs its quotes: --result '\"Continue\"')")
+            }
+            return try await tap.respondToInput(id, requestID: requestID, action: action, value: value)
         }
-        let answer = try await reportingErrors {
-            try await tap.respondToInput(id, requestID: requestID, action: action, value: value)
-        }
-        Output.emit(answer, json: options.json, human: Render.inputResponse)
     }
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CCTapCore
+import CCTapRendering
 import Dispatch
-import CCTapMCP
 import Synchronization
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -34,12 +34,24 @@ struct Watch: AsyncParsableCommand {
         screen?.enter()
         defer { screen?.leave() }
 
+        // The newest update, drawn again when the terminal is resized.
+        let latest = Mutex<SessionsUpdate?>(nil)
+        let redraw: @Sendable () -> Void = {
+            guard let screen, let update = latest.withLock({ $0 }) else { return }
+            screen.draw(Render.watchTable(update, lines: TerminalScreen.height()) + "\nq or Ctrl-C to leave")
+        }
+        let resized = screen == nil ? nil : DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
+        resized?.setEventHandler(handler: redraw)
+        resized?.resume()
+        defer { resized?.cancel() }
+
         let updates = Task {
             for await update in tap.sessionUpdates() {
                 if lines {
                     Self.printLines(update)
                 } else {
-                    screen?.draw(Render.watchTable(update) + "\nq or Ctrl-C to leave")
+                    latest.withLock { $0 = update }
+                    redraw()
                 }
             }
         }
@@ -80,6 +92,22 @@ struct Watch: AsyncParsableCommand {
 final class TerminalScreen: @unchecked Sendable {
     private var saved = termios()
     private var raw = false
+    /// Whether to colour what needs the person: on a terminal that has colour, unless NO_COLOR says not.
+    private let colour: Bool
+    /// Updates and resizes draw from different threads: one screen at a time.
+    private let drawing = Mutex(())
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        colour = (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
+    /// The terminal's height in lines; nil when it does not say (then everything is shown).
+    static func height() -> Int? {
+        var size = winsize()
+        guard withUnsafeMutablePointer(to: &size, { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) }) == 0, size.ws_row > 0
+        else { return nil }
+        return Int(size.ws_row)
+    }
 
     func enter() {
         if tcgetattr(STDIN_FILENO, &saved) == 0 {
@@ -91,7 +119,15 @@ final class TerminalScreen: @unchecked Sendable {
     }
 
     func draw(_ text: String) {
-        write("\u{1B}[H\u{1B}[2J" + TerminalText.safe(text).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n"))
+        // Made safe first (titles come from elsewhere), then coloured: the colours are ours alone.
+        var screen = TerminalText.safe(text)
+        if colour {
+            for reason in AttentionReason.allCases {
+                screen = screen.replacing("! " + reason.rawValue, with: "\u{1B}[1;31m! \(reason.rawValue)\u{1B}[0m")
+            }
+        }
+        let frame = "\u{1B}[H\u{1B}[2J" + screen.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+        drawing.withLock { _ in write(frame) }
     }
 
     func leave() {

@@ -72,4 +72,16 @@ import Testing
             table == ToolRegistry.markdownTable(),
             "README's tool table is stale; replace it with the output of `cc-tap tools --markdown`")
     }
+
+    /// The table gives each tool's whole first sentence: never one cut inside a parenthesis ("(e.").
+    @Test func theTableGivesWholeFirstSentences() {
+        #expect(ToolRegistry.firstSentence("Switch models (e.g. opus or sonnet). Then wait.") == "Switch models (e.g. opus or sonnet).")
+        #expect(ToolRegistry.firstSentence("Version 2.1 is read. Then more.") == "Version 2.1 is read.")
+        #expect(ToolRegistry.firstSentence("No full stop at all") == "No full stop at all")
+        for tool in ToolRegistry.tools {
+            let sentence = ToolRegistry.firstSentence(tool.description ?? "")
+            #expect(sentence.hasSuffix("."), "\(tool.name)")
+            #expect(sentence.filter { $0 == "(" }.count == sentence.filter { $0 == ")" }.count, "\(tool.name): \(sentence)")
+        }
+    }
 }

@@ -102,11 +102,40 @@ def test_a_timed_out_wait_says_how_to_go_on_in_commands(env):
     assert out.returncode == 0, out.stderr
     first = json.loads(out.stdout)
     assert first["status"] == "timeout"
-    assert first["hint"].endswith(f"Run `cc-tap wait <session>` with --cursor {first['cursor']} to keep waiting.")
+    # The command to go on, ready to paste: the session it was given, and the cursor.
+    assert first["hint"].endswith(f"Run `cc-tap wait {DEMO}` with --cursor {first['cursor']} to keep waiting.")
     assert "wait_for_reply" not in first["hint"]
     resumed = run(["wait", DEMO, "--cursor", first["cursor"], "--timeout", "30", "--json"], env)
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads(resumed.stdout)["status"] == "complete"
+
+
+def test_wait_without_a_cursor_follows_the_turn_running_now(env):
+    """`cc-tap wait SESSION` with no cursor waits from now: it ends with the turn that runs."""
+    sent = run(["send", DEMO, "slow and steady, from now", "--json"], env)
+    assert sent.returncode == 0, sent.stderr
+    waited = run(["wait", DEMO, "--timeout", "60", "--json"], env)
+    assert waited.returncode == 0, waited.stderr
+    result = json.loads(waited.stdout)
+    assert result["status"] == "complete" and "slow and steady, from now" in result["reply"], result
+
+
+def test_interrupt_stops_the_running_turn(env):
+    """`cc-tap interrupt` stops a turn the way the Stop button does: the worker acknowledges it, the wait
+    from the send's cursor ends `interrupted`, and the text says how to see that in commands."""
+    sent = run(["send", DEMO, "a long one, until stopped", "--json"], env)
+    assert sent.returncode == 0, sent.stderr
+    cursor = json.loads(sent.stdout)["cursor"]
+    stopped = run(["interrupt", DEMO], env)
+    assert stopped.returncode == 0, stopped.stderr
+    assert "to stop its current turn" in stopped.stdout and "The worker acknowledged it." in stopped.stdout, stopped.stdout
+    assert f"Run `cc-tap wait {DEMO}` to see the turn end." in stopped.stdout and "wait_for_reply" not in stopped.stdout
+    end = run(["wait", DEMO, "--cursor", cursor, "--timeout", "30", "--json"], env)
+    assert end.returncode == 0, end.stderr
+    ended = json.loads(end.stdout)
+    assert ended["status"] == "interrupted" and ended["result"]["subtype"] == "error_during_execution", ended
+    missing = run(["interrupt", "not a session"], env)
+    assert missing.returncode == 1 and "is not a session id" in missing.stderr, missing.stderr
 
 
 def test_respond_answers_a_permission_prompt(env):
@@ -114,13 +143,13 @@ def test_respond_answers_a_permission_prompt(env):
     assert out.returncode == 0, out.stderr
     asked = json.loads(out.stdout)
     assert asked["status"] == "waiting_for_permission"
-    assert "Run `cc-tap respond <session> <request_id> allow|deny`" in asked["hint"]
+    assert f"Run `cc-tap respond {DEMO} <request_id> allow|deny`" in asked["hint"]
     request_id = asked["pending_permissions"][0]["request_id"]
     answered = run(["respond", DEMO, request_id, "deny", "--message", "not now", "--json"], env)
     assert answered.returncode == 0, answered.stderr
     result = json.loads(answered.stdout)
     assert result["status"] == "acknowledged" and result["decision"] == "deny"
-    assert result["note"].endswith("Run `cc-tap wait <session>` to follow the turn.")
+    assert result["note"].endswith(f"Run `cc-tap wait {DEMO}` to follow the turn.")
     after = run(["wait", DEMO, "--cursor", asked["cursor"], "--timeout", "30", "--json"], env)
     assert after.returncode == 0, after.stderr
     assert "did not run" in json.loads(after.stdout)["reply"]
@@ -142,7 +171,8 @@ def test_attention_reports_then_resumes_quietly(env):
     assert quiet["status"] == "timeout" and quiet["items"] == []
     assert quiet["hint"].endswith("Run `cc-tap attention` with --resume and the token above to keep watching.")
     forged = run(["attention", "--resume", "not-a-token", "--timeout", "1"], env)
-    assert forged.returncode != 0 and "resume_token" in forged.stderr
+    # The option as typed on the command line, not the MCP argument's name.
+    assert forged.returncode == 1 and "--resume" in forged.stderr and "resume_token" not in forged.stderr
 
 
 def test_steering_commands(own_emulator, tmp_path):
@@ -186,6 +216,51 @@ def test_watch_prints_a_line_per_change_when_piped(own_emulator, tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
+
+
+def read_until(fd, needle, seen=b""):
+    """Reads a pseudo-terminal until `needle` has appeared after what was `seen`; returns all read."""
+    deadline = time.monotonic() + 60
+    start = len(seen)
+    while needle not in seen[start:]:
+        assert time.monotonic() < deadline, seen[-800:]
+        ready, _, _ = select.select([fd], [], [], 1)
+        if ready:
+            seen += os.read(fd, 65536)
+    return seen
+
+
+def test_watch_fits_the_terminal_and_redraws_when_it_is_resized(env):
+    """On a terminal 10 lines high the sessions that need you come first, as many as fit, with a count of
+    the rest; made taller (SIGWINCH), it draws them all. With NO_COLOR, no colour."""
+    import fcntl
+    import struct
+    import termios
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 10, 160, 0, 0))
+    proc = subprocess.Popen([str(BIN / "cc-tap"), "watch"], env=dict(env, NO_COLOR="1"), stdin=child, stdout=child,
+                            stderr=child)
+    os.close(child)
+    try:
+        seen = read_until(main, b"q or Ctrl-C to leave")
+        frame = seen.rsplit(b"\x1b[2J", 1)[1]
+        lines = frame.split(b"\r\n")
+        assert len(lines) <= 10, lines
+        assert b"more: make the terminal taller" in frame, frame
+        assert b"NEEDS-YOU" in lines[0] and b"  ! " in lines[2], lines[:4]  # the first row needs you
+        assert b"\x1b[1;31m" not in seen
+        fcntl.ioctl(main, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 160, 0, 0))
+        proc.send_signal(signal.SIGWINCH)
+        seen = read_until(main, b"q or Ctrl-C to leave", seen)
+        frame = seen.rsplit(b"\x1b[2J", 1)[1]
+        assert b"more: make the terminal taller" not in frame and len(frame.split(b"\r\n")) > 10, frame
+        assert b" ago" in frame or b"just now" in frame
+        os.write(main, b"q")
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main)
 
 
 def test_watch_draws_on_a_terminal_and_leaves_on_q(env):
@@ -247,6 +322,24 @@ def test_doctor_reports_without_secrets(env):
     assert "✓ stream: /v1/code/sessions/{id}/events/stream ✓ the event stream of cse_" in out.stdout
     assert "presence: off" in out.stdout
     assert TOKEN not in out.stdout + out.stderr
+
+
+def test_doctor_and_probe_as_json(env, own_emulator):
+    """`--json` on doctor and probe: the same checks and sections, as JSON, and no secret in them."""
+    out = run(["doctor", "--json"], env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    report = json.loads(out.stdout)
+    assert report["healthy"] is True and all(set(check) == {"ok", "text"} for check in report["checks"])
+    assert any(check["text"].startswith("API answers: 31 session(s)") and check["ok"] is True for check in report["checks"])
+    assert TOKEN not in out.stdout + out.stderr
+    broken = run(["doctor", "--json"], dict(env, CCTAP_BASE_URL="http://127.0.0.1:9"))
+    assert broken.returncode == 1 and json.loads(broken.stdout)["healthy"] is False, broken.stdout
+    probed = run(["probe", "--stream-seconds", "1", "--json"], dict(env, CCTAP_BASE_URL=own_emulator), timeout=120)
+    assert probed.returncode == 0, probed.stdout + probed.stderr
+    sections = json.loads(probed.stdout)["sections"]
+    assert [section["title"] for section in sections][:2] == ["Routes [PROTOCOL.md §1]", "List paging [PROTOCOL.md §3, paging]"]
+    assert all(isinstance(line, str) for section in sections for line in section["lines"])
+    assert TOKEN not in probed.stdout + probed.stderr
 
 
 @pytest.mark.parametrize("dialect, works, fails", [
@@ -323,3 +416,13 @@ def test_expired_login_tells_the_fix(env, tmp_path):
     out = run(["sessions"], env)
     assert out.returncode == 1
     assert "expired" in out.stderr and "Run `claude`" in out.stderr
+
+
+def test_errors_name_the_command_lines_options(env):
+    """A refused argument is named as the option a person typed, and the exit code is 1 (the README's)."""
+    too_many = run(["read", DEMO, "--last", "5000"], env)
+    assert too_many.returncode == 1 and "--last" in too_many.stderr and "last_n" not in too_many.stderr, too_many.stderr
+    bypass = run(["mode", DEMO, "bypassPermissions"], env)
+    assert bypass.returncode == 1 and "--confirm-bypass" in bypass.stderr and "confirm_bypass" not in bypass.stderr, bypass.stderr
+    token = run(["attention", "--resume", "att2.zz", "--timeout", "1"], env)
+    assert token.returncode == 1 and "--resume" in token.stderr and "resume_token" not in token.stderr, token.stderr

@@ -79,7 +79,7 @@ extension RemoteAPI {
     func openEventStream(_ id: SessionID, after sequence: Int?) async throws -> HTTPClientResponse.Body {
         let query = sequence.map { [("from_sequence_num", String($0))] } ?? []
         let request = APIRequest(
-            method: .GET, path: Route.eventStream(id), query: query, surface: .sessions(.v2),
+            method: .GET, path: Route.eventStream(id), query: query, headerFamily: .sessions(.v2),
             timeout: min(15, configuration.requestTimeout))
         let org = try await resolveOrganization()
         return try await transport.openStream(

@@ -18,13 +18,13 @@ struct APIRequest: Sendable {
         case never
     }
 
-    /// Which routes a request goes to decides its headers (PROTOCOL.md, "Headers"): the login's own
+    /// Which routes a request goes to decides its headers (PROTOCOL.md §2): the login's own
     /// account (`/api/oauth/*`: the login alone), or the session routes of a dialect. v1
     /// (`/v1/sessions`): organisation, `anthropic-beta: ccr-byoc-2025-07-29`, the client platform, the
     /// trusted-device token and `Accept: application/json`. v2 (`/v1/code/sessions`): organisation,
     /// client platform and trusted-device token; no beta and no explicit `Accept` on JSON routes (one
     /// exporter saw `/v1/code` refuse it).
-    enum Surface: Sendable, Equatable {
+    enum HeaderFamily: Sendable, Equatable {
         case account
         case sessions(Dialect)
     }
@@ -33,9 +33,9 @@ struct APIRequest: Sendable {
     var path: String
     var query: [(String, String)] = []
     var body: JSONValue? = nil
-    var surface: Surface
+    var headerFamily: HeaderFamily
     var retry: Retry = .read
-    /// Header changes after the surface's own (a nil value removes the header): only `cc-tap probe`
+    /// Header changes after the header family's own (a nil value removes the header): only `cc-tap probe`
     /// uses them, to learn which headers the service requires.
     var headerOverrides: [(name: String, value: String?)] = []
     var timeout: TimeInterval
@@ -327,9 +327,9 @@ final class HTTPTransport: Sendable {
         http.headers.add(name: "Authorization", value: "Bearer \(credential.accessToken)")
         http.headers.add(name: "anthropic-version", value: "2023-06-01")
         http.headers.add(name: "User-Agent", value: CCTap.userAgent)
-        if request.surface != .sessions(.v2) { http.headers.add(name: Header.accept, value: "application/json") }
-        if request.surface == .sessions(.v1) { http.headers.add(name: Header.beta, value: Header.compatBeta) }
-        if request.surface != .account {
+        if request.headerFamily != .sessions(.v2) { http.headers.add(name: Header.accept, value: "application/json") }
+        if request.headerFamily == .sessions(.v1) { http.headers.add(name: Header.beta, value: Header.compatBeta) }
+        if request.headerFamily != .account {
             if let organization { http.headers.add(name: Header.organization, value: organization) }
             http.headers.add(name: Header.clientPlatform, value: Self.clientPlatform)
             if let device = credential.trustedDeviceToken {

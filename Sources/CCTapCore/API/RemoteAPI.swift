@@ -16,7 +16,7 @@ import Synchronization
 /// `MessageRoutes` (messages, permission answers, control requests, presence), `WatchRoutes` (the
 /// account watch) and `ProbeRoutes` (what the diagnostics ask).
 ///
-/// Each operation is written once for both dialects (PROTOCOL.md, "Two dialects"): `speaking` runs it
+/// Each operation is written once for both dialects (PROTOCOL.md §1): `speaking` runs it
 /// in the dialect last learned for its family, v2 (`/v1/code/sessions`) to begin with, and tries the
 /// other once when the answer says the route is not served. The event stream and presence exist only
 /// in v2.
@@ -89,7 +89,7 @@ final class RemoteAPI: Sendable {
             (Route.profile, OrganizationSource.profileEndpoint),
             (Route.roles, .rolesEndpoint),
         ] {
-            let request = APIRequest(method: .GET, path: path, surface: .account, timeout: configuration.requestTimeout)
+            let request = APIRequest(method: .GET, path: path, headerFamily: .account, timeout: configuration.requestTimeout)
             do {
                 let json = try await transport.send(request, organization: nil).json(route: request.route)
                 let uuid = json["organization"]?["uuid"]?.stringValue ?? json["organization_uuid"]?.stringValue
@@ -114,7 +114,7 @@ final class RemoteAPI: Sendable {
     ) async throws -> APIResponse {
         let org = try await resolveOrganization()
         var request = APIRequest(
-            method: method, path: path, query: query, body: body, surface: .sessions(dialect), retry: retry,
+            method: method, path: path, query: query, body: body, headerFamily: .sessions(dialect), retry: retry,
             timeout: timeout ?? (method == .GET ? configuration.requestTimeout : configuration.sendTimeout))
         request.headerOverrides = headerOverrides
         return try await transport.send(request, organization: org.uuid)

@@ -1,6 +1,6 @@
 import CCTapModel
 
-/// Every path cc-tap requests, in one place (PROTOCOL.md, "Two dialects"). A route that moves is
+/// Every path cc-tap requests, in one place (PROTOCOL.md §1). A route that moves is
 /// changed here; the families' files build their requests from these.
 enum Route {
     /// `/v1/code/sessions` (v2) or `/v1/sessions` (v1): the session list.
@@ -35,7 +35,7 @@ enum Route {
     static let roles = "/api/oauth/claude_cli/roles"
 }
 
-/// The header names and values the seam chooses between (PROTOCOL.md, "Headers"). The transport adds
+/// The header names and values the seam chooses between (PROTOCOL.md §2). The transport adds
 /// the fixed ones; these are the ones an operation or a probe varies.
 enum Header {
     static let clientPlatform = "anthropic-client-platform"

@@ -12,7 +12,7 @@ extension RemoteAPI {
     func openAccountWatch(resumeToken: String) async throws -> HTTPClientResponse.Body {
         var request = APIRequest(
             method: .GET, path: Route.watch, query: [("exclude_tags", "-"), ("resume_token", resumeToken)],
-            surface: .sessions(.v2), timeout: min(15, configuration.requestTimeout))
+            headerFamily: .sessions(.v2), timeout: min(15, configuration.requestTimeout))
         request.headerOverrides = [(Header.clientPlatform, Self.watchPlatform)]
         let org = try await resolveOrganization()
         return try await transport.openStream(request, organization: org.uuid, headers: [])

@@ -1,7 +1,7 @@
 import CCTapModel
 
-// The shapes of the service's answers, as the families' routes read them (PROTOCOL.md, "Two
-// dialects"). Nothing here makes a request.
+// The shapes of the service's answers, as the families' routes read them (PROTOCOL.md §1). Nothing
+// here makes a request.
 
 /// One page of a list answer: `{data, has_more, first_id, last_id}`.
 struct Page: Sendable {

@@ -11,8 +11,8 @@ import CCTapModel
 /// session objects, the stream's frame kinds and keepalive form, and which headers are required.
 /// The report holds no token, no message text and no title, and shortens every id, so it can be
 /// pasted into an issue.
-public struct ProbeReport: Sendable {
-    public struct Section: Sendable {
+public struct ProbeReport: Sendable, Encodable {
+    public struct Section: Sendable, Encodable {
         public var title: String
         public var lines: [String]
     }
@@ -43,10 +43,10 @@ extension Tap {
                 routeLines.append("session detail: GET \(Self.shortened(path, sample)) → \(await api.probeSession(sample, dialect).summary)")
             }
         }
-        sections.append(.init(title: "Routes [PROTOCOL.md: Two dialects]", lines: routeLines))
+        sections.append(.init(title: "Routes [PROTOCOL.md §1]", lines: routeLines))
 
         // Paging
-        sections.append(.init(title: "List paging [PROTOCOL.md: the v2 list's page parameter]", lines: await pagingLines(list)))
+        sections.append(.init(title: "List paging [PROTOCOL.md §3, paging]", lines: await pagingLines(list)))
 
         // Fields
         var fieldLines: [String] = []
@@ -82,12 +82,12 @@ extension Tap {
             describe("v2 detail", wrapper.flatMap { detail?[$0] } ?? detail)
             describe("v1 detail", await api.probeSession(sample, .v1).json)
         }
-        sections.append(.init(title: "Session object fields [PROTOCOL.md: Session objects]", lines: fieldLines))
+        sections.append(.init(title: "Session object fields [PROTOCOL.md §4]", lines: fieldLines))
 
         // Stream
         sections.append(
             .init(
-                title: "Event stream frames [PROTOCOL.md: Live events]",
+                title: "Event stream frames [PROTOCOL.md §8]",
                 lines: sample == nil ? ["no session to open a stream on"] : await streamLines(sample!, seconds: streamSeconds)))
 
         // The account watch: which vocabulary its frames speak (late-2026 §6).
@@ -107,7 +107,7 @@ extension Tap {
             let answer = await api.probeList(.v2, headers: overrides)
             headerLines.append("GET \(Route.sessions(.v2)) \(label) → \(answer.summary)")
         }
-        sections.append(.init(title: "Required headers [PROTOCOL.md: Headers]", lines: headerLines))
+        sections.append(.init(title: "Required headers [PROTOCOL.md §2]", lines: headerLines))
         return ProbeReport(sections: sections)
     }
 

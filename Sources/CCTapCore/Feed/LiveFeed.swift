@@ -11,7 +11,7 @@ import Synchronization
 /// Follows a session's new events as they are stored and hands them over in order, each exactly once.
 /// When to reopen, back off or give the stream up is `StreamPolicy`'s decision; this type does the I/O.
 ///
-/// From a sequence cursor it reads the per-session event stream (PROTOCOL.md §"Live events"): it
+/// From a sequence cursor it reads the per-session event stream (PROTOCOL.md §8): it
 /// resumes after a drop from the last sequence number it delivered, treats `streamStallTimeout`
 /// without a byte as a dead connection, answers a 410 by reading the missing events from the REST
 /// list and reopening without a position, waits out a 429's `Retry-After`, backs off with jitter

@@ -8,7 +8,7 @@ import CCTapModel
 /// Waits for a turn to end by following the session's events from a cursor. Only when the caller
 /// said a person is watching (`TapConfiguration.presence`) does it announce presence meanwhile
 /// (every `refresh_after_seconds`) and clear it at the end: while a client is present the service
-/// holds back the user's phone notifications (PROTOCOL.md, "Presence").
+/// holds back the user's phone notifications (PROTOCOL.md §12).
 struct TurnWaiter {
     let api: RemoteAPI
     let session: SessionID
@@ -194,66 +194,5 @@ struct TurnWaiter {
             eventSource: source, hint: hint, next: next)
         outcome.turn = tracker.match
         return outcome
-    }
-}
-
-/// Keeps "a client is watching" presence alive for one session while a wait runs.
-/// Presence is advisory: failures are logged and never fail the wait.
-final class PresenceKeeper: Sendable {
-    let api: RemoteAPI
-    let session: SessionID
-    private let task = LockedTask()
-
-    init(api: RemoteAPI, session: SessionID) {
-        self.api = api
-        self.session = session
-    }
-
-    func start() {
-        let api = api
-        let session = session
-        task.set(
-            Task {
-                while !Task.isCancelled {
-                    var refresh: TimeInterval = 20
-                    do {
-                        refresh = try await api.presence(session, clear: false)
-                    } catch {
-                        api.configuration.logger.debug("presence for \(session.spelled(.v1)) failed: \(error)")
-                    }
-                    try? await Task.sleep(nanoseconds: Seconds.nanoseconds(max(0.05, min(refresh, 300))))
-                }
-            })
-    }
-
-    /// Stops the heartbeat and withdraws presence. The clear waits for the heartbeat task to end,
-    /// so a refresh still in flight cannot land after it and leave presence on. It runs in its own
-    /// task so a cancelled wait still sends it; a finished wait awaits it, so a CLI that exits next
-    /// does not lose it.
-    func stop(awaitingClear: Bool) async {
-        let heartbeat = task.cancel()
-        let api = api
-        let session = session
-        let clear = Task {
-            await heartbeat?.value
-            do { _ = try await api.presence(session, clear: true) } catch {
-                api.configuration.logger.debug("clearing presence for \(session.spelled(.v1)) failed: \(error)")
-            }
-        }
-        if awaitingClear { await clear.value }
-    }
-}
-
-import Synchronization
-
-final class LockedTask: Sendable {
-    private let box = Mutex<Task<Void, Never>?>(nil)
-    func set(_ task: Task<Void, Never>) { box.withLock { $0 = task } }
-    /// Cancels the task and hands it back, so the caller can wait for it to finish.
-    func cancel() -> Task<Void, Never>? {
-        box.withLock { task in
-            task?.cancel()
-            return task
-        }
     }
 }

@@ -1,4 +1,4 @@
-/// Why a session needs its user (PROTOCOL.md, "Attention"). Read from the session object alone, so
+/// Why a session needs its user (PROTOCOL.md §13). Read from the session object alone, so
 /// the list, the account watch and a poll all agree without reading any events.
 public enum AttentionReason: String, Codable, Sendable, CaseIterable {
     /// The worker is blocked on a tool-permission prompt (`worker_status` requires_action, or a

@@ -1,5 +1,5 @@
 /// What became of a control sent to the worker. A POST that succeeds only means the service queued
-/// it; the worker shows later whether it took effect (PROTOCOL.md, "Controls").
+/// it; the worker shows later whether it took effect (PROTOCOL.md §9).
 public enum ControlStatus: String, Codable, Sendable {
     /// Posted, and no sign from the worker yet within the short wait (it may be offline or busy).
     case queued

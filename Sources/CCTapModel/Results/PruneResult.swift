@@ -36,7 +36,7 @@ public struct PruneRule: Sendable, Equatable {
     }
 
     /// ISO 8601 with or without fractional seconds, as the service writes its times.
-    static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle())
     }

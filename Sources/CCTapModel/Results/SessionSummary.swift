@@ -4,8 +4,8 @@
     import Foundation
 #endif
 
-/// One session as listed: what a person needs to pick it out, in the v2 model (PROTOCOL.md,
-/// "Session objects"). A v1 object is mapped onto the same fields.
+/// One session as listed: what a person needs to pick it out, in the v2 model (PROTOCOL.md §4). A v1
+/// object is mapped onto the same fields.
 public struct SessionSummary: Codable, Sendable, Equatable {
     /// The id as the service returned it (`cse_X` from v2, `session_X` from v1); every operation
     /// accepts either spelling.

@@ -1,4 +1,4 @@
-/// The two generations of the Remote Control session routes (PROTOCOL.md, "Two dialects").
+/// The two generations of the Remote Control session routes (PROTOCOL.md §1).
 public enum Dialect: String, Sendable, Codable, CaseIterable {
     /// `/v1/code/sessions`, `cse_` ids, events wrapped as `{payload}`: what every 2026 controller speaks.
     case v2

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import CCTapCore
+@testable import CCTapModel
 
 @Suite struct CredentialTests {
     let nested = #"{"claudeAiOauth":{"accessToken":"tok-file","refreshToken":"r","expiresAt":%EXP%,"scopes":["user:inference","user:sessions:claude_code"],"subscriptionType":"max"},"mcpOAuth":{}}"#

@@ -1,4 +1,4 @@
-@testable import CCTapCore
+@testable import CCTapModel
 import Testing
 
 /// Which turn takes up which message (`TurnLedger`), and the wait that follows one (`TurnTracker`),

@@ -1,4 +1,4 @@
-@testable import CCTapCore
+@testable import CCTapModel
 import Foundation
 import Testing
 

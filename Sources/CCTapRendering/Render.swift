@@ -8,7 +8,7 @@ import CCTapCore
 /// Readable text for people and for models: the CLI prints it, and MCP tool results carry it
 /// as their text content beside the structured result.
 public enum Render {
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
+    package static func table(_ header: [String], _ rows: [[String]]) -> String {
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
@@ -22,7 +22,7 @@ public enum Render {
             .joined(separator: "\n")
     }
 
-    static func clip(_ text: String, _ width: Int) -> String {
+    package static func clip(_ text: String, _ width: Int) -> String {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
@@ -40,7 +40,7 @@ public enum Render {
     }
 
     /// One word for a person: `archived`, else what the worker does, with `*` when a turn ended unread.
-    static func state(_ session: SessionSummary) -> String {
+    package static func state(_ session: SessionSummary) -> String {
         (session.status == "active" ? session.workerStatus : session.status) + (session.unread == true ? " *" : "")
     }
 
@@ -95,7 +95,7 @@ public enum Render {
             if !shown.isEmpty { lines.append("last turn: " + shown.joined(separator: " — ")) }
         }
         lines.append("messages from other sessions (as this tool's are): \(session.peerMessages.verdict.rawValue)")
-        if let action = session.pendingAction { lines.append("pending action: \(action.jsonText())") }
+        if let action = session.pendingAction { lines.append("pending action: \(actionWords(action))") }
         if let cwd = session.cwd { lines.append("cwd: \(cwd)") }
         if let model = session.model { lines.append("model: \(model)") }
         if let updated = session.updatedAt { lines.append("updated: \(updated)") }
@@ -110,9 +110,26 @@ public enum Render {
         return lines.joined(separator: "\n")
     }
 
+    /// A session's `pending_action` in words: what it is, for which tool, and its request id, then any
+    /// field not known yet (its inner shape is not documented: PROTOCOL.md §4), never raw JSON for
+    /// the shapes seen.
+    package static func actionWords(_ action: JSONValue) -> String {
+        if let text = action.stringValue { return text }
+        guard let object = action.objectValue, !object.isEmpty else { return action.jsonText() }
+        var words = object["type"]?.stringValue ?? "an action"
+        if let tool = object["tool_name"]?.stringValue { words += " to use \(tool)" }
+        if let detail = object["description"]?.stringValue { words += ": \(clip(detail, 200))" }
+        if let id = object["request_id"]?.stringValue { words += " (request_id \(id))" }
+        let others = object.keys.filter { !["type", "tool_name", "description", "request_id"].contains($0) }.sorted()
+        if !others.isEmpty {
+            words += "; also " + others.map { "\($0) \(clip(object[$0]?.jsonText() ?? "", 80))" }.joined(separator: ", ")
+        }
+        return words
+    }
+
     /// A prompt as a person judges it: a command in full, an edit as a diff, a question with its
     /// options; then what "always" would keep allowing.
-    static func permissionLine(_ request: PermissionRequest) -> String {
+    package static func permissionLine(_ request: PermissionRequest) -> String {
         var text: String
         if let summary = request.summary {
             text = "\(request.toolName) asks (request_id \(request.requestID)):\n" + summary
@@ -128,11 +145,11 @@ public enum Render {
         return text
     }
 
-    static func indented(_ text: String) -> String {
+    package static func indented(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
     }
 
-    static func inputLine(_ request: WorkerRequest) -> String {
+    package static func inputLine(_ request: WorkerRequest) -> String {
         let answer = request.actions.isEmpty ? "" : "; answers: " + request.actions.map(\.rawValue).joined(separator: ", ")
         return "waiting for input: \(request.subtype) (request_id \(request.requestID)\(answer))\n" + indented(request.summary)
     }
@@ -164,10 +181,10 @@ public enum Render {
         return lines.joined(separator: "\n")
     }
 
-    public static func sent(_ result: SendResult) -> String {
+    public static func sent(_ result: SendResult, _ wording: Wording) -> String {
         "Sent to \(result.sessionID) (uuid \(result.uuid)) as \(result.sender == .person ? "the person" : "an agent")."
             + (result.confirmedFromEvents ? " The answer was lost, but the session's events show it stored once." : "")
-            + " " + result.hint + " To wait for the reply, call wait_for_reply with cursor \(result.cursor)."
+            + " " + result.hint + " " + wording.sentence(for: .waitForReply(cursor: result.cursor))
     }
 
     public static func permissionResponse(_ result: PermissionResponseResult) -> String {
@@ -175,7 +192,7 @@ public enum Render {
             + result.note
     }
 
-    public static func interrupt(_ result: InterruptResult) -> String {
+    public static func interrupt(_ result: InterruptResult, _ wording: Wording) -> String {
         let outcome: String =
             switch result.status {
             case .acknowledged: "The worker acknowledged it."
@@ -183,7 +200,7 @@ public enum Render {
             case .queued, .withdrawn, .applied: "The worker has not acknowledged it yet (it may be busy or offline)."
             }
         return "Asked \(result.sessionID) to stop its current turn (request_id \(result.requestID)). \(outcome) "
-            + "Call wait_for_reply to see the turn end."
+            + wording.sentence(for: .seeTurnEnd)
     }
 
     public static func attention(_ result: AttentionResult) -> String {
@@ -214,22 +231,51 @@ public enum Render {
             case .archive: "archive"
             case .markRead: "mark read"
             }
-        return "\(result.sessionID): \(what): \(result.status.rawValue). \(result.note)"
+        // The status word, unless the note already says it ("The worker acknowledged it.").
+        let status = result.status.rawValue
+        return result.note.lowercased().contains(status)
+            ? "\(result.sessionID): \(what): \(result.note)" : "\(result.sessionID): \(what): \(status). \(result.note)"
     }
 
-    /// `cc-tap watch`'s screen: every live session with what needs you, newest activity first.
-    public static func watchTable(_ update: SessionsUpdate) -> String {
-        let rows = update.sessions.map { session in
+    /// `cc-tap watch`'s screen: every live session, those that need you first, then the newest
+    /// activity; within `lines` lines when given (a terminal's height), with a count of the rest.
+    /// The columns are named as `sessions` names them; activity is told as time ago (no zone to read).
+    public static func watchTable(_ update: SessionsUpdate, lines: Int? = nil, now: Date = Date()) -> String {
+        // The list comes newest first; a stable partition keeps that order within each part.
+        let needing = update.sessions.filter(\.needsAttention)
+        let ordered = needing + update.sessions.filter { !$0.needsAttention }
+        var footer = ["", "\(update.sessions.count) live session(s), \(needing.count) need(s) you · updates by \(update.source.rawValue)"]
+        if let failure = update.failure { footer.append("last read failed: \(failure.message)") }
+        var shown = ordered
+        if let lines, lines > 0 {
+            // The header and its rule, the footer, a line for what did not fit, and the caller's own last line.
+            let room = max(1, lines - 2 - footer.count - 2)
+            if ordered.count > room {
+                shown = Array(ordered.prefix(room))
+                footer.insert("… and \(ordered.count - room) more: make the terminal taller to see them", at: 0)
+            }
+        }
+        let rows = shown.map { session in
             [
-                clip(session.title ?? "(untitled)", 40), state(session), session.attentionReason.map { "! " + $0.rawValue } ?? "",
-                String((session.lastEventAt ?? session.updatedAt ?? "").prefix(19).map { $0 == "T" ? " " : $0 }),
-                session.id,
+                clip(session.title ?? "(untitled)", 40), state(session), session.attentionReason.map { "! " + $0.rawValue } ?? "-",
+                ago(session.lastEventAt ?? session.updatedAt, now: now), session.id,
             ]
         }
-        let needing = update.sessions.filter(\.needsAttention).count
-        var text = table(["TITLE", "STATE", "NEEDS YOU", "LAST ACTIVITY", "ID"], rows)
-        text += "\n\n\(update.sessions.count) live session(s), \(needing) need(s) you · updates by \(update.source.rawValue)"
-        if let failure = update.failure { text += "\nlast read failed: \(failure.message)" }
-        return text
+        return table(["TITLE", "STATE", "NEEDS-YOU", "ACTIVITY", "ID"], rows) + "\n" + footer.joined(separator: "\n")
+    }
+
+    /// How long ago an ISO 8601 time was, read at a glance: "just now", "42 s ago", "3 min ago",
+    /// "5 h ago", "2 d ago"; "-" for none, and the text as it is when it is no time.
+    package static func ago(_ text: String?, now: Date) -> String {
+        guard let text else { return "-" }
+        guard let date = PruneRule.parse(text) else { return text }
+        let seconds = Int(now.timeIntervalSince(date).rounded(.down))
+        switch seconds {
+        case ..<5: return "just now"
+        case ..<60: return "\(seconds) s ago"
+        case ..<3_600: return "\(seconds / 60) min ago"
+        case ..<86_400: return "\(seconds / 3_600) h ago"
+        default: return "\(seconds / 86_400) d ago"
+        }
     }
 }

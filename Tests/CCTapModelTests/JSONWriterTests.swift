@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import CCTapCore
+@testable import CCTapModel
 
 /// Our JSON writer (every MCP frame passes through it) writes what `JSONEncoder` with sorted keys
 /// writes, byte for byte, so snapshots and logs are unchanged; and a pre-encoded result is spliced

@@ -1,4 +1,4 @@
-@testable import CCTapCore
+@testable import CCTapModel
 import Testing
 
 /// The stream's reconnect policy, transition by transition, on a test clock (plain numbers of

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CCTapCore
+@testable import CCTapModel
 
 /// The SSE parser against the format's rules, including input split at every byte.
 @Suite struct ServerSentEventTests {
