@@ -5,16 +5,13 @@
 #   scripts/bench-attention.sh [--rounds 20 --window 30 --samples 40 --sessions 50]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 scripts/static-build.sh --product cc-tap
 scripts/static-build.sh --product cc-tap-emulator
 
 # The official MCP client, as in the tests (scripts/test.sh makes .venv-test).
-venv=.venv-test
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check 'mcp==2.3.0'
-fi
+[ -x .venv-test/bin/python ] || python_venv .venv-test 'mcp==2.3.0'
 
-exec "$venv/bin/python" bench/attention.py \
+exec .venv-test/bin/python bench/attention.py \
     --server .build-static/release/cc-tap --emulator .build-static/release/cc-tap-emulator "$@"

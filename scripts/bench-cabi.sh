@@ -5,14 +5,14 @@
 # each surface's cost relative to the core. Usage: scripts/bench-cabi.sh [CALLS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 calls=${1:-2000}
 
 [ -f dist/lib/libcctap.so.0 ] || scripts/build-dist.sh >/dev/null
 scripts/static-build.sh --product cctap-bench >/dev/null
 scripts/static-build.sh --product cc-tap-emulator >/dev/null
 make -s -C bindings/c build/bench >/dev/null 2>&1 || make -C bindings/c build/bench
-[ -x .venv-test/bin/python ] || python3 -m venv .venv-test
-.venv-test/bin/python -m pip install --quiet --disable-pip-version-check ./bindings/python
+python_venv .venv-test ./bindings/python
 
 log=$(mktemp)
 .build-static/release/cc-tap-emulator --port 0 --step 0.01 > "$log" &

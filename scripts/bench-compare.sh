@@ -4,6 +4,7 @@
 #   scripts/bench-compare.sh [--turns 20 --rounds 3 ...]   (options: python3 bench/compare.py --help)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 # Our binaries as we ship them: release, Swift runtime linked in statically.
 scripts/static-build.sh --product cc-tap
@@ -12,12 +13,8 @@ scripts/static-build.sh --product cctap-bench
 
 # The published package wants mcp 1.x (0.1.0 does not start under mcp 2), so it gets its own venv;
 # the benchmark's MCP client runs there too and drives both servers the same way.
-venv=.venv-bench
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check 'cc-tap==0.1.0' 'mcp<2'
+python_venv .venv-bench 'cc-tap==0.1.0' 'mcp<2'
 
-exec "$venv/bin/python" bench/compare.py \
+exec .venv-bench/bin/python bench/compare.py \
     --ours .build-static/release/cc-tap --emulator .build-static/release/cc-tap-emulator \
     --core .build-static/release/cctap-bench "$@"

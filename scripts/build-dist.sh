@@ -12,10 +12,11 @@
 #                                   build; it is built only if there is none yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 # The pkg-config file, relative to where it lies, so the folder can move (the tarball's, written once).
 write_pc() {
-    python3 scripts/package.py --pkg-config "$(sed -n 's/^#define CCTAP_VERSION "\(.*\)"$/\1/p' include/cctap.h)" \
+    python3 scripts/package.py --pkg-config "$(cctap_version)" \
         > "$1/lib/pkgconfig/cctap.pc"
 }
 

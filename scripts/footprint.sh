@@ -6,14 +6,14 @@
 #   scripts/footprint.sh [--turns N]     prints a Markdown table with the goals of issues 14 and 25
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 turns=5
 [ "${1:-}" = --turns ] && turns=${2:?--turns needs a number}
 
 scripts/build-dist.sh >/dev/null
 scripts/static-build.sh --product cc-tap >/dev/null
 scripts/static-build.sh --product cc-tap-emulator >/dev/null
-[ -x .venv-test/bin/python ] || python3 -m venv .venv-test
-.venv-test/bin/python -m pip install --quiet --disable-pip-version-check "mcp==2.3.0"
+python_venv .venv-test "mcp==2.3.0"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

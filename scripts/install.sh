@@ -18,6 +18,7 @@
 # Running what is installed needs no Swift toolchain (the Swift runtime is linked in).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 prefix="$HOME/.local"
 tarball=
@@ -55,10 +56,7 @@ fi
 
 if [ -z "$tarball" ]; then
   scripts/package.sh
-  version=$(sed -n 's/^#define CCTAP_VERSION "\(.*\)"$/\1/p' include/cctap.h)
-  os=$(uname -s | tr '[:upper:]' '[:lower:]')
-  arch=$([ "$os" = darwin ] && echo universal || uname -m)
-  tarball=dist/cc-tap-$version-$os-$arch.tar.gz
+  tarball=dist/cc-tap-$(cctap_version)-$(cctap_platform).tar.gz
 fi
 [ -f "$tarball" ] || { echo "install: $tarball is missing" >&2; exit 1; }
 

@@ -2,8 +2,8 @@
 """Writes cc-tap's release artefacts from one built executable and library (scripts/package.sh calls
 it; see there for what each artefact is). Standard library only, so packaging needs no venv and no
 download; the formats are small (a wheel is a zip with three metadata files and a RECORD, PEP 427),
-and every archive is written in a fixed order with fixed times (SOURCE_DATE_EPOCH), so the same build
-packs to the same bytes.
+and every archive is written in a fixed order with fixed times (SOURCE_DATE_EPOCH), so the same
+binaries pack to the same bytes.
 
     package.py --pkg-config VERSION      only the pkg-config file, to standard output
     package.py --version V --os linux|darwin --arch ARCH --executable F --library F --out DIR

@@ -17,6 +17,7 @@
 # Needs the Swift toolchain and python3 (standard library only); on Linux binutils' readelf and strip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 repository=${GITHUB_REPOSITORY:-}
 while [ $# -gt 0 ]; do
@@ -36,9 +37,9 @@ if [ -z "$repository" ]; then
     echo "package: no GitHub repository known; the metadata names the placeholder $repository (use --repository)" >&2
 fi
 
-version=$(sed -n 's/^#define CCTAP_VERSION "\(.*\)"$/\1/p' include/cctap.h)
+version=$(cctap_version)
 [ -n "$version" ] || { echo "package: include/cctap.h defines no CCTAP_VERSION" >&2; exit 1; }
-# Archives carry the last commit's time, so the same commit packs to the same bytes.
+# Archives carry the last commit's time and a fixed order, so two packings differ only where their contents do.
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 export SOURCE_DATE_EPOCH
 
@@ -50,16 +51,15 @@ bin=$(scripts/static-build.sh --show-bin-path)
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-case "$(uname -s)" in
-    Linux)
-        os=linux
-        arch=$(uname -m)
+platform=$(cctap_platform)
+os=${platform%%-*}
+arch=${platform#*-}
+case "$os" in
+    linux)
         strip --strip-unneeded -o "$stage/cc-tap" "$bin/cc-tap"
         strip --strip-unneeded -o "$stage/libcctap" "$bin/libcctap.so"
         ;;
-    Darwin)
-        os=darwin
-        arch=universal
+    darwin)
         cp "$bin/cc-tap" "$stage/cc-tap" && strip -x "$stage/cc-tap"
         cp "$bin/libcctap.dylib" "$stage/libcctap" && strip -x "$stage/libcctap"
         ;;

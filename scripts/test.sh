@@ -2,7 +2,8 @@
 # The test command, in two tiers.
 #
 #   scripts/test.sh          the fast tier (minutes): one debug build, and every surface for real:
-#                            1. the Swift suites (core, emulator, MCP registry),
+#                            1. the Swift suites: the model's alone (pure decisions, event by event),
+#                               then the core, the emulator and the MCP registry,
 #                            2. the C header checks, the C API test and the C examples against the
 #                               debug build's libcctap.so (laid out by scripts/build-dist.sh --debug),
 #                            3. the end-to-end tests with pytest: the CLI, the MCP server over stdio with
@@ -38,6 +39,7 @@
 # to an emulator on 127.0.0.1, never to the real service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 fast=0 deep=0
 case "${1:-}" in
@@ -70,23 +72,23 @@ install_what_is_missing() {
   if [ "$(id -u)" = 0 ]; then
     echo "installing Debian packages for: ${missing[*]}"
     apt-get update -qq
-    apt-get install -y -qq build-essential pkg-config libjansson-dev valgrind binutils python3-venv >/dev/null
+    # shellcheck disable=SC2086 # a list of package names
+    apt-get install -y -qq $CCTAP_DEBIAN_PACKAGES >/dev/null
   else
-    echo "missing: ${missing[*]}; install: sudo apt-get install build-essential pkg-config libjansson-dev valgrind python3-venv" >&2
+    echo "missing: ${missing[*]}; install: sudo apt-get install $CCTAP_DEBIAN_PACKAGES" >&2
     exit 1
   fi
 }
 
 python_environment() {
-  [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
-  .venv-test/bin/python -m pip install --quiet --disable-pip-version-check "pytest>=8" "mcp==2.3.0" ./bindings/python
+  python_venv .venv-test "pytest>=8" "mcp==2.3.0" ./bindings/python
 }
 
 pytest() { .venv-test/bin/python -m pytest -q -W ignore::DeprecationWarning "$@"; }
 
 # auditwheel reads the wheel's binaries the way PyPI's manylinux rules do: an opinion not ours on its tag.
 package_checks() {
-  .venv-test/bin/python -m pip install --quiet --disable-pip-version-check "auditwheel>=6"
+  python_venv .venv-test "auditwheel>=6"
   pytest -s -m full Tests/e2e/test_package.py
 }
 
@@ -118,7 +120,9 @@ step "swift build (debug, all targets, tests included)" swift build --build-test
 step "Python test environment (.venv-test: pytest, mcp 2.3.0, the cctap binding)" python_environment
 
 if [ $fast = 1 ]; then
-  step "fast: Swift suites" swift test --skip-build
+  step "fast: the pure suites (the model's decisions, the text rendering: no emulator, no network)" \
+    swift test --skip-build --filter "CCTapModelTests|CCTapRenderingTests"
+  step "fast: Swift suites (core, emulator, MCP)" swift test --skip-build --skip "CCTapModelTests|CCTapRenderingTests"
   step "fast: the debug build's C library laid out (.build/debug-dist)" scripts/build-dist.sh --debug
   step "fast: end-to-end (CLI, MCP over stdio, C ABI, matrix smoke cells, secrets)" \
     with_library .build/debug-dist pytest -m "not full" Tests/e2e
