@@ -1,11 +1,14 @@
 """The cc-tap command line, run as a person or a script would, against cc-tap-emulator."""
+import fcntl
 import json
 import os
 import pty
 import re
 import select
 import signal
+import struct
 import subprocess
+import termios
 import time
 import uuid
 
@@ -233,9 +236,6 @@ def read_until(fd, needle, seen=b""):
 def test_watch_fits_the_terminal_and_redraws_when_it_is_resized(env):
     """On a terminal 10 lines high the sessions that need you come first, as many as fit, with a count of
     the rest; made taller (SIGWINCH), it draws them all. With NO_COLOR, no colour."""
-    import fcntl
-    import struct
-    import termios
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 10, 160, 0, 0))
     proc = subprocess.Popen([str(BIN / "cc-tap"), "watch"], env=dict(env, NO_COLOR="1"), stdin=child, stdout=child,

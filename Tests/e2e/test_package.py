@@ -9,6 +9,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import tarfile
 import time
 import venv
@@ -90,7 +91,7 @@ def test_wheel_installs_with_no_index_and_answers_with_an_empty_environment(tmp_
 
 
 def test_wheel_tag_passes_auditwheel():
-    auditwheel = shutil.which("auditwheel") or str(Path(os.sys.executable).parent / "auditwheel")
+    auditwheel = shutil.which("auditwheel") or str(Path(sys.executable).parent / "auditwheel")
     shown = run([auditwheel, "show", one("cc_tap-*.whl")])
     assert shown.returncode == 0, shown.stdout + shown.stderr
     tag = re.search(r"-py3-none-(.+)\.whl$", one("cc_tap-*.whl").name).group(1)

@@ -50,10 +50,7 @@ def test_the_architecture_page_names_files_and_types_that_exist():
     missing = []
     for row in rows:
         _, types, files = [cell.strip() for cell in row.strip("|").split("|")]
-        base = None
-        for name in re.findall(r"`([^`]+)`", files):
-            path = name if "/" in name and not name.startswith(("Results/", "Events/")) else f"{base}/{name}"
-            base = path.split("/")[0] if "/" in name and not name.startswith(("Results/", "Events/")) else base
+        for path in re.findall(r"`([^`]+)`", files):
             if not (ROOT / "Sources" / path).exists():
                 missing.append(f"file {path}")
         for name in [part for found in re.findall(r"`([A-Za-z.]+)`", types) for part in found.split(".")]:
