@@ -18,20 +18,20 @@ public enum CCTapMCPServer {
     }
 
     /// The methods, with resources whose changes reach the connection once it exists.
-    static func methods(tap: Tap, logger: Logger, watchInterval: Double, channel: Bool, connection: ConnectionSlot) -> MCPMethods {
+    static func methods(tap: Tap, logger: Logger, channel: Bool, connection: ConnectionSlot) -> MCPMethods {
         let resources = SessionResources(
-            tap: tap, watchInterval: watchInterval, logger: logger,
+            tap: tap, logger: logger,
             notify: { uri in await connection.current?.resourceUpdated(uri) },
             listChanged: { await connection.current?.resourceListChanged() })
         return MCPMethods(tap: tap, logger: logger, resources: resources, channel: channel)
     }
 
     /// Serves MCP on stdin/stdout until stdin closes, then finishes the calls in progress and returns.
-    public static func runStdio(tap: Tap, logger: Logger, watchInterval: Double = 2, channel: ChannelMode = .off) async throws {
+    public static func runStdio(tap: Tap, logger: Logger, channel: ChannelMode = .off) async throws {
         let slot = ConnectionSlot()
         let channelOn: Bool
         if case .on = channel { channelOn = true } else { channelOn = false }
-        let methods = methods(tap: tap, logger: logger, watchInterval: watchInterval, channel: channelOn, connection: slot)
+        let methods = methods(tap: tap, logger: logger, channel: channelOn, connection: slot)
         let pusher = Mutex<Task<Void, Never>?>(nil)
         logger.debug("cc-tap MCP server ready on stdio")
         await StdioServer.run(methods: methods, logger: logger) { connection in
@@ -68,7 +68,7 @@ public actor LoopbackClient {
     public init(tap: Tap, logger: Logger) {
         let slot = ConnectionSlot()
         let mailbox = Mailbox()
-        let methods = CCTapMCPServer.methods(tap: tap, logger: logger, watchInterval: 2, channel: false, connection: slot)
+        let methods = CCTapMCPServer.methods(tap: tap, logger: logger, channel: false, connection: slot)
         let connection = MCPConnection(methods: methods, logger: logger) { frame in
             // Each frame crosses as text, as it would over a pipe.
             guard let parsed = JSONValue.parse(Data(frame.jsonText().utf8)) else { return }

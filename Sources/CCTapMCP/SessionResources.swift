@@ -11,8 +11,8 @@ import Logging
 /// client is subscribed to a URI, one watcher follows what it shows and sends
 /// `notifications/resources/updated` when it changes. The session list follows the account's shared
 /// board (the watch stream, or polls of the list), which also gives `notifications/resources/
-/// list_changed` when sessions appear or go; one session follows its new events. Nothing is
-/// followed for URIs nobody watches.
+/// list_changed` when sessions appear or go; one session and its transcript follow the core's
+/// live feed of that session (`Tap.sessionEvents`). Nothing is followed for URIs nobody watches.
 actor SessionResources {
     static let sessionsURI = "cctap://sessions"
     static let templates: JSONValue = [
@@ -35,18 +35,16 @@ actor SessionResources {
     }
 
     private let tap: Tap
-    private let watchInterval: Double
     private let logger: Logger
     private let notify: @Sendable (String) async -> Void
     private let listChanged: @Sendable () async -> Void
     private var watchers: [String: Task<Void, Never>] = [:]
 
     init(
-        tap: Tap, watchInterval: Double, logger: Logger, notify: @escaping @Sendable (String) async -> Void,
+        tap: Tap, logger: Logger, notify: @escaping @Sendable (String) async -> Void,
         listChanged: @escaping @Sendable () async -> Void
     ) {
         self.tap = tap
-        self.watchInterval = watchInterval
         self.logger = logger
         self.notify = notify
         self.listChanged = listChanged
@@ -124,13 +122,13 @@ actor SessionResources {
     func subscribe(_ uri: String) throws(RPCError) {
         let target = try Self.target(uri)
         guard watchers[uri] == nil else { return }
-        let tap = tap, interval = watchInterval, notify = notify, logger = logger, listChanged = listChanged
+        let tap = tap, notify = notify, logger = logger, listChanged = listChanged
         watchers[uri] = Task {
             switch target {
             case .sessions:
                 await Self.followSessions(uri: uri, tap: tap, notify: notify, listChanged: listChanged)
             case .session(let id), .transcript(let id):
-                await Self.followEvents(of: id, uri: uri, tap: tap, interval: interval, logger: logger, notify: notify)
+                await Self.followEvents(of: id, uri: uri, tap: tap, connectionMatters: target == .session(id), logger: logger, notify: notify)
             }
         }
     }
@@ -158,24 +156,21 @@ actor SessionResources {
         }
     }
 
-    /// Polls one session's new events and notifies when there are any, until cancelled.
+    /// Follows one session through the core's live feed (the event stream, or polling where the
+    /// service serves none) and notifies when new events are stored; the session URI also changes
+    /// with the session's connection. A failed read is logged; the core resumes from its cursor.
     private static func followEvents(
-        of id: String, uri: String, tap: Tap, interval: Double, logger: Logger, notify: @Sendable (String) async -> Void
+        of id: String, uri: String, tap: Tap, connectionMatters: Bool, logger: Logger,
+        notify: @Sendable (String) async -> Void
     ) async {
-        var cursor: String?
-        while !Task.isCancelled {
-            do {
-                if let position = cursor {
-                    let (events, next) = try await tap.newEvents(id, after: position)
-                    cursor = next
-                    if !events.isEmpty { await notify(uri) }
-                } else {
-                    cursor = try await tap.latestCursor(id)
-                }
-            } catch {
-                logger.debug("watching \(uri) failed: \(error)")
+        let updates: AsyncStream<SessionEventsUpdate>
+        do { updates = try tap.sessionEvents(id) } catch { return }  // `target` accepted the id already
+        for await update in updates {
+            if let failure = update.failure {
+                logger.debug("watching \(uri) failed: \(failure.message(.mcp))")
+            } else if !update.events.isEmpty || (connectionMatters && update.connection != nil) {
+                await notify(uri)
             }
-            try? await Task.sleep(nanoseconds: Seconds.nanoseconds(interval))
         }
     }
 }

@@ -93,8 +93,7 @@ struct Serve: AsyncParsableCommand {
             return
         }
         try await CCTapMCPServer.runStdio(
-            tap: tap, logger: logger, watchInterval: max(0.1, configuration.pollInterval * 2),
-            channel: channel ? .on(sessions: channelSessions) : .off)
+            tap: tap, logger: logger, channel: channel ? .on(sessions: channelSessions) : .off)
     }
 
     /// `[HOST:]PORT`, host 127.0.0.1 unless given (`[::1]:8080` for IPv6).

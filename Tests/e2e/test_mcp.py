@@ -473,7 +473,16 @@ def test_twelve_concurrent_large_replies_arrive_intact(server_env):
     call(server_env, body)
 
 
-def test_resources_and_subscriptions(server_env, emulator):
+@pytest.fixture
+def quick_emulator():
+    """An emulator of its own that notices a closed event stream within 0.2 s (its keepalive), so
+    the test can see the stream close without waiting the service's 13 s."""
+    yield from running_emulator("both", "--keepalive-seconds", "0.2")
+
+
+def test_resources_and_subscriptions(server_env, quick_emulator):
+    server_env = dict(server_env, CCTAP_BASE_URL=quick_emulator)
+    emulator = quick_emulator
     updates = []
 
     async def on_message(message):
@@ -501,12 +510,12 @@ def test_resources_and_subscriptions(server_env, emulator):
         assert missing.value.code == -32002
 
         uri = f"cctap://sessions/{UNICODE}/transcript"
-        before = stats(emulator)["service_requests"]
+        streams = settle(emulator)["open_event_streams"]
         await client.subscribe_resource(uri)
-        # The subscription polls the session (every 0.2 s here); after three polls that found nothing
-        # new, nothing has been said.
+        # The subscription follows the session through the core's live feed: one event stream, held
+        # open, not a poll every few seconds.
         with anyio.fail_after(30):
-            while stats(emulator)["service_requests"] < before + 3:
+            while stats(emulator)["open_event_streams"] < streams + 1:
                 await anyio.sleep(0.05)
         assert updates == []
         await client.call_tool("send_message", {"session_id": UNICODE, "message": "ping for subscribers"})
@@ -514,13 +523,46 @@ def test_resources_and_subscriptions(server_env, emulator):
             while uri not in updates:
                 await anyio.sleep(0.05)
         await client.unsubscribe_resource(uri)
-        # Nobody subscribed: nothing is polled. Once a poll in flight is answered, five watch intervals
-        # pass without a service request (a busy machine can only make fewer requests, never more).
+        # Nobody subscribed: the stream is closed and nothing more is asked of the service. Absence
+        # takes time to show: a second passes without a request (a busy machine only makes fewer).
+        with anyio.fail_after(30):
+            while stats(emulator)["open_event_streams"] > streams:
+                await anyio.sleep(0.05)
         before = settle(emulator)["service_requests"]
         await anyio.sleep(1.0)
         assert stats(emulator)["service_requests"] == before
     call(server_env, body, message_handler=on_message)
 
+
+
+def test_resource_subscription_polls_where_no_stream_is_used(server_env, emulator):
+    """With the event stream turned off, the same live feed polls the event list (0.1 s here) and
+    still says when the transcript changes; unsubscribing stops the polls."""
+    updates = []
+
+    async def on_message(message):
+        root = getattr(message, "root", message)
+        if getattr(root, "method", None) == "notifications/resources/updated":
+            updates.append(root.params.uri)
+
+    async def body(client):
+        uri = f"cctap://sessions/{UNICODE}/transcript"
+        counters = settle(emulator)
+        before, streams = counters["service_requests"], counters["open_event_streams"]
+        await client.subscribe_resource(uri)
+        with anyio.fail_after(30):
+            while stats(emulator)["service_requests"] < before + 3:
+                await anyio.sleep(0.05)
+        assert updates == [] and stats(emulator)["open_event_streams"] == streams
+        await client.call_tool("send_message", {"session_id": UNICODE, "message": "ping for pollers"})
+        with anyio.fail_after(30):
+            while uri not in updates:
+                await anyio.sleep(0.05)
+        await client.unsubscribe_resource(uri)
+        before = settle(emulator)["service_requests"]
+        await anyio.sleep(1.0)
+        assert stats(emulator)["service_requests"] == before
+    call(dict(server_env, CCTAP_EVENT_SOURCE="poll"), body, message_handler=on_message)
 
 def raw_server(env):
     return subprocess.Popen([str(BIN / "cc-tap")], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

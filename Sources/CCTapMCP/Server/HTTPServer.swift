@@ -41,7 +41,7 @@ public enum HTTPServer {
     /// Serves until cancelled; `listening` gets the bound port.
     public static func run(tap: Tap, logger: Logger, options: Options, listening: @escaping @Sendable (Int) -> Void) async throws {
         let slot = ConnectionSlot()
-        let methods = CCTapMCPServer.methods(tap: tap, logger: logger, watchInterval: 2, channel: false, connection: slot)
+        let methods = CCTapMCPServer.methods(tap: tap, logger: logger, channel: false, connection: slot)
         let routes = HTTPRoutes()
         let connection = MCPConnection(methods: methods, logger: logger) { frame in await routes.route(frame) }
         slot.set(connection)
