@@ -1,13 +1,18 @@
 import CCTapCore
 
 extension Wording {
-    /// The command line's words for a next step: its commands and options.
+    /// The command line's words for a next step: its commands and options, and whole commands to
+    /// paste where a step names a cursor or one open prompt.
     static let cli = Wording(
         wait: "run `cc-tap wait <session>`", withCursor: "with --cursor",
         answerPermission: "run `cc-tap respond <session> <request_id> allow|deny` for one of the pending permissions",
         answerInput: "run `cc-tap respond-input <session> <request_id> <action>` for one of the pending inputs",
         listSessions: "run `cc-tap sessions`", readSession: "run `cc-tap read <session>`",
-        waitForAttention: "run `cc-tap attention` with --resume and the token above")
+        waitForAttention: "run `cc-tap attention` with --resume and the token above",
+        commands: Commands(
+            waitFromCursor: "run `cc-tap wait <session> --cursor <cursor>`",
+            answerPermission: "run `cc-tap respond <session> <request_id> allow` (or `deny`)",
+            answerInput: "run `cc-tap respond-input <session> <request_id> <action>`"))
 
     /// The core names arguments as the MCP tools do; here they are the command line's options.
     static let optionNames: KeyValuePairs = [
@@ -22,13 +27,18 @@ extension Wording {
 
     /// The command line's words with the session a command was given in place of `<session>`, so a
     /// suggested command can be pasted as it is (the id was checked before any request: letters,
-    /// digits, `_` and `-` only).
+    /// digits, `_` and `-` only). The step itself fills in cursors and request ids.
     static func cli(session: String?) -> Wording {
         guard let session, (try? SessionID(session)) != nil else { return cli }
         let named = { (phrase: String) in phrase.replacing("<session>", with: session.trimmed) }
         return Wording(
             wait: named(cli.wait), withCursor: cli.withCursor, answerPermission: named(cli.answerPermission),
             answerInput: named(cli.answerInput), listSessions: cli.listSessions, readSession: named(cli.readSession),
-            waitForAttention: cli.waitForAttention)
+            waitForAttention: cli.waitForAttention,
+            commands: cli.commands.map {
+                Commands(
+                    waitFromCursor: named($0.waitFromCursor), answerPermission: named($0.answerPermission),
+                    answerInput: named($0.answerInput))
+            })
     }
 }

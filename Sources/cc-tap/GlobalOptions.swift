@@ -16,10 +16,17 @@ struct GlobalOptions: ParsableArguments {
     /// or for people, its next step in the command line's words, with the `session` the command was
     /// given filled in, so a suggested command runs as printed.
     func run<T: Encodable>(session: String? = nil, human: (T) -> String, _ operation: (Tap) async throws -> T) async throws {
+        try await run(session: session, human: { result, _ in human(result) }, operation)
+    }
+
+    /// The same, for a rendering that words a next step of its own (`human` gets the wording).
+    func run<T: Encodable>(
+        session: String? = nil, human: (T, Wording) -> String, _ operation: (Tap) async throws -> T
+    ) async throws {
         let tap = try makeTap()
         let wording = Wording.cli(session: session)
         let result = try await reportingErrors(wording) { try await operation(tap) }
-        Output.emit(result, json: json, wording: wording, human: human)
+        Output.emit(result, json: json, wording: wording) { human($0, wording) }
     }
 
     static func tap(verbose: Bool) throws -> Tap {

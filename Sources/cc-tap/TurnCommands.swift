@@ -42,11 +42,13 @@ struct Send: AsyncParsableCommand {
         }
     }
 
-    static func sent(_ result: SendResult) -> String {
+    /// What a send printed: who it went out as, what the session does with it, and the command that
+    /// waits for the reply (none when the session holds the message).
+    static func sent(_ result: SendResult, _ wording: Wording) -> String {
         result.held
             ? "Sent as an agent (uuid \(result.uuid)), but held: \(result.hint)"
-            : "Sent as \(result.sender == .person ? "you" : "an agent") (uuid \(result.uuid)). For the reply, run "
-                + "`cc-tap wait \(result.sessionID) --cursor \(result.cursor)`."
+            : "Sent as \(result.sender == .person ? "you" : "an agent") (uuid \(result.uuid)). \(result.hint) "
+                + wording.sentence(for: .waitForReply(cursor: result.cursor))
     }
 }
 
@@ -86,7 +88,7 @@ struct Interrupt: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        try await options.run(session: id, human: { Render.interrupt($0, .cli(session: id)) }) { tap in try await tap.interrupt(id) }
+        try await options.run(session: id, human: Render.interrupt) { tap in try await tap.interrupt(id) }
     }
 }
 

@@ -70,6 +70,31 @@ import Testing
         #expect(test.apply(sent) == sent)
     }
 
+    /// A surface of commands (the CLI) gets whole commands with the step's values filled in, so
+    /// they paste as printed; values that could not be pasted safely keep the general phrase.
+    @Test func commandsAreFilledInWithTheStepsValues() {
+        var shell = test
+        shell.commands = .init(
+            waitFromCursor: "run `w S --cursor <cursor>`", answerPermission: "run `a S <request_id> yes`",
+            answerInput: "run `i S <request_id> <action>`")
+        #expect(shell.sentence(for: .waitAgain(cursor: "seq:9,msg=u-1,ahead=0,running=1"))
+            == "Run `w S --cursor seq:9,msg=u-1,ahead=0,running=1` to keep waiting.")
+        #expect(shell.sentence(for: .waitForReply(cursor: "seq:9")) == "To wait for the reply, run `w S --cursor seq:9`.")
+        #expect(shell.sentence(for: .answerPermission(cursor: "seq:9", requestIDs: ["toolu_1"]))
+            == "Run `a S toolu_1 yes`, then run `w S --cursor seq:9`.")
+        // Two prompts: the general phrase, and the ids to choose from.
+        #expect(shell.sentence(for: .answerPermission(cursor: "seq:9", requestIDs: ["r1", "r2"]))
+            == "Call ANSWER (request_id r1, r2), then run `w S --cursor seq:9`.")
+        #expect(shell.sentence(for: .answerInput(cursor: "seq:9", requestIDs: ["d-1"]))
+            == "Ask the person what to answer, run `i S d-1 <action>` with their choice, then run `w S --cursor seq:9`.")
+        // Nothing from the service goes into a command unless it is safe to paste into a shell.
+        #expect(shell.sentence(for: .answerPermission(cursor: "seq:9", requestIDs: ["x; rm -rf ~"]))
+            == "Call ANSWER, then run `w S --cursor seq:9`.")
+        #expect(shell.sentence(for: .waitAgain(cursor: "$(reboot)")) == "Call WAIT from $(reboot) to keep waiting.")
+        // A surface without commands words ids and all as before.
+        #expect(test.sentence(for: .answerPermission(cursor: "seq:9", requestIDs: ["toolu_1"])) == "Call ANSWER, then call WAIT from seq:9.")
+    }
+
     /// No string in the core's sources names a surface's operation: a message that did would tell a C
     /// or CLI user to call an MCP tool. (Comments may name them.)
     @Test func theCoresSourcesNameNoSurface() throws {

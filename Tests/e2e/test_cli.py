@@ -80,16 +80,23 @@ def test_send_and_wait_by_polling_the_v1_list(env):
     assert result["cursor"].startswith("sevt_")
 
 
+def printed_command(text: str, pattern: str) -> list:
+    """The one command in backticks that `pattern` (a regex of its start) finds in `text`, as argv."""
+    found = re.findall(r"`cc-tap (" + pattern + r"[^`]*)`", text)
+    assert len(found) == 1, text
+    return found[0].split()
+
+
 def test_send_without_wait_prints_the_command_that_waits(env, emulator):
     """`send` prints the `cc-tap wait` command for the reply; running it as printed returns that reply."""
     text = f"fire and forget {uuid.uuid4().hex[:8]}"
     out = run(["send", DEMO, text], env)
     assert out.returncode == 0, out.stderr
-    printed = re.fullmatch(r"Sent as an agent \(uuid ([0-9a-f-]{36})\)\. For the reply, run `cc-tap (wait \S+ --cursor \S+)`\.\n",
-                           out.stdout)
+    printed = re.fullmatch(r"Sent as an agent \(uuid ([0-9a-f-]{36})\)\. Stored[^`]*\. To wait for the reply, run "
+                           r"`cc-tap (wait \S+ --cursor \S+)`\.\n", out.stdout)
     assert printed, out.stdout
     command = printed.group(2).split()
-    assert command[1] == DEMO.replace("session_", "cse_") and re.fullmatch(r"(seq:\d+|sevt_\w+),msg=[0-9a-f-]{36},ahead=\d+,running=[01]", command[3]), command
+    assert command[1] == DEMO and re.fullmatch(r"(seq:\d+|sevt_\w+),msg=[0-9a-f-]{36},ahead=\d+,running=[01]", command[3]), command
     assert text in emulator_call(emulator, "GET", f"/_emulator/sessions/{DEMO}/user-messages")["texts"]
     waited = run(command + ["--timeout", "30", "--json"], env)
     assert waited.returncode == 0, waited.stderr
@@ -99,16 +106,16 @@ def test_send_without_wait_prints_the_command_that_waits(env, emulator):
 
 
 def test_a_timed_out_wait_says_how_to_go_on_in_commands(env):
-    """The hint of a wait that ran out names `cc-tap wait` and the cursor, not an MCP tool; waiting on
-    from that cursor sees the turn end. (The slow turn streams for seconds; a zero timeout cannot reach its end.)"""
+    """The hint of a wait that ran out is the `cc-tap wait` command with the session and the cursor
+    filled in, not an MCP tool; running it as printed sees the turn end. (The slow turn streams for
+    seconds; a zero timeout cannot reach its end.)"""
     out = run(["send", DEMO, "slow and steady", "--wait", "--timeout", "0", "--json"], env)
     assert out.returncode == 0, out.stderr
     first = json.loads(out.stdout)
     assert first["status"] == "timeout"
-    # The command to go on, ready to paste: the session it was given, and the cursor.
-    assert first["hint"].endswith(f"Run `cc-tap wait {DEMO}` with --cursor {first['cursor']} to keep waiting.")
+    assert first["hint"].endswith(f"Run `cc-tap wait {DEMO} --cursor {first['cursor']}` to keep waiting.")
     assert "wait_for_reply" not in first["hint"]
-    resumed = run(["wait", DEMO, "--cursor", first["cursor"], "--timeout", "30", "--json"], env)
+    resumed = run(printed_command(first["hint"], "wait") + ["--timeout", "30", "--json"], env)
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads(resumed.stdout)["status"] == "complete"
 
@@ -146,14 +153,17 @@ def test_respond_answers_a_permission_prompt(env):
     assert out.returncode == 0, out.stderr
     asked = json.loads(out.stdout)
     assert asked["status"] == "waiting_for_permission"
-    assert f"Run `cc-tap respond {DEMO} <request_id> allow|deny`" in asked["hint"]
+    # One prompt is open: the hint is its command, request id and all, then the wait from the cursor.
     request_id = asked["pending_permissions"][0]["request_id"]
-    answered = run(["respond", DEMO, request_id, "deny", "--message", "not now", "--json"], env)
+    assert asked["hint"].endswith(f"Run `cc-tap respond {DEMO} {request_id} allow` (or `deny`), then run "
+                                  f"`cc-tap wait {DEMO} --cursor {asked['cursor']}`."), asked["hint"]
+    respond = printed_command(asked["hint"], "respond")
+    answered = run(respond[:-1] + ["deny", "--message", "not now", "--json"], env)
     assert answered.returncode == 0, answered.stderr
     result = json.loads(answered.stdout)
     assert result["status"] == "acknowledged" and result["decision"] == "deny"
     assert result["note"].endswith(f"Run `cc-tap wait {DEMO}` to follow the turn.")
-    after = run(["wait", DEMO, "--cursor", asked["cursor"], "--timeout", "30", "--json"], env)
+    after = run(printed_command(asked["hint"], "wait") + ["--timeout", "30", "--json"], env)
     assert after.returncode == 0, after.stderr
     assert "did not run" in json.loads(after.stdout)["reply"]
     wrong = run(["respond", DEMO, request_id, "perhaps"], env)

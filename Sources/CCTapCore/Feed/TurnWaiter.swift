@@ -169,7 +169,7 @@ struct TurnWaiter {
             hint =
                 "\(ahead) is waiting for a permission answer (see pending_permissions)"
                 + (tracker.isQueued ? "; your message is queued behind it." : ".")
-            next = .answerPermission(cursor: cursor.description)
+            next = .answerPermission(cursor: cursor.description, requestIDs: tracker.pendingPermissions.map(\.requestID))
         case .waitingForInput:
             let kinds = Set(tracker.pendingInputs.map(\.subtype)).sorted().joined(separator: ", ")
             let answerable = tracker.pendingInputs.allSatisfy { $0.kind != .other }
@@ -178,7 +178,10 @@ struct TurnWaiter {
                     ? "\(ahead) waits for its person's answer (\(kinds)); see pending_inputs for what it asks"
                     : "\(ahead) waits for input cc-tap cannot give (\(kinds)); see pending_inputs")
                 + (tracker.isQueued ? ". Your message is queued behind it." : ".")
-            next = answerable ? .answerInput(cursor: cursor.description) : .personAnswers(cursor: cursor.description)
+            next =
+                answerable
+                ? .answerInput(cursor: cursor.description, requestIDs: tracker.pendingInputs.map(\.requestID))
+                : .personAnswers(cursor: cursor.description)
         case .timeout:
             hint = "The turn is still running."
             next = .waitAgain(cursor: cursor.description)

@@ -6,11 +6,11 @@
 public enum NextStep: Sendable, Equatable {
     /// The turn goes on: wait again from `cursor`.
     case waitAgain(cursor: String)
-    /// Answer one of `pending_permissions`, then wait again from `cursor`.
-    case answerPermission(cursor: String)
+    /// Answer one of `pending_permissions` (`requestIDs` are theirs), then wait again from `cursor`.
+    case answerPermission(cursor: String, requestIDs: [String] = [])
     /// A dialog or a form waits for the person's answer: ask them, answer it with their choice, then
-    /// wait again from `cursor`.
-    case answerInput(cursor: String)
+    /// wait again from `cursor`. `requestIDs`: the open inputs'.
+    case answerInput(cursor: String, requestIDs: [String] = [])
     /// The person answers the prompt where Claude Code runs; then wait again from `cursor`.
     case personAnswers(cursor: String)
     /// The worker goes on with the turn: follow it with a wait.

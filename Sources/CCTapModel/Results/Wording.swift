@@ -16,10 +16,29 @@ public struct Wording: Sendable, Equatable {
     /// How to wait for attention again with a resume token, e.g. "call wait_for_attention with
     /// this result's resume_token".
     public var waitForAttention: String
+    /// A surface whose steps are commands to paste gives whole commands, with the values filled in;
+    /// without them the phrases above are joined.
+    public var commands: Commands?
+
+    /// Whole commands, with `<cursor>` and `<request_id>` where a step's values go.
+    public struct Commands: Sendable, Equatable {
+        /// Waiting from a cursor, e.g. "run `cc-tap wait S --cursor <cursor>`".
+        public var waitFromCursor: String
+        /// Answering the one open permission prompt, with `<request_id>`.
+        public var answerPermission: String
+        /// Answering the one open dialog or form, with `<request_id>`.
+        public var answerInput: String
+
+        public init(waitFromCursor: String, answerPermission: String, answerInput: String) {
+            self.waitFromCursor = waitFromCursor
+            self.answerPermission = answerPermission
+            self.answerInput = answerInput
+        }
+    }
 
     public init(
         wait: String, withCursor: String, answerPermission: String, answerInput: String, listSessions: String,
-        readSession: String, waitForAttention: String
+        readSession: String, waitForAttention: String, commands: Commands? = nil
     ) {
         self.answerInput = answerInput
         self.wait = wait
@@ -28,23 +47,26 @@ public struct Wording: Sendable, Equatable {
         self.listSessions = listSessions
         self.readSession = readSession
         self.waitForAttention = waitForAttention
+        self.commands = commands
     }
 
     /// The step as one sentence in this surface's words.
     public func sentence(for step: NextStep) -> String {
         switch step {
         case .waitAgain(let cursor):
-            return Self.capitalized("\(wait) \(withCursor) \(cursor) to keep waiting.")
-        case .answerPermission(let cursor):
-            return Self.capitalized("\(answerPermission), then \(wait) \(withCursor) \(cursor).")
-        case .answerInput(let cursor):
-            return "Ask the person what to answer, \(answerInput) with their choice, then \(wait) \(withCursor) \(cursor)."
+            return Self.capitalized("\(waiting(from: cursor)) to keep waiting.")
+        case .answerPermission(let cursor, let ids):
+            let answer = answering(ids, one: commands?.answerPermission, general: answerPermission)
+            return Self.capitalized("\(answer), then \(waiting(from: cursor)).")
+        case .answerInput(let cursor, let ids):
+            let answer = answering(ids, one: commands?.answerInput, general: answerInput)
+            return "Ask the person what to answer, \(answer) with their choice, then \(waiting(from: cursor))."
         case .personAnswers(let cursor):
-            return "Once the person has answered it in Claude Code or the Claude app, \(wait) \(withCursor) \(cursor)."
+            return "Once the person has answered it in Claude Code or the Claude app, \(waiting(from: cursor))."
         case .followTurn:
             return Self.capitalized("\(wait) to follow the turn.")
         case .waitForReply(let cursor):
-            return "To wait for the reply, \(wait) \(withCursor) \(cursor)."
+            return "To wait for the reply, \(waiting(from: cursor))."
         case .seeTurnEnd:
             return Self.capitalized("\(wait) to see the turn end.")
         case .findSession:
@@ -57,6 +79,29 @@ public struct Wording: Sendable, Equatable {
             return "Answer each prompt (\(answerPermission)) or read each result, then "
                 + "\(waitForAttention) to keep watching without hearing of these again."
         }
+    }
+
+    private func waiting(from cursor: String) -> String {
+        guard let commands, Self.pastable(cursor) else { return "\(wait) \(withCursor) \(cursor)" }
+        return commands.waitFromCursor.replacing("<cursor>", with: cursor)
+    }
+
+    /// The open prompt's own command when exactly one is open; otherwise the general phrase, which
+    /// a surface of commands follows with the ids to choose from.
+    private func answering(_ ids: [String], one: String?, general: String) -> String {
+        guard let one else { return general }
+        if ids.count == 1, Self.pastable(ids[0]) { return one.replacing("<request_id>", with: ids[0]) }
+        let shown = ids.filter(Self.pastable)
+        return shown.isEmpty ? general : general + " (request_id " + shown.joined(separator: ", ") + ")"
+    }
+
+    /// Whether a value from the service can stand in a command pasted into a shell as it is:
+    /// ASCII letters, digits and `_-.:,=` only (a cursor reads `seq:42,msg=…,ahead=0,running=1`).
+    package static func pastable(_ value: String) -> Bool {
+        !value.isEmpty && value.utf8.count <= 200
+            && value.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_-.:,=".unicodeScalars.contains($0)
+            }
     }
 
     /// `text` after `fact`, when there is a step to add.
