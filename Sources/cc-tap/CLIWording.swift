@@ -12,7 +12,18 @@ extension Wording {
         commands: Commands(
             waitFromCursor: "run `cc-tap wait <session> --cursor <cursor>`",
             answerPermission: "run `cc-tap respond <session> <request_id> allow` (or `deny`)",
-            answerInput: "run `cc-tap respond-input <session> <request_id> <action>`"))
+            answerInput: "run `cc-tap respond-input <session> <request_id> <action>`",
+            waitForAttention: "run `cc-tap attention --resume <resume_token>`"))
+
+    /// The command line's words for `cc-tap attention` given these `--session`s: waiting again
+    /// watches the same sessions (ids that are not session ids are refused before any request).
+    static func cli(watching sessions: [String]) -> Wording {
+        guard !sessions.isEmpty, sessions.allSatisfy({ (try? SessionID($0)) != nil }) else { return cli }
+        var wording = cli
+        let scope = sessions.map { "--session \($0.trimmed) " }.joined()
+        wording.commands?.waitForAttention = "run `cc-tap attention \(scope)--resume <resume_token>`"
+        return wording
+    }
 
     /// The core names arguments as the MCP tools do; here they are the command line's options.
     static let optionNames: KeyValuePairs = [
@@ -38,7 +49,7 @@ extension Wording {
             commands: cli.commands.map {
                 Commands(
                     waitFromCursor: named($0.waitFromCursor), answerPermission: named($0.answerPermission),
-                    answerInput: named($0.answerInput))
+                    answerInput: named($0.answerInput), waitForAttention: $0.waitForAttention)
             })
     }
 }

@@ -23,8 +23,14 @@ struct GlobalOptions: ParsableArguments {
     func run<T: Encodable>(
         session: String? = nil, human: (T, Wording) -> String, _ operation: (Tap) async throws -> T
     ) async throws {
+        try await run(wording: Wording.cli(session: session), human: human, operation)
+    }
+
+    /// The same, in words a command made for its own arguments.
+    func run<T: Encodable>(
+        wording: Wording, human: (T, Wording) -> String, _ operation: (Tap) async throws -> T
+    ) async throws {
         let tap = try makeTap()
-        let wording = Wording.cli(session: session)
         let result = try await reportingErrors(wording) { try await operation(tap) }
         Output.emit(result, json: json, wording: wording) { human($0, wording) }
     }

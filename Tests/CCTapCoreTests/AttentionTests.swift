@@ -38,7 +38,7 @@ import Testing
             // Nothing new: the resume token keeps the same occasions from coming back.
             let quiet = try await h.tap.waitForAttention(timeout: 0.5, resumeToken: first.resumeToken)
             #expect(quiet.status == .timeout && quiet.items.isEmpty)
-            #expect(quiet.next == .watchAgain)
+            #expect(quiet.next == .watchAgain(resumeToken: quiet.resumeToken))
 
             let created = await h.store.createSession(turns: 0, title: "Watched")
             let token = quiet.resumeToken

@@ -102,7 +102,7 @@ import Testing
             items: [AttentionItem(
                 session: summary, reason: .permission, pendingPermissions: [prompt], pendingInputs: [input], reply: "r",
                 cursor: "seq:3")],
-            resumeToken: "att1.00", sessionsWatched: 3, source: "watch", elapsedSeconds: 0.2, hint: "h", next: .attendThenWatch),
+            resumeToken: "att1.00", sessionsWatched: 3, source: "watch", elapsedSeconds: 0.2, hint: "h", next: .attendThenWatch(resumeToken: "att1.00")),
          Schema.attentionResult),
         ("SteeringResult", SteeringResult(
             sessionID: "cse_1", action: .permissionMode, value: "plan", status: .refused, detail: "no", requestID: "set-1",

@@ -27,8 +27,9 @@ import Testing
         #expect(test.sentence(for: .followTurn) == "Call WAIT to follow the turn.")
         #expect(test.sentence(for: .findSession) == "Call LIST for valid session ids.")
         #expect(test.sentence(for: .readBeforeResending).hasPrefix("Call READ before sending it again"))
-        #expect(test.sentence(for: .watchAgain) == "Call ATTEND with the token to keep watching.")
-        #expect(test.sentence(for: .attendThenWatch).contains("(call ANSWER)") && test.sentence(for: .attendThenWatch).contains("call ATTEND with the token"))
+        #expect(test.sentence(for: .watchAgain(resumeToken: "att1.00")) == "Call ATTEND with the token to keep watching.")
+        let attend = test.sentence(for: .attendThenWatch(resumeToken: "att1.00"))
+        #expect(attend.contains("(call ANSWER)") && attend.contains("call ATTEND with the token"))
     }
 
     @Test func errorsStateFactsAndTheSurfaceAddsTheStep() throws {
@@ -76,7 +77,7 @@ import Testing
         var shell = test
         shell.commands = .init(
             waitFromCursor: "run `w S --cursor <cursor>`", answerPermission: "run `a S <request_id> yes`",
-            answerInput: "run `i S <request_id> <action>`")
+            answerInput: "run `i S <request_id> <action>`", waitForAttention: "run `t --resume <resume_token>`")
         #expect(shell.sentence(for: .waitAgain(cursor: "seq:9,msg=u-1,ahead=0,running=1"))
             == "Run `w S --cursor seq:9,msg=u-1,ahead=0,running=1` to keep waiting.")
         #expect(shell.sentence(for: .waitForReply(cursor: "seq:9")) == "To wait for the reply, run `w S --cursor seq:9`.")
@@ -91,6 +92,9 @@ import Testing
         #expect(shell.sentence(for: .answerPermission(cursor: "seq:9", requestIDs: ["x; rm -rf ~"]))
             == "Call ANSWER, then run `w S --cursor seq:9`.")
         #expect(shell.sentence(for: .waitAgain(cursor: "$(reboot)")) == "Call WAIT from $(reboot) to keep waiting.")
+        #expect(shell.sentence(for: .watchAgain(resumeToken: "att1.0a1b")) == "Run `t --resume att1.0a1b` to keep watching.")
+        #expect(shell.sentence(for: .attendThenWatch(resumeToken: "att1.0a1b")).hasSuffix(
+            "then run `t --resume att1.0a1b` to keep watching without hearing of these again."))
         // A surface without commands words ids and all as before.
         #expect(test.sentence(for: .answerPermission(cursor: "seq:9", requestIDs: ["toolu_1"])) == "Call ANSWER, then call WAIT from seq:9.")
     }

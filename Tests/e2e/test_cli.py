@@ -177,12 +177,15 @@ def test_attention_reports_then_resumes_quietly(env):
     assert out.returncode == 0, out.stderr
     assert "permission" in out.stdout and "request_id 0b5e7c1e-2f3a-4d5b-8c6d-7e8f9a0b1c2d" in out.stdout
     token = re.search(r"^resume_token: (att2\.[0-9a-f]+)$", out.stdout, re.M).group(1)
-    again = run(["attention", "--session", "session_01HPendingPermission0003", "--timeout", "0.5", "--resume", token,
-                 "--json"], env)
+    # The command to keep watching, as printed: the same session, and the token filled in.
+    command = printed_command(out.stdout, "attention")
+    assert command == ["attention", "--session", "session_01HPendingPermission0003", "--resume", token], command
+    again = run(command + ["--timeout", "0.5", "--json"], env)
     assert again.returncode == 0, again.stderr
     quiet = json.loads(again.stdout)
     assert quiet["status"] == "timeout" and quiet["items"] == []
-    assert quiet["hint"].endswith("Run `cc-tap attention` with --resume and the token above to keep watching.")
+    assert quiet["hint"].endswith("Run `cc-tap attention --session session_01HPendingPermission0003 --resume "
+                                  f"{quiet['resume_token']}` to keep watching.")
     forged = run(["attention", "--resume", "not-a-token", "--timeout", "1"], env)
     # The option as typed on the command line, not the MCP argument's name.
     assert forged.returncode == 1 and "--resume" in forged.stderr and "resume_token" not in forged.stderr

@@ -93,12 +93,12 @@ struct AttentionWaiter {
         // Reads failing at the end of the wait: "nothing new" would not be known, so the failure is
         // the answer (it says what is wrong, e.g. an expired login).
         if let failure = latest.failure { throw failure }
-        let standing = latest.board.occasions(scope: scope).filter(seen.contains)
+        let token = AttentionResumeToken.encode(latest.board.occasions(scope: scope).filter(seen.contains))
         return AttentionResult(
-            status: .timeout, items: [], resumeToken: AttentionResumeToken.encode(standing),
+            status: .timeout, items: [], resumeToken: token,
             sessionsWatched: watched(latest.board), source: latest.source.rawValue,
             elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000,
-            hint: "No session began to need you within \(Int(timeout)) s.", next: .watchAgain)
+            hint: "No session began to need you within \(Int(timeout)) s.", next: .watchAgain(resumeToken: token))
     }
 
     private func watched(_ board: SessionBoard) -> Int {
@@ -126,17 +126,17 @@ struct AttentionWaiter {
 
     /// The result for the sessions that need their user, each with what it waits on.
     private func report(_ items: [AttentionItem], more: Int, _ snapshot: AccountWatch.Snapshot, started: Date) -> AttentionResult {
-        let standing = snapshot.board.occasions(scope: scope).filter(seen.contains)
+        let token = AttentionResumeToken.encode(snapshot.board.occasions(scope: scope).filter(seen.contains))
         let names = items.map {
             "\($0.session.title ?? $0.session.id) (\($0.reason.rawValue)\($0.promptVisible ? "" : ": blocked, prompt not visible here"))"
         }
         let rest = more > 0 ? " (and \(more) more, reported next time)" : ""
         let lead = items.count == 1 ? "1 session needs you: " : "\(items.count) sessions need you: "
         return AttentionResult(
-            status: .attention, items: items, resumeToken: AttentionResumeToken.encode(standing),
+            status: .attention, items: items, resumeToken: token,
             sessionsWatched: watched(snapshot.board), source: snapshot.source.rawValue,
             elapsedSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000,
-            hint: lead + names.joined(separator: ", ") + rest + ".", next: .attendThenWatch)
+            hint: lead + names.joined(separator: ", ") + rest + ".", next: .attendThenWatch(resumeToken: token))
     }
 
     /// One session's prompt or reply, from its newest events (one read). Nil when the session object

@@ -24,10 +24,10 @@ public enum NextStep: Sendable, Equatable {
     /// Whether a message was stored is unknown: read the session before sending it again.
     case readBeforeResending
     /// Nothing new needs the user yet: wait for attention again with the result's resume token.
-    case watchAgain
+    case watchAgain(resumeToken: String)
     /// Sessions need the user: answer their prompts or read their results, then watch again with the
     /// result's resume token.
-    case attendThenWatch
+    case attendThenWatch(resumeToken: String)
 }
 
 /// A result that advises a next step in its text (`hint`, `note`): the surface words it before

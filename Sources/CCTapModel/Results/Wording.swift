@@ -28,11 +28,14 @@ public struct Wording: Sendable, Equatable {
         public var answerPermission: String
         /// Answering the one open dialog or form, with `<request_id>`.
         public var answerInput: String
+        /// Waiting for attention again, with `<resume_token>`.
+        public var waitForAttention: String
 
-        public init(waitFromCursor: String, answerPermission: String, answerInput: String) {
+        public init(waitFromCursor: String, answerPermission: String, answerInput: String, waitForAttention: String) {
             self.waitFromCursor = waitFromCursor
             self.answerPermission = answerPermission
             self.answerInput = answerInput
+            self.waitForAttention = waitForAttention
         }
     }
 
@@ -73,12 +76,17 @@ public struct Wording: Sendable, Equatable {
             return Self.capitalized("\(listSessions) for valid session ids.")
         case .readBeforeResending:
             return Self.capitalized("\(readSession) before sending it again, or it may appear twice.")
-        case .watchAgain:
-            return Self.capitalized("\(waitForAttention) to keep watching.")
-        case .attendThenWatch:
+        case .watchAgain(let token):
+            return Self.capitalized("\(watching(with: token)) to keep watching.")
+        case .attendThenWatch(let token):
             return "Answer each prompt (\(answerPermission)) or read each result, then "
-                + "\(waitForAttention) to keep watching without hearing of these again."
+                + "\(watching(with: token)) to keep watching without hearing of these again."
         }
+    }
+
+    private func watching(with token: String) -> String {
+        guard let commands, Self.pastable(token, upTo: 4096) else { return waitForAttention }
+        return commands.waitForAttention.replacing("<resume_token>", with: token)
     }
 
     private func waiting(from cursor: String) -> String {
@@ -91,14 +99,14 @@ public struct Wording: Sendable, Equatable {
     private func answering(_ ids: [String], one: String?, general: String) -> String {
         guard let one else { return general }
         if ids.count == 1, Self.pastable(ids[0]) { return one.replacing("<request_id>", with: ids[0]) }
-        let shown = ids.filter(Self.pastable)
+        let shown = ids.filter { Self.pastable($0) }
         return shown.isEmpty ? general : general + " (request_id " + shown.joined(separator: ", ") + ")"
     }
 
     /// Whether a value from the service can stand in a command pasted into a shell as it is:
     /// ASCII letters, digits and `_-.:,=` only (a cursor reads `seq:42,msg=…,ahead=0,running=1`).
-    package static func pastable(_ value: String) -> Bool {
-        !value.isEmpty && value.utf8.count <= 200
+    package static func pastable(_ value: String, upTo length: Int = 200) -> Bool {
+        !value.isEmpty && value.utf8.count <= length
             && value.unicodeScalars.allSatisfy {
                 ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_-.:,=".unicodeScalars.contains($0)
             }
