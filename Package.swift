@@ -154,14 +154,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // What the Swift suites share: the one emulator launcher. (The Python tests share Tests/e2e/harness.py.)
+        // What the Swift suites share: the one emulator launcher, and home folders with credential
+        // files (Foundation only, for the model's suites too). The Python tests share Tests/e2e/harness.py.
         .target(name: "CCTapTestSupport", dependencies: ["CCTapEmulator"], path: "Tests/CCTapTestSupport"),
+        .target(name: "CCTapTestFiles", path: "Tests/CCTapTestFiles"),
         // The model alone: pure decisions tested transition by transition, no emulator, seconds to run.
-        .testTarget(name: "CCTapModelTests", dependencies: ["CCTapModel"]),
+        .testTarget(name: "CCTapModelTests", dependencies: ["CCTapModel", "CCTapTestFiles"]),
         .testTarget(name: "CCTapRenderingTests", dependencies: ["CCTapRendering", "CCTapCore"]),
         .testTarget(
             name: "CCTapCoreTests",
-            dependencies: ["CCTapCore", "CCTapEmulator", "CCTapTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]
+            dependencies: [
+                "CCTapCore", "CCTapEmulator", "CCTapTestSupport", "CCTapTestFiles", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "CCTapMCPTests",

@@ -1,5 +1,6 @@
 @testable import CCTapCore
 import CCTapEmulator
+import CCTapTestFiles
 import Foundation
 import Testing
 

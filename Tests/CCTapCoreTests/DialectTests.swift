@@ -1,5 +1,6 @@
 import CCTapCore
 import CCTapEmulator
+import CCTapTestFiles
 import CCTapTestSupport
 import Foundation
 import Testing

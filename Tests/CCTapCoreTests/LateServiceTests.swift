@@ -1,5 +1,6 @@
 @testable import CCTapCore
 import CCTapEmulator
+import CCTapTestFiles
 import CCTapTestSupport
 import Foundation
 import Synchronization

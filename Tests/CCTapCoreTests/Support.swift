@@ -1,5 +1,6 @@
 import CCTapCore
 import CCTapEmulator
+import CCTapTestFiles
 import CCTapTestSupport
 import Foundation
 import Testing
@@ -11,17 +12,6 @@ struct Harness {
     let home: String
 
     var store: EmulatorStore { emulator.store }
-}
-
-/// A fresh home folder for credential and config files.
-func temporaryHome() -> String {
-    let path = NSTemporaryDirectory() + "cctap-test-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path + "/.claude", withIntermediateDirectories: true)
-    return path
-}
-
-func write(_ text: String, to path: String) {
-    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
 }
 
 /// Emulator settings for tests; tests of long sessions ask for `longSession` (5,000 events).

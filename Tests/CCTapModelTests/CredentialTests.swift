@@ -1,3 +1,4 @@
+import CCTapTestFiles
 import Foundation
 import Testing
 
