@@ -7,14 +7,6 @@ import Testing
 /// `Tap.sessionEvents`, the live feed a follower of one session (an MCP resource subscription)
 /// reads: from now, every event once and in order, through drops and failed reads, closed when dropped.
 @Suite struct SessionEventsTests {
-    func inject(_ h: Harness, _ count: Int, tag: String) async {
-        for n in 0..<count {
-            await h.store.inject(
-                Seed.demo,
-                event: ["type": "assistant", "uuid": .string("\(tag)-\(n)"), "message": ["role": "assistant", "content": []]])
-        }
-    }
-
     /// Reads `updates` until `count` events came (or `seconds` pass, which only a broken feed
     /// reaches); returns their uuids and the failures reported on the way.
     func collect(_ updates: AsyncStream<SessionEventsUpdate>, count: Int, within seconds: Double = 60) async
@@ -40,12 +32,12 @@ import Testing
         emulator.streamKeepaliveSeconds = 0.1  // so the emulator notices a closed stream at once
         try await withEmulator(emulator, tune: { $0.streamInitialBackoff = 0.1; $0.streamMaxBackoff = 0.4 }) {
             (h: Harness) async throws in
-            await inject(h, 3, tag: "before")  // already stored: not news to a follower from now
+            await h.injectAssistantEvents(3, tag: "before")  // already stored: not news to a follower from now
             await h.store.addFault(FaultRule(kind: .streamDrop, path: "/events/stream", times: 6, frames: 3))
             let updates = try h.tap.sessionEvents(Seed.demo)
             // The start is taken once the stream is open; only then are the new events stored.
             #expect(await eventually { await h.store.openStreamCount(Seed.demo) == 1 })
-            await inject(h, 20, tag: "new")
+            await h.injectAssistantEvents(20, tag: "new")
             let (uuids, failures, cursors) = await collect(updates, count: 20)
             #expect(uuids == (0..<20).map { "new-\($0)" })
             #expect(failures.isEmpty)  // a drop is the feed's to resume, not a failure
@@ -67,7 +59,7 @@ import Testing
             // A 404 is not retried by the transport: the feed ends, and the follower reopens it.
             await h.store.addFault(FaultRule(kind: .status, path: "/events", times: 1, status: 404))
             #expect(await eventually { await h.store.pendingFaults().isEmpty })
-            await inject(h, 5, tag: "after")
+            await h.injectAssistantEvents(5, tag: "after")
             let (uuids, failures, _) = await collect(updates, count: 5)
             #expect(uuids == (0..<5).map { "after-\($0)" })
             #expect(failures.count == 1)

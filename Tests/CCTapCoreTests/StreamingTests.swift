@@ -7,18 +7,6 @@ import Testing
 /// The live event feed against the emulator's event stream: resuming after drops, 410, stalls,
 /// rate limits and the fall back to polling, each checked for lost or repeated events.
 @Suite struct StreamingTests {
-    /// Stores `count` assistant events tagged `tag-<n>` in the demo session.
-    func inject(_ h: Harness, _ count: Int, tag: String) async {
-        for n in 0..<count {
-            await h.store.inject(
-                Seed.demo,
-                event: [
-                    "type": "assistant", "uuid": .string("\(tag)-\(n)"),
-                    "message": ["id": .string("msg_\(tag)_\(n)"), "role": "assistant", "content": []],
-                ])
-        }
-    }
-
     /// A feed from the demo session's newest event now.
     func feedFromNow(_ h: Harness) async throws -> LiveFeed {
         let session = try SessionID(Seed.demo)
@@ -46,7 +34,7 @@ import Testing
             }
             if collected.uuids.count >= count, collected.reachedAt == nil {
                 collected.reachedAt = .now
-                await inject(h, 1, tag: "sentinel")
+                await h.injectAssistantEvents(1, tag: "sentinel")
             }
             if ContinuousClock.now >= deadline { break }
         }
@@ -62,7 +50,7 @@ import Testing
         let feed = try await feedFromNow(h)
         let started = ContinuousClock.now
         feed.start()
-        await inject(h, count, tag: tag)
+        await h.injectAssistantEvents(count, tag: tag)
         let collected = await collect(h, feed, count: count)
         feed.stop()
         let seconds = collected.reachedAt.map { ($0 - started) / .seconds(1) }
@@ -132,13 +120,13 @@ import Testing
         emulator.streamReplayLimit = 5
         try await withEmulator(emulator, tune: fastStream) { (h: Harness) async throws in
             let feed = try await feedFromNow(h)
-            await inject(h, 20, tag: "old")  // stored before the feed opens: older than the window
+            await h.injectAssistantEvents(20, tag: "old")  // stored before the feed opens: older than the window
             feed.start()
             // Once the 410 made the feed reopen without a position, new events come by that stream.
             #expect(await eventually {
                 await h.store.requests().contains { $0.contains("/events/stream") && !$0.contains("from_sequence_num") }
             })
-            await inject(h, 5, tag: "new")
+            await h.injectAssistantEvents(5, tag: "new")
             let uuids = await collect(h, feed, count: 25).uuids
             feed.stop()
             #expect(uuids == (0..<20).map { "old-\($0)" } + (0..<5).map { "new-\($0)" })

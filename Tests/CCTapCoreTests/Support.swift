@@ -14,6 +14,20 @@ struct Harness {
     var store: EmulatorStore { emulator.store }
 }
 
+extension Harness {
+    /// Stores `count` assistant events tagged `tag-<n>` in the demo session, as if its worker wrote them.
+    func injectAssistantEvents(_ count: Int, tag: String) async {
+        for n in 0..<count {
+            await store.inject(
+                Seed.demo,
+                event: [
+                    "type": "assistant", "uuid": .string("\(tag)-\(n)"),
+                    "message": ["id": .string("msg_\(tag)_\(n)"), "role": "assistant", "content": []],
+                ])
+        }
+    }
+}
+
 /// Emulator settings for tests; tests of long sessions ask for `longSession` (5,000 events).
 func testEmulator(longSession: Bool = false, dialect: EmulatorDialect = .both) -> EmulatorConfiguration {
     var configuration = testEmulatorConfiguration(longSessionEvents: longSession ? 5_000 : 200)

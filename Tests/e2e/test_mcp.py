@@ -473,6 +473,18 @@ def test_twelve_concurrent_large_replies_arrive_intact(server_env):
     call(server_env, body)
 
 
+def resource_updates():
+    """A list of the URIs `notifications/resources/updated` named, and the client's message handler
+    that fills it."""
+    updates = []
+
+    async def on_message(message):
+        root = getattr(message, "root", message)
+        if getattr(root, "method", None) == "notifications/resources/updated":
+            updates.append(root.params.uri)
+    return updates, on_message
+
+
 @pytest.fixture
 def quick_emulator():
     """An emulator of its own that notices a closed event stream within 0.2 s (its keepalive), so
@@ -483,12 +495,7 @@ def quick_emulator():
 def test_resources_and_subscriptions(server_env, quick_emulator):
     server_env = dict(server_env, CCTAP_BASE_URL=quick_emulator)
     emulator = quick_emulator
-    updates = []
-
-    async def on_message(message):
-        root = getattr(message, "root", message)
-        if getattr(root, "method", None) == "notifications/resources/updated":
-            updates.append(root.params.uri)
+    updates, on_message = resource_updates()
 
     async def body(client):
         listed = (await client.list_resources()).resources
@@ -538,12 +545,7 @@ def test_resources_and_subscriptions(server_env, quick_emulator):
 def test_resource_subscription_polls_where_no_stream_is_used(server_env, emulator):
     """With the event stream turned off, the same live feed polls the event list (0.1 s here) and
     still says when the transcript changes; unsubscribing stops the polls."""
-    updates = []
-
-    async def on_message(message):
-        root = getattr(message, "root", message)
-        if getattr(root, "method", None) == "notifications/resources/updated":
-            updates.append(root.params.uri)
+    updates, on_message = resource_updates()
 
     async def body(client):
         uri = f"cctap://sessions/{UNICODE}/transcript"

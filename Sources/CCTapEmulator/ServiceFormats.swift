@@ -6,6 +6,8 @@
 
 import CCTapModel
 
+// How the service writes what it makes up: JSON bodies, timestamps and ids.
+
 /// Events and bodies are kept as JSON values, exactly as posted plus what the service adds.
 public typealias JSON = JSONValue
 
