@@ -157,20 +157,31 @@ actor SessionResources {
     }
 
     /// Follows one session through the core's live feed (the event stream, or polling where the
-    /// service serves none) and notifies when new events are stored; the session URI also changes
-    /// with the session's connection. A failed read is logged; the core resumes from its cursor.
+    /// service serves none) and notifies when new events are stored. The session URI also changes
+    /// when the stream says the session's connection changed (the first status it says, and the same
+    /// status said again on a reopen, are no change). A failed read is logged; the core resumes from
+    /// its cursor.
     private static func followEvents(
         of id: String, uri: String, tap: Tap, connectionMatters: Bool, logger: Logger,
         notify: @Sendable (String) async -> Void
     ) async {
         let updates: AsyncStream<SessionEventsUpdate>
         do { updates = try tap.sessionEvents(id) } catch { return }  // `target` accepted the id already
+        var connection: String?
         for await update in updates {
-            if let failure = update.failure {
-                logger.debug("watching \(uri) failed: \(failure.message(.mcp))")
-            } else if !update.events.isEmpty || (connectionMatters && update.connection != nil) {
-                await notify(uri)
-            }
+            if let failure = update.failure { logger.debug("watching \(uri) failed: \(failure.message(.mcp))") }
+            if changes(update, lastConnection: &connection, connectionMatters: connectionMatters) { await notify(uri) }
         }
+    }
+
+    /// Whether an update changes what a subscribed URI shows: new events do; a connection status
+    /// does (for the session URI) only when it differs from the last one heard.
+    static func changes(_ update: SessionEventsUpdate, lastConnection: inout String?, connectionMatters: Bool) -> Bool {
+        var changed = !update.events.isEmpty
+        if let status = update.connection {
+            changed = changed || (connectionMatters && lastConnection != nil && lastConnection != status)
+            lastConnection = status
+        }
+        return changed
     }
 }

@@ -11,7 +11,9 @@ extension Wording {
         waitForAttention: "run `cc-tap attention` with --resume and the token above",
         commands: Commands(
             waitFromCursor: "run `cc-tap wait <session> --cursor <cursor>`",
-            answerPermission: "run `cc-tap respond <session> <request_id> allow` (or `deny`)",
+            // Both decisions spelled out: the command a person pastes is the one they chose.
+            answerPermission: "decide: run `cc-tap respond <session> <request_id> allow` to allow it, or "
+                + "`cc-tap respond <session> <request_id> deny` to deny it",
             answerInput: "run `cc-tap respond-input <session> <request_id> <action>`",
             waitForAttention: "run `cc-tap attention --resume <resume_token>`"))
 

@@ -92,6 +92,10 @@ import Testing
         #expect(shell.sentence(for: .answerPermission(cursor: "seq:9", requestIDs: ["x; rm -rf ~"]))
             == "Call ANSWER, then run `w S --cursor seq:9`.")
         #expect(shell.sentence(for: .waitAgain(cursor: "$(reboot)")) == "Call WAIT from $(reboot) to keep waiting.")
+        // Nor anything a shell would read as an option or expand.
+        #expect(shell.sentence(for: .answerPermission(cursor: "seq:9", requestIDs: ["--always"]))
+            == "Call ANSWER, then run `w S --cursor seq:9`.")
+        #expect(shell.sentence(for: .waitAgain(cursor: "=ls")) == "Call WAIT from =ls to keep waiting.")
         #expect(shell.sentence(for: .watchAgain(resumeToken: "att1.0a1b")) == "Run `t --resume att1.0a1b` to keep watching.")
         #expect(shell.sentence(for: .attendThenWatch(resumeToken: "att1.0a1b")).hasSuffix(
             "then run `t --resume att1.0a1b` to keep watching without hearing of these again."))

@@ -155,10 +155,11 @@ def test_respond_answers_a_permission_prompt(env):
     assert asked["status"] == "waiting_for_permission"
     # One prompt is open: the hint is its command, request id and all, then the wait from the cursor.
     request_id = asked["pending_permissions"][0]["request_id"]
-    assert asked["hint"].endswith(f"Run `cc-tap respond {DEMO} {request_id} allow` (or `deny`), then run "
+    assert asked["hint"].endswith(f"Decide: run `cc-tap respond {DEMO} {request_id} allow` to allow it, or "
+                                  f"`cc-tap respond {DEMO} {request_id} deny` to deny it, then run "
                                   f"`cc-tap wait {DEMO} --cursor {asked['cursor']}`."), asked["hint"]
-    respond = printed_command(asked["hint"], "respond")
-    answered = run(respond[:-1] + ["deny", "--message", "not now", "--json"], env)
+    respond = printed_command(asked["hint"], r"respond \S+ \S+ deny")
+    answered = run(respond + ["--message", "not now", "--json"], env)
     assert answered.returncode == 0, answered.stderr
     result = json.loads(answered.stdout)
     assert result["status"] == "acknowledged" and result["decision"] == "deny"

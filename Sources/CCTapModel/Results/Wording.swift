@@ -20,7 +20,8 @@ public struct Wording: Sendable, Equatable {
     /// without them the phrases above are joined.
     public var commands: Commands?
 
-    /// Whole commands, with `<cursor>` and `<request_id>` where a step's values go.
+    /// Whole commands, with `<cursor>`, `<request_id>` and `<resume_token>` where a step's values go
+    /// (a surface fills in `<session>` itself, from the command it ran).
     public struct Commands: Sendable, Equatable {
         /// Waiting from a cursor, e.g. "run `cc-tap wait S --cursor <cursor>`".
         public var waitFromCursor: String
@@ -104,12 +105,15 @@ public struct Wording: Sendable, Equatable {
     }
 
     /// Whether a value from the service can stand in a command pasted into a shell as it is:
-    /// ASCII letters, digits and `_-.:,=` only (a cursor reads `seq:42,msg=…,ahead=0,running=1`).
+    /// ASCII letters, digits and `_-.:,=` only (a cursor reads `seq:42,msg=…,ahead=0,running=1`), and
+    /// starting with a letter or digit, so it cannot be read as an option (`--always`) or expanded
+    /// (zsh's `=word`).
     package static func pastable(_ value: String, upTo length: Int = 200) -> Bool {
-        !value.isEmpty && value.utf8.count <= length
-            && value.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_-.:,=".unicodeScalars.contains($0)
-            }
+        func alphanumeric(_ c: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c)
+        }
+        guard let first = value.unicodeScalars.first, alphanumeric(first), value.utf8.count <= length else { return false }
+        return value.unicodeScalars.allSatisfy { alphanumeric($0) || "_-.:,=".unicodeScalars.contains($0) }
     }
 
     /// `text` after `fact`, when there is a step to add.
