@@ -110,7 +110,7 @@ demo() {
 thread_sanitizer() {
   swift build --build-tests --sanitize=thread --scratch-path .build-tsan
   TSAN_OPTIONS="halt_on_error=1" swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
-    --filter "CCTapCoreTests.(StreamingTests|ConversationTests|DeliveryTests|FaultTests|PromptTests|DialectTests|AttentionTests|SteeringTests|HostileServiceTests|TurnOwnershipTests|LateServiceTests|InputAnswerTests)"
+    --filter "CCTapCoreTests.(StreamingTests|ConversationTests|DeliveryTests|FaultTests|PromptTests|DialectTests|AttentionTests|SteeringTests|HostileServiceTests|TurnOwnershipTests|LateServiceTests|InputAnswerTests|SessionEventsTests)"
 }
 
 step "Debian packages and tools" install_what_is_missing
