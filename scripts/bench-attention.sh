@@ -11,7 +11,7 @@ scripts/static-build.sh --product cc-tap
 scripts/static-build.sh --product cc-tap-emulator
 
 # The official MCP client, as in the tests (scripts/test.sh makes .venv-test).
-[ -x .venv-test/bin/python ] || python_venv .venv-test 'mcp==2.3.0'
+python_venv .venv-test 'mcp==2.3.0'
 
 exec .venv-test/bin/python bench/attention.py \
     --server .build-static/release/cc-tap --emulator .build-static/release/cc-tap-emulator "$@"

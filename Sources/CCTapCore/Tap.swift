@@ -197,6 +197,7 @@ public final class Tap: Sendable {
             ? "Stored, but not taken up: it went out as another session's message (an agent's), and "
                 + "\(gate!.reason.lowercasedFirst) No turn starts for it unless its person lets it through. \(PeerPolicy.remedy)"
             : sendHint(look)
+        sent.next = sent.held ? nil : .waitForReply(cursor: sent.cursor)
     }
 
     /// A look at the session before a send: an archived session is refused before anything is posted.

@@ -66,7 +66,7 @@ enum ConversationTools {
         run: { call in
             let sent = try await call.tap.sendMessage(
                 try call.arguments.requiredString("session_id"), message: try call.arguments.requiredString("message"))
-            return try ToolRegistry.result(sent) { Render.sent($0, .mcp) }
+            return try ToolRegistry.result(sent, render: Render.sent)
         })
 
     static let sendAndWait = ToolDefinition(

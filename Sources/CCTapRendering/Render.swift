@@ -181,10 +181,11 @@ public enum Render {
         return lines.joined(separator: "\n")
     }
 
-    public static func sent(_ result: SendResult, _ wording: Wording) -> String {
+    /// A send, its hint carrying the surface's next step (none while the session holds the message).
+    public static func sent(_ result: SendResult) -> String {
         "Sent to \(result.sessionID) (uuid \(result.uuid)) as \(result.sender == .person ? "the person" : "an agent")."
-            + (result.confirmedFromEvents ? " The answer was lost, but the session's events show it stored once." : "")
-            + " " + result.hint + " " + wording.sentence(for: .waitForReply(cursor: result.cursor))
+            + (result.confirmedFromEvents ? " The service's answer did not name it; the session's events show it stored once." : "")
+            + " " + result.hint
     }
 
     public static func permissionResponse(_ result: PermissionResponseResult) -> String {

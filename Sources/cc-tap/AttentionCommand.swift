@@ -28,7 +28,7 @@ struct Attention: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        try await options.run(wording: .cli(watching: sessions), human: { result, _ in Render.attention(result) }) { tap in
+        try await options.run(.cli(watching: sessions), human: Render.attention) { tap in
             try await tap.waitForAttention(sessions: sessions, timeout: timeout, resumeToken: resume)
         }
     }

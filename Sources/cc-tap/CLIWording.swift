@@ -44,14 +44,17 @@ extension Wording {
     static func cli(session: String?) -> Wording {
         guard let session, (try? SessionID(session)) != nil else { return cli }
         let named = { (phrase: String) in phrase.replacing("<session>", with: session.trimmed) }
-        return Wording(
-            wait: named(cli.wait), withCursor: cli.withCursor, answerPermission: named(cli.answerPermission),
-            answerInput: named(cli.answerInput), listSessions: cli.listSessions, readSession: named(cli.readSession),
-            waitForAttention: cli.waitForAttention,
-            commands: cli.commands.map {
-                Commands(
-                    waitFromCursor: named($0.waitFromCursor), answerPermission: named($0.answerPermission),
-                    answerInput: named($0.answerInput), waitForAttention: $0.waitForAttention)
-            })
+        var wording = cli
+        wording.wait = named(wording.wait)
+        wording.answerPermission = named(wording.answerPermission)
+        wording.answerInput = named(wording.answerInput)
+        wording.readSession = named(wording.readSession)
+        if var commands = wording.commands {
+            commands.waitFromCursor = named(commands.waitFromCursor)
+            commands.answerPermission = named(commands.answerPermission)
+            commands.answerInput = named(commands.answerInput)
+            wording.commands = commands
+        }
+        return wording
     }
 }

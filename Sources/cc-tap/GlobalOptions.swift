@@ -16,23 +16,14 @@ struct GlobalOptions: ParsableArguments {
     /// or for people, its next step in the command line's words, with the `session` the command was
     /// given filled in, so a suggested command runs as printed.
     func run<T: Encodable>(session: String? = nil, human: (T) -> String, _ operation: (Tap) async throws -> T) async throws {
-        try await run(session: session, human: { result, _ in human(result) }, operation)
+        try await run(Wording.cli(session: session), human: human, operation)
     }
 
-    /// The same, for a rendering that words a next step of its own (`human` gets the wording).
-    func run<T: Encodable>(
-        session: String? = nil, human: (T, Wording) -> String, _ operation: (Tap) async throws -> T
-    ) async throws {
-        try await run(wording: Wording.cli(session: session), human: human, operation)
-    }
-
-    /// The same, in words a command made for its own arguments.
-    func run<T: Encodable>(
-        wording: Wording, human: (T, Wording) -> String, _ operation: (Tap) async throws -> T
-    ) async throws {
-        let tap = try makeTap()
-        let result = try await reportingErrors(wording) { try await operation(tap) }
-        Output.emit(result, json: json, wording: wording) { human($0, wording) }
+    /// The same, in words a command made for its own arguments. A setting the Tap refuses (say
+    /// `CCTAP_BASE_URL`) is reported like any other error.
+    func run<T: Encodable>(_ wording: Wording, human: (T) -> String, _ operation: (Tap) async throws -> T) async throws {
+        let result = try await reportingErrors(wording) { try await operation(try makeTap()) }
+        Output.emit(result, json: json, wording: wording, human: human)
     }
 
     static func tap(verbose: Bool) throws -> Tap {

@@ -115,7 +115,7 @@ struct Prune: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let tap = try options.makeTap()
+        let tap = try await reportingErrors { try options.makeTap() }
         let preview = try await reportingErrors {
             try await tap.pruneSessions(olderThanDays: olderThan, offlineOnly: offlineOnly, dryRun: true)
         }

@@ -38,17 +38,8 @@ struct Send: AsyncParsableCommand {
                 try await tap.sendAndWait(id, message: message, timeout: timeout, sender: sender)
             }
         } else {
-            try await options.run(session: id, human: Self.sent) { tap in try await tap.sendMessage(id, message: message, sender: sender) }
+            try await options.run(session: id, human: Render.sent) { tap in try await tap.sendMessage(id, message: message, sender: sender) }
         }
-    }
-
-    /// What a send printed: who it went out as, what the session does with it, and the command that
-    /// waits for the reply (none when the session holds the message).
-    static func sent(_ result: SendResult, _ wording: Wording) -> String {
-        result.held
-            ? "Sent as an agent (uuid \(result.uuid)), but held: \(result.hint)"
-            : "Sent as \(result.sender == .person ? "you" : "an agent") (uuid \(result.uuid)). \(result.hint) "
-                + wording.sentence(for: .waitForReply(cursor: result.cursor))
     }
 }
 
@@ -88,7 +79,8 @@ struct Interrupt: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        try await options.run(session: id, human: Render.interrupt) { tap in try await tap.interrupt(id) }
+        let wording = Wording.cli(session: id)
+        try await options.run(wording, human: { Render.interrupt($0, wording) }) { tap in try await tap.interrupt(id) }
     }
 }
 

@@ -28,7 +28,7 @@ struct Watch: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let tap = try options.makeTap()
+        let tap = try await reportingErrors { try options.makeTap() }
         let lines = options.json || isatty(STDOUT_FILENO) == 0
         let screen = lines ? nil : TerminalScreen()
         screen?.enter()

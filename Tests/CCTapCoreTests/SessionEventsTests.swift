@@ -58,6 +58,9 @@ import Testing
             #expect(collected.uuids == (0..<20).map { "new-\($0)" })
             #expect(collected.failures.isEmpty)  // a drop is the feed's to resume, not a failure
             #expect(collected.cursors.allSatisfy { $0.hasPrefix("seq:") })
+            // The drops happened, and each reconnect resumed from a position.
+            #expect(await h.store.pendingFaults().isEmpty)
+            #expect(await h.store.requests().filter { $0.contains("/events/stream?from_sequence_num=") }.count >= 6)
             // Dropping the updates closes the stream.
             _ = consume updates
             #expect(await eventually { await h.store.openStreamCount(Seed.demo) == 0 })

@@ -65,6 +65,7 @@ import Testing
             sent.clientPlatform = "claude_code_remote"
             sent.peerMessages = summary.peerMessages
             sent.held = true
+            sent.next = .waitForReply(cursor: "seq:1")  // not encoded; worded into the hint
             return sent
         }(),
          Schema.sendResult),

@@ -92,7 +92,7 @@ def test_send_without_wait_prints_the_command_that_waits(env, emulator):
     text = f"fire and forget {uuid.uuid4().hex[:8]}"
     out = run(["send", DEMO, text], env)
     assert out.returncode == 0, out.stderr
-    printed = re.fullmatch(r"Sent as an agent \(uuid ([0-9a-f-]{36})\)\. Stored[^`]*\. To wait for the reply, run "
+    printed = re.fullmatch(r"Sent to \S+ \(uuid ([0-9a-f-]{36})\) as an agent\.[^`]* Stored[^`]*\. To wait for the reply, run "
                            r"`cc-tap (wait \S+ --cursor \S+)`\.\n", out.stdout)
     assert printed, out.stdout
     command = printed.group(2).split()
@@ -285,12 +285,7 @@ def test_watch_draws_on_a_terminal_and_leaves_on_q(env):
     os.close(child)
     seen = b""
     try:
-        deadline = time.monotonic() + 60
-        while b"need(s) you" not in seen:
-            assert time.monotonic() < deadline, seen[-500:]
-            ready, _, _ = select.select([main], [], [], 1)
-            if ready:
-                seen += os.read(main, 65536)
+        seen = read_until(main, b"need(s) you")
         assert b"\x1b[?1049h" in seen and b"Deploy the staging build" in seen and b"! permission" in seen
         os.write(main, b"q")
         assert proc.wait(timeout=30) == 0

@@ -524,7 +524,11 @@ def test_resources_and_subscriptions(server_env, quick_emulator):
         with anyio.fail_after(30):
             while stats(emulator)["open_event_streams"] < streams + 1:
                 await anyio.sleep(0.05)
-        assert updates == []
+        # ... and nothing else: with the stream open, a second passes without a request or an update
+        # (a busy machine can only make fewer).
+        before = stats(emulator)["service_requests"]  # the latest-cursor read came before the stream
+        await anyio.sleep(1.0)
+        assert stats(emulator)["service_requests"] == before and updates == []
         await client.call_tool("send_message", {"session_id": UNICODE, "message": "ping for subscribers"})
         with anyio.fail_after(30):
             while uri not in updates:
@@ -539,7 +543,6 @@ def test_resources_and_subscriptions(server_env, quick_emulator):
         await anyio.sleep(1.0)
         assert stats(emulator)["service_requests"] == before
     call(server_env, body, message_handler=on_message)
-
 
 
 def test_resource_subscription_polls_where_no_stream_is_used(server_env, emulator):

@@ -1,16 +1,14 @@
 """The README as a manual that stays true (fast tier): short enough to read, the install first, and the
 command line it shows is the one the program has."""
 import re
-import subprocess
 
-from harness import BIN, ROOT, clean_environment
+from harness import ROOT, clean_environment, run
 
 README = (ROOT / "README.md").read_text()
 
 
 def subcommands(tmp_path):
-    shown = subprocess.run([str(BIN / "cc-tap"), "--help"], capture_output=True, text=True, timeout=60,
-                           env=clean_environment(HOME=str(tmp_path)))
+    shown = run(["--help"], clean_environment(HOME=str(tmp_path)))
     assert shown.returncode == 0, shown.stderr
     listing = shown.stdout.split("SUBCOMMANDS:")[1]
     return set(re.findall(r"^  ([a-z][a-z-]*)", listing, re.M))
@@ -38,7 +36,8 @@ def test_every_subcommand_is_in_the_readme_and_every_command_shown_exists(tmp_pa
 
 def test_json_is_claimed_only_where_it_exists(tmp_path):
     # Each `cc-tap X ... --json` in the README is a subcommand whose help offers --json.
-    for command in set(re.findall(r"cc-tap ([a-z][a-z-]+)[^\n`]*--json", README)):
-        shown = subprocess.run([str(BIN / "cc-tap"), command, "--help"], capture_output=True, text=True, timeout=60,
-                               env=clean_environment(HOME=str(tmp_path)))
+    claimed = set(re.findall(r"cc-tap ([a-z][a-z-]+)[^\n`]*--json", README))
+    assert claimed, "the pattern found no `cc-tap X ... --json` in the README: is it still the right one?"
+    for command in claimed:
+        shown = run([command, "--help"], clean_environment(HOME=str(tmp_path)))
         assert "--json" in shown.stdout, f"the README says `cc-tap {command} --json`, which it does not take"

@@ -7,10 +7,11 @@ import subprocess
 from harness import ROOT
 
 SECTION = re.compile(r"^## (\d+)\. ", re.M)
-# "PROTOCOL.md §13", "PROTOCOL.md §15, §16", "PROTOCOL.md §13 and §15"
-NUMBERED = re.compile(r"PROTOCOL\.md((?:\s*(?:,|and)?\s*§\d+(?:\.\d+)*)+)")
-# A section named in words: `PROTOCOL.md, "Two dialects"`, `PROTOCOL.md §"Live events"`, `[PROTOCOL.md: Headers]`
-BY_NAME = re.compile(r"PROTOCOL\.md(?:,\s*\"|\s*§\s*\"|:\s+[A-Z])")
+# "PROTOCOL.md §13", "PROTOCOL.md §15, §16", "PROTOCOL.md §13 and §15", "[PROTOCOL.md](../PROTOCOL.md) §17"
+NUMBERED = re.compile(r"PROTOCOL\.md(?:\]\([^)]*\))?((?:\s*(?:,|and)?\s*§\d+(?:\.\d+)*)+)")
+# A section named in words: `PROTOCOL.md, "Two dialects"`, `PROTOCOL.md §"Live events"`, `[PROTOCOL.md: Headers]`,
+# `PROTOCOL.md's "Headers"` (the one unnumbered heading, "Emulator choices", may be named so)
+BY_NAME = re.compile(r"PROTOCOL\.md(?:,\s*\"|\s*§\s*\"|:\s+[A-Z]|'s\s*\"(?!Emulator choices\"))")
 
 
 def tracked_texts():

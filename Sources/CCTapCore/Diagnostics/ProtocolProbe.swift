@@ -11,7 +11,7 @@ import CCTapModel
 /// session objects, the stream's frame kinds and keepalive form, and which headers are required.
 /// The report holds no token, no message text and no title, and shortens every id, so it can be
 /// pasted into an issue.
-public struct ProbeReport: Sendable, Encodable {
+public struct ProbeReport: Sendable {
     public struct Section: Sendable, Encodable {
         public var title: String
         public var lines: [String]

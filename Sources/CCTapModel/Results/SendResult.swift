@@ -13,8 +13,12 @@ public struct SendResult: Codable, Sendable, Equatable {
     /// True when a turn was running (or prompts waited) as it was stored: the worker takes it up
     /// after them.
     public var queued: Bool = false
-    /// When the message will be answered, in a sentence.
+    /// When the message will be answered, in a sentence, and what to do next once a surface has
+    /// worded `next` into it.
     public var hint: String = "Stored; the worker takes it up next."
+    /// The step `hint` advises (wait for the reply; none while the session holds the message), as a
+    /// fact: not encoded, the surface words it into `hint`.
+    public var next: NextStep? = nil
     /// Who the message went out as: `agent` (a peer's message, the default) or `person`.
     public var sender: MessageSender = .agent
     /// The `anthropic-client-platform` it went out with, which the service stores as its `client_platform`.
@@ -38,5 +42,14 @@ public struct SendResult: Codable, Sendable, Equatable {
         case confirmedFromEvents = "confirmed_from_events"
         case clientPlatform = "client_platform"
         case peerMessages = "peer_messages"
+    }
+}
+
+extension SendResult: AdvisesNextStep {
+    public func worded(_ wording: Wording) -> SendResult {
+        var copy = self
+        copy.hint = wording.adding(next, to: hint)
+        copy.next = nil
+        return copy
     }
 }
